@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The daemon's state: live things only (CONTRACTS.md §8). Finished tasks, completed
+ * projects and delivered events move to the journal. Timestamps are ISO strings;
+ * logical event times are nanosecond decimal strings (CONTRACTS.md §5).
+ */
+
+export const HEALTH_VALUES = ['starting', 'running', 'idle', 'stuck', 'exited'] as const;
+export const HealthSchema = z.enum(HEALTH_VALUES);
+export type Health = z.infer<typeof HealthSchema>;
+
+export const TASK_STATUSES = ['running', 'completed', 'failed', 'killed'] as const;
+export const TaskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+const IsoTime = z.string().min(1);
+const NsString = z.string().regex(/^\d+$/);
+
+export const ManagerSchema = z.object({
+  /** Backend the EA runs ('raw' = ea.command). */
+  backend: z.string(),
+  command: z.string(),
+  workdir: z.string(),
+  tokenHash: z.string().nullable(),
+  health: HealthSchema,
+  startedAt: IsoTime.nullable(),
+  lastActivityAt: IsoTime.nullable(),
+  /** Consecutive restarts without a healthy period; drives the back-off. */
+  restarts: z.number().int().nonnegative(),
+  nextRestartAt: IsoTime.nullable(),
+});
+export type Manager = z.infer<typeof ManagerSchema>;
+
+export const EaSchema = z.object({
+  id: z.number().int().nonnegative(),
+  name: z.string().min(1),
+  description: z.string().nullable(),
+  createdAt: IsoTime,
+  manager: ManagerSchema,
+});
+export type Ea = z.infer<typeof EaSchema>;
+
+export const AgentSchema = z.object({
+  name: z.string(),
+  ea: z.number().int().nonnegative(),
+  /** 'ea' or the name of another agent of the same EA. */
+  parent: z.string(),
+  /** 'pane': runs in a tmux session; 'external': an MCP client brought by a person (no pane). */
+  kind: z.enum(['pane', 'external']),
+  backend: z.string(),
+  command: z.string(),
+  workdir: z.string(),
+  projectId: z.number().int().nullable(),
+  taskId: z.string().nullable(),
+  statusLine: z.string().nullable(),
+  health: HealthSchema,
+  tokenHash: z.string(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  lastActivityAt: IsoTime.nullable(),
+  exitedAt: IsoTime.nullable(),
+  exitCode: z.number().int().nullable(),
+  /** Who asked for it (principal label). */
+  spawnedBy: z.string(),
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+export const ProjectSchema = z.object({
+  id: z.number().int().positive(),
+  ea: z.number().int().nonnegative(),
+  name: z.string().min(1),
+  status: z.enum(['active', 'completed']),
+  owner: z.string(),
+  createdAt: IsoTime,
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const TaskSchema = z.object({
+  id: z.string(),
+  ea: z.number().int().nonnegative(),
+  agent: z.string(),
+  projectId: z.number().int().nullable(),
+  text: z.string(),
+  status: TaskStatusSchema,
+  summary: z.string().nullable(),
+  createdAt: IsoTime,
+  closedAt: IsoTime.nullable(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const RecurrenceSchema = z.union([
+  z.object({ every: z.number().int().positive() }),
+  z.object({ cron: z.string().min(1), tz: z.string().nullable() }),
+]);
+export type Recurrence = z.infer<typeof RecurrenceSchema>;
+
+export const EVENT_STATUSES = ['pending', 'delivering', 'delivered', 'failed', 'cancelled'] as const;
+
+export const EventSchema = z.object({
+  id: z.string(),
+  ea: z.number().int().nonnegative(),
+  sender: z.string(),
+  receiver: z.string(),
+  t: NsString,
+  seq: NsString,
+  payload: z.string(),
+  recurrence: RecurrenceSchema.nullable(),
+  status: z.enum(EVENT_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  deliveredAt: IsoTime.nullable(),
+  createdAt: IsoTime,
+});
+export type OmarEvent = z.infer<typeof EventSchema>;
+
+export const STATE_VERSION = 1;
+
+export const StateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  /** High-water marks: ids are never reused. */
+  next: z.object({
+    ea: z.number().int().nonnegative(),
+    project: z.number().int().positive(),
+    task: z.number().int().positive(),
+    /** Event tie-breaker (CONTRACTS.md §5), persisted so it never repeats. */
+    seq: NsString,
+  }),
+  /** The owner's default EA (what `omar` and `ea use` talk to). */
+  activeEa: z.number().int().nonnegative(),
+  eas: z.array(EaSchema),
+  agents: z.array(AgentSchema),
+  projects: z.array(ProjectSchema),
+  tasks: z.array(TaskSchema),
+  events: z.array(EventSchema),
+});
+export type State = z.infer<typeof StateSchema>;
+
+export function emptyState(): State {
+  return {
+    version: STATE_VERSION,
+    next: { ea: 0, project: 1, task: 1, seq: '0' },
+    activeEa: 0,
+    eas: [],
+    agents: [],
+    projects: [],
+    tasks: [],
+    events: [],
+  };
+}

@@ -1,0 +1,161 @@
+import type { State } from './model/state.js';
+
+/**
+ * The ports the core talks through. Adapters in src/runtime implement them; tests use
+ * the fakes in test/fakes. Nothing here does I/O.
+ */
+
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch. */
+  now(): number;
+  /** Wall-clock nanoseconds since the epoch (logical time base, CONTRACTS.md §5). */
+  nowNs(): bigint;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface StateStore {
+  /** The current state, held in memory by the single writer. Treat as read-only. */
+  get(): Readonly<State>;
+  /**
+   * Applies `fn` to the state and resolves once the change is on disk (writes are
+   * batched per tick; several mutations in one tick share one atomic write).
+   * If `fn` throws, nothing changes.
+   */
+  mutate<T>(fn: (state: State) => T): Promise<T>;
+}
+
+export interface JournalEntry {
+  /** ISO time of the record. */
+  ts: string;
+  /** `<topic>.<past-tense verb>`: agent.spawned, task.closed, project.completed, event.delivered, … */
+  kind: string;
+  ea?: number;
+  agent?: string;
+  by?: string;
+  [field: string]: unknown;
+}
+
+export interface JournalQuery {
+  /** Entries that mention this agent (as `agent`, `parent`, `receiver` or `sender`). */
+  agent?: string;
+  ea?: number;
+  /** ISO time or ms; entries at or after it. */
+  sinceMs?: number;
+  limit?: number;
+}
+
+/** The audit trail: every state change is recorded once, and published to subscribers. */
+export interface Recorder {
+  record(kind: string, fields: Omit<JournalEntry, 'ts' | 'kind'>): void;
+  read(query: JournalQuery): Promise<JournalEntry[]>;
+}
+
+export interface PaneInfo {
+  session: string;
+  paneId: string;
+  pid: number;
+  dead: boolean;
+  deadStatus: number | null;
+  /** Last output activity (ms since the epoch). */
+  activityMs: number;
+  attached: boolean;
+  command: string;
+}
+
+export interface CreateSessionOptions {
+  name: string;
+  /** A shell command line, run with `sh -c` inside the pane. */
+  command: string;
+  workdir: string;
+  env: Record<string, string>;
+  width?: number;
+  height?: number;
+}
+
+export interface DeliverOptions {
+  /** Press a raw carriage return after the paste has rendered. */
+  submit: boolean;
+  /** Text the backend shows in place of a long paste (e.g. `[Pasted text #`). */
+  placeholders?: readonly string[];
+  attempts?: number;
+  renderTimeoutMs?: number;
+  confirmTimeoutMs?: number;
+}
+
+export interface DeliveryReport {
+  attempts: number;
+  /** True when the submit was sent but the pane's reaction could not be confirmed. */
+  unconfirmedSubmit: boolean;
+  durationMs: number;
+}
+
+/** tmux, behind an interface (one long-lived control client in production). */
+export interface Multiplexer {
+  createSession(options: CreateSessionOptions): Promise<void>;
+  /** False when there was no such session. */
+  killSession(name: string): Promise<boolean>;
+  hasSession(name: string): Promise<boolean>;
+  /** Every pane on the private server, from one tmux command. */
+  listPanes(): Promise<PaneInfo[]>;
+  capture(name: string, options?: { lines?: number; ansi?: boolean }): Promise<string>;
+  /** Verified delivery (paste, wait until rendered, submit, confirm, retry). Throws DELIVERY_FAILED. */
+  deliver(name: string, text: string, options: DeliverOptions): Promise<DeliveryReport>;
+  /** argv that attaches a terminal to the session (for `omar attach`). */
+  attachArgv(name: string): string[];
+}
+
+/** Launch contexts and tokens of agents (CONTRACTS.md §3). */
+export interface AgentContexts {
+  /** Issues a fresh token, writes the 0600 context file; returns what to store and pass on. */
+  issue(ea: number, name: string): Promise<{ tokenHash: string; contextPath: string }>;
+  /** Path of an existing context file (no new token). */
+  pathOf(ea: number, name: string): string;
+  remove(ea: number, name: string): Promise<void>;
+}
+
+/** Daemon-level switches the core may pull. */
+export interface SupervisorHooks {
+  /** Ask the supervisor to run a tick soon (e.g. a new EA needs its manager). */
+  kick(): void;
+  /** Asks the daemon to stop (after the current call is answered). */
+  requestShutdown(options: { killAgents: boolean }): void;
+  /** Facts about the running daemon, for `omar status`. */
+  status(): DaemonStatus;
+}
+
+export interface DaemonStatus {
+  pid: number;
+  startedAt: string;
+  home: string;
+  socket: string;
+  tmuxSocket: string;
+  version: string;
+  backend: string;
+}
+
+export interface Settings {
+  defaultWorkdir: string;
+  /** Command the EA runs until backend adapters exist (the user's shell by default). */
+  eaCommand: string;
+  defaultBackend: string;
+  idleSeconds: number;
+  stuckSeconds: number;
+}
+
+export interface Services {
+  store: StateStore;
+  recorder: Recorder;
+  clock: Clock;
+  mux: Multiplexer;
+  contexts: AgentContexts;
+  supervisor: SupervisorHooks;
+  settings: Settings;
+  logger: Logger;
+}

@@ -1,0 +1,36 @@
+import { EA_AGENT } from './model/names.js';
+
+/** Every caller of an operation is an authenticated principal (ARCHITECTURE.md §3). */
+export type ChatRole = 'admin' | 'operator' | 'viewer';
+
+export type Principal =
+  | { kind: 'owner' }
+  | { kind: 'agent'; ea: number; name: string }
+  | { kind: 'chat'; platform: string; user: string; role: ChatRole; ea: number }
+  | { kind: 'daemon' };
+
+export const OWNER: Principal = { kind: 'owner' };
+export const DAEMON: Principal = { kind: 'daemon' };
+
+/** Not a type guard on purpose: narrowing by it would make the worker branch `never`. */
+export function isEaAgent(p: Principal): boolean {
+  return p.kind === 'agent' && p.name === EA_AGENT;
+}
+
+export function isWorker(p: Principal): boolean {
+  return p.kind === 'agent' && p.name !== EA_AGENT;
+}
+
+/** Sender label as agents see it (CONTRACTS.md §6). */
+export function principalLabel(p: Principal): string {
+  switch (p.kind) {
+    case 'owner':
+      return 'owner';
+    case 'agent':
+      return p.name;
+    case 'chat':
+      return `chat:${p.platform}:${p.user}`;
+    case 'daemon':
+      return 'omar';
+  }
+}

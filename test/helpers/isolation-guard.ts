@@ -1,0 +1,42 @@
+/**
+ * Loaded before every test file (CONTRACTS.md §10): the tests run with a temporary
+ * HOME, a temporary TMUX_TMPDIR (so no tmux call can reach a person's server) and
+ * no TMUX/TMUX_PANE; afterwards the real ~/.omar must be untouched.
+ */
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const realHome = process.env.HOME ?? '/root';
+process.env.OMAR_TEST_CACHE ??= join(realHome, '.cache', 'omar', 'test-backends');
+process.env.OMAR_TEST_REAL_HOME ??= realHome;
+
+const realOmar = join(realHome, '.omar');
+const before = stamp(realOmar);
+
+const sandbox = mkdtempSync(join(tmpdir(), 'omar-test-home-'));
+process.env.HOME = sandbox;
+process.env.TMUX_TMPDIR = mkdtempSync(join(tmpdir(), 'omar-test-tmux-'));
+delete process.env.TMUX;
+delete process.env.TMUX_PANE;
+delete process.env.OMAR_HOME;
+delete process.env.OMAR_TMUX_SOCKET;
+delete process.env.OMAR_BACKEND;
+process.env.OMAR_LOG_LEVEL ??= 'warn';
+process.env.FORCE_COLOR = '0';
+
+function stamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+afterAll(() => {
+  if (stamp(realOmar) !== before) {
+    throw new Error(`A test touched the real ${realOmar}; tests must use a temporary OMAR_HOME.`);
+  }
+});

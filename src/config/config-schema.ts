@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { OmarPaths } from './paths.js';
+
+/**
+ * `config.toml`: every section and key is optional; unknown ones are errors.
+ * Keys are snake_case in the file and camelCase in `Config`.
+ * `agent.default_workdir` and `ea.command` have defaults that depend on where omar
+ * runs (the `omar up` directory, `$SHELL`); loadConfig fills them in.
+ */
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const LogLevelSchema = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+export const PERMISSION_MODES = ['ask', 'bypass'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+/** `auto` or a backend name; which backends exist is the backend registry's business. */
+export const BackendNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected a backend name such as "auto" or "claude"');
+
+/** A tmux `-L` socket name, not a path. */
+export const TmuxSocketNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+$/, 'expected a socket name made of letters, digits, ".", "_" or "-"');
+
+const positiveInt = z.number().int().positive();
+
+export const ConfigFileSchema = z.strictObject({
+  tmux: z.strictObject({ socket: TmuxSocketNameSchema.default('omar') }).prefault({}),
+  log: z.strictObject({ level: LogLevelSchema.default('info') }).prefault({}),
+  agent: z
+    .strictObject({
+      backend: BackendNameSchema.default('auto'),
+      default_workdir: z.string().min(1).optional(),
+      permissions: z.enum(PERMISSION_MODES).default('ask'),
+    })
+    .prefault({}),
+  ea: z.strictObject({ command: z.string().trim().min(1).optional() }).prefault({}),
+  health: z
+    .strictObject({
+      tick_ms: positiveInt.min(50).default(1000),
+      idle_seconds: positiveInt.default(15),
+      stuck_seconds: positiveInt.default(300),
+    })
+    .refine((h) => h.stuck_seconds >= h.idle_seconds, {
+      path: ['stuck_seconds'],
+      message: 'must be at least health.idle_seconds',
+    })
+    .prefault({}),
+  journal: z
+    .strictObject({
+      max_bytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+      keep: z.number().int().min(0).max(1000).default(5),
+    })
+    .prefault({}),
+  daemon: z.strictObject({ manager_backoff_max_seconds: positiveInt.default(60) }).prefault({}),
+});
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+/** The resolved configuration, frozen (deeply) by loadConfig. */
+export interface Config {
+  /** OMAR_HOME, absolute. */
+  home: string;
+  paths: OmarPaths;
+  /** The config file and whether it existed. */
+  file: { path: string; present: boolean };
+  tmux: { socket: string };
+  log: { level: LogLevel };
+  agent: { backend: string; defaultWorkdir: string; permissions: PermissionMode };
+  ea: { command: string };
+  health: { tickMs: number; idleSeconds: number; stuckSeconds: number };
+  journal: { maxBytes: number; keep: number };
+  daemon: { managerBackoffMaxSeconds: number };
+}
+
+/** One readable line per problem; an unknown key is reported as `section.key`. */
+export function describeConfigIssues(
+  issues: ReadonlyArray<{ code?: string; path: ReadonlyArray<PropertyKey>; message: string; keys?: readonly string[] }>,
+): string[] {
+  return issues.flatMap((issue) => {
+    const where = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      return issue.keys.map((key) => `${where ? `${where}.` : ''}${key}: unknown ${where ? 'key' : 'section'}`);
+    }
+    return [`${where || 'file'}: ${issueMessage(issue)}`];
+  });
+}
+
+/** zod's message without its generic "Invalid input: " prefix. */
+export function issueMessage(issue: { message: string }): string {
+  return issue.message.replace(/^Invalid (input|option): /, '');
+}

@@ -1,0 +1,53 @@
+import { STATE_VERSION } from '../../core/model/state.js';
+
+/**
+ * Upgrades of state.json, one version at a time. `migrate` receives the parsed file
+ * at version `from` and returns it at version `to` (the runner stamps `version`).
+ * The result is then validated against the current StateSchema.
+ */
+export interface Migration {
+  from: number;
+  to: number;
+  migrate(raw: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** Production migrations, oldest first. Version 1 is the first format: none yet. */
+export const MIGRATIONS: readonly Migration[] = [];
+
+export class MigrationError extends Error {}
+
+export interface MigrationResult {
+  data: Record<string, unknown>;
+  /** Versions migrated from, in order (empty when the file was already current). */
+  applied: number[];
+}
+
+/**
+ * Runs the migrations that take `raw` from its `version` up to `target`.
+ * A file without a numeric version is left alone (the schema will report it).
+ * Throws MigrationError when a step is missing, misdeclared or throws.
+ */
+export function runMigrations(
+  raw: Record<string, unknown>,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target: number = STATE_VERSION,
+): MigrationResult {
+  let data = raw;
+  const applied: number[] = [];
+  let version = raw['version'];
+  while (typeof version === 'number' && Number.isInteger(version) && version < target) {
+    const from = version;
+    const step = migrations.find((m) => m.from === from);
+    if (!step) throw new MigrationError(`no migration from version ${from} (this omar reads version ${target})`);
+    if (step.to !== from + 1) throw new MigrationError(`migration from version ${from} goes to ${step.to}, not ${from + 1}`);
+    try {
+      data = { ...step.migrate(structuredClone(data)), version: step.to };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new MigrationError(`migration from version ${from} to ${step.to} failed: ${reason}`, { cause: error });
+    }
+    applied.push(from);
+    version = step.to;
+  }
+  return { data, applied };
+}

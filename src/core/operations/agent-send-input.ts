@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { EA_AGENT, sessionNameFor } from '../model/names.js';
+import { defineOperation } from '../operation.js';
+import { assertCanControl } from '../permissions.js';
+import { principalLabel } from '../principal.js';
+import { AgentNameInput, requireAgent, requireEa, utf8Length } from './shared.js';
+
+/** send_input takes at least 1 MiB (CONTRACTS.md §6). */
+export const SEND_INPUT_MAX_BYTES = 1024 * 1024;
+
+export const sendInput = defineOperation({
+  name: 'send_input',
+  summary: "Type text into an agent's pane (and submit it).",
+  description:
+    "Pastes text into an agent's input exactly as given (quotes, newlines and unicode kept) and, with `enter`, submits it with a carriage return; delivery is verified (the paste must render, the pane must react) and retried. A worker may send only to its descendants; the EA to any agent of its EA. Use schedule_omar_event for messages between agents.",
+  input: z.object({
+    name: AgentNameInput,
+    text: z.string().min(1).refine((t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES, 'text is larger than 1 MiB'),
+    enter: z.boolean().optional().describe('Submit after pasting (default false on MCP, true on the CLI).'),
+  }),
+  output: z.object({ status: z.literal('sent'), submitted: z.boolean(), attempts: z.number(), unconfirmed_submit: z.boolean() }),
+  access: 'control',
+  cli: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
+  chat: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
+  async handler(ctx, input) {
+    const { store, mux, recorder } = ctx.services;
+    const state = store.get();
+    if (input.name === EA_AGENT) {
+      // The EA is nobody's descendant: a worker is refused, the EA agent and people are not.
+      assertCanControl(ctx.caller, state.agents, ctx.ea, EA_AGENT, 'send input to');
+      requireEa(state, ctx.ea);
+    } else {
+      assertCanControl(ctx.caller, state.agents, ctx.ea, input.name, 'send input to');
+      requireAgent(state, ctx.ea, input.name);
+    }
+    const submit = input.enter ?? false;
+    const report = await mux.deliver(sessionNameFor(ctx.ea, input.name), input.text, { submit });
+    recorder.record('agent.input_sent', { ea: ctx.ea, agent: input.name, by: principalLabel(ctx.caller), bytes: utf8Length(input.text), submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit });
+    return { status: 'sent' as const, submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit };
+  },
+});

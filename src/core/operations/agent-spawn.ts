@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { EA_AGENT, assertAgentName, sessionNameFor } from '../model/names.js';
+import type { Agent, State, Task } from '../model/state.js';
+import { defineOperation } from '../operation.js';
+import { assertCanSpawnUnder } from '../permissions.js';
+import { isEaAgent, principalLabel } from '../principal.js';
+import { IntLike, findAgent, isoNow, requireProject } from './shared.js';
+
+const SpawnInput = z.object({
+  name: z.string().describe('Unique name within the EA: 1–48 letters, digits, "-" or "_".'),
+  command: z.string().min(1).optional().describe('Run this shell command in the pane instead of an agent CLI (e.g. "bash"). Such an agent gets no header.'),
+  backend: z.string().min(1).optional().describe('Agent CLI to run (claude, codex, gemini, opencode, cursor, custom). Default: the configured backend.'),
+  parent: z.string().min(1).optional().describe("Who the agent reports to: 'ea', yourself, or one of your descendants. Default: you (for the EA and the owner: 'ea')."),
+  project_id: IntLike.optional().describe("Project the agent works for. Default: the parent's project."),
+  task: z.string().max(256 * 1024).optional().describe('What the agent must do; delivered as its first message.'),
+  workdir: z.string().min(1).optional().describe('Working directory of the pane. Default: agent.default_workdir.'),
+});
+
+const SpawnOutput = z.object({
+  agent_name: z.string(),
+  ea: z.number(),
+  parent: z.string(),
+  session: z.string(),
+  project_id: z.number().nullable(),
+  task_id: z.string().nullable(),
+  status: z.literal('running'),
+});
+
+export const spawnAgent = defineOperation({
+  name: 'spawn_agent',
+  summary: 'Start a new agent in its own tmux session.',
+  description:
+    'Starts an agent in a new tmux session and records it (and its task, if any) under a parent. A worker may spawn only below itself. Returns as soon as the session exists; it does not wait for the agent to be ready. Fails if the name is taken, invalid or reserved, or the project does not exist.',
+  input: SpawnInput,
+  output: SpawnOutput,
+  access: 'spawn',
+  cli: { path: ['spawn'], positional: ['name'] },
+  chat: { path: ['spawn'], positional: ['name'] },
+  async handler(ctx, input) {
+    const { store, mux, contexts, clock, settings, recorder } = ctx.services;
+    const ea = ctx.ea;
+    assertAgentName(input.name);
+    if (input.command && input.backend) {
+      throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", { hint: "'command' runs a raw shell command; 'backend' runs an agent CLI." });
+    }
+    if (!input.command) {
+      throw new AppError('BACKEND_UNAVAILABLE', `No agent backend can run '${input.name}' yet: this omar runs raw commands only.`, {
+        hint: "Pass a command to run in the pane (e.g. --command bash).",
+      });
+    }
+    const caller = ctx.caller;
+    const defaultParent = caller.kind === 'agent' && !isEaAgent(caller) ? caller.name : EA_AGENT;
+    const parent = input.parent ?? defaultParent;
+    const now = isoNow(clock);
+    const workdir = input.workdir ?? settings.defaultWorkdir;
+    const by = principalLabel(caller);
+
+    // Reserve the name first (validation and insert are one synchronous step).
+    const reserved = await store.mutate((state) => {
+      assertCanSpawnUnder(caller, state.agents, ea, parent);
+      const projectId = resolveProject(state, ea, parent, input.project_id ?? null, caller.kind === 'agent' && !isEaAgent(caller));
+      if (findAgent(state, ea, input.name)) {
+        throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' already exists in EA ${ea}.`, { hint: 'Pick another name, or kill the old one first.' });
+      }
+      const task = input.task !== undefined && input.task.trim() !== '' ? newTask(state, ea, input.name, projectId, input.task, now) : null;
+      if (task) state.tasks.push(task);
+      const agent: Agent = {
+        name: input.name,
+        ea,
+        parent,
+        kind: 'pane',
+        backend: 'raw',
+        command: input.command!,
+        workdir,
+        projectId,
+        taskId: task?.id ?? null,
+        statusLine: null,
+        health: 'starting',
+        tokenHash: '',
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: null,
+        exitedAt: null,
+        exitCode: null,
+        spawnedBy: by,
+      };
+      state.agents.push(agent);
+      return { agent, task };
+    });
+
+    const session = sessionNameFor(ea, input.name);
+    let sessionCreated = false;
+    try {
+      const { tokenHash, contextPath } = await contexts.issue(ea, input.name);
+      await mux.createSession({
+        name: session,
+        command: input.command,
+        workdir,
+        env: { OMAR_AGENT: input.name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath },
+      });
+      sessionCreated = true;
+      await store.mutate((state) => {
+        const agent = findAgent(state, ea, input.name);
+        if (agent) {
+          agent.tokenHash = tokenHash;
+          agent.health = 'running';
+          agent.lastActivityAt = now;
+        }
+      });
+    } catch (error) {
+      if (sessionCreated) await mux.killSession(session).catch(() => false);
+      await contexts.remove(ea, input.name).catch(() => undefined);
+      await store.mutate((state) => {
+        state.agents = state.agents.filter((a) => !(a.ea === ea && a.name === input.name));
+        state.tasks = state.tasks.filter((t) => t.id !== reserved.task?.id);
+      });
+      throw error;
+    }
+    recorder.record('agent.spawned', { ea, agent: input.name, parent, by, command: input.command, workdir, project: reserved.agent.projectId });
+    if (reserved.task) recorder.record('task.opened', { ea, agent: input.name, task: reserved.task.id, project: reserved.task.projectId, text: reserved.task.text });
+    return {
+      agent_name: input.name,
+      ea,
+      parent,
+      session,
+      project_id: reserved.agent.projectId,
+      task_id: reserved.task?.id ?? null,
+      status: 'running' as const,
+    };
+  },
+});
+
+function resolveProject(state: Readonly<State>, ea: number, parent: string, given: number | null, callerIsWorker: boolean): number | null {
+  const parentProject = parent === EA_AGENT ? null : (findAgent(state, ea, parent)?.projectId ?? null);
+  if (parent !== EA_AGENT && !findAgent(state, ea, parent)) {
+    throw new AppError('AGENT_NOT_FOUND', `Parent '${parent}' is not an agent of EA ${ea}.`, { hint: "Use 'ea' or the name of a live agent." });
+  }
+  if (given === null) return parentProject;
+  const project = requireProject(state, ea, given);
+  if (project.status !== 'active') {
+    throw new AppError('CONFLICT', `Project ${given} is already completed.`, { hint: 'Add a new project for new work.' });
+  }
+  if (callerIsWorker && given !== parentProject) {
+    throw new AppError('PERMISSION_DENIED', `A worker's child works for its parent's project (${parentProject ?? 'none'}), not project ${given}.`, { hint: "Leave project_id out." });
+  }
+  return given;
+}
+
+function newTask(state: State, ea: number, agent: string, projectId: number | null, text: string, now: string): Task {
+  const id = `task-${state.next.task}`;
+  state.next.task += 1;
+  return { id, ea, agent, projectId, text, status: 'running', summary: null, createdAt: now, closedAt: null };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineOperation } from '../operation.js';
+
+export const getStatus = defineOperation({
+  name: 'get_status',
+  summary: 'Show the daemon: pid, paths, sockets and counts.',
+  description: 'Facts about the running omar daemon: pid, start time, OMAR_HOME, control socket, tmux socket, default backend, and counts of EAs, agents by health, projects and open tasks.',
+  input: z.object({}),
+  output: z.object({
+    pid: z.number(),
+    started_at: z.string(),
+    version: z.string(),
+    home: z.string(),
+    socket: z.string(),
+    tmux_socket: z.string(),
+    backend: z.string(),
+    eas: z.number(),
+    agents: z.record(z.string(), z.number()),
+    projects: z.number(),
+    open_tasks: z.number(),
+    pending_events: z.number(),
+  }),
+  access: 'read',
+  mcp: false,
+  cli: { path: ['status'] },
+  async handler(ctx) {
+    const s = ctx.services.supervisor.status();
+    const state = ctx.services.store.get();
+    const agents: Record<string, number> = {};
+    for (const a of state.agents) agents[a.health] = (agents[a.health] ?? 0) + 1;
+    return {
+      pid: s.pid,
+      started_at: s.startedAt,
+      version: s.version,
+      home: s.home,
+      socket: s.socket,
+      tmux_socket: s.tmuxSocket,
+      backend: s.backend,
+      eas: state.eas.length,
+      agents,
+      projects: state.projects.length,
+      open_tasks: state.tasks.filter((t) => t.status === 'running').length,
+      pending_events: state.events.filter((e) => e.status === 'pending' || e.status === 'delivering').length,
+    };
+  },
+});

@@ -1,0 +1,77 @@
+import { invokeOperation } from '../../src/core/invoke.js';
+import { ensureDefaultEa } from '../../src/core/lifecycle/ea-record.js';
+import { emptyState, type State } from '../../src/core/model/state.js';
+import type { Operation } from '../../src/core/operation.js';
+import type { Logger, Services, Settings } from '../../src/core/ports.js';
+import type { Principal } from '../../src/core/principal.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeContexts } from './fake-contexts.js';
+import { FakeMultiplexer } from './fake-multiplexer.js';
+import { FakeSupervisor } from './fake-supervisor.js';
+import { MemoryRecorder } from './memory-recorder.js';
+import { MemoryStore } from './memory-store.js';
+import { SilentLogger } from './silent-logger.js';
+
+export const TEST_SETTINGS: Settings = {
+  defaultWorkdir: '/fake/work',
+  eaCommand: 'sh',
+  defaultBackend: 'raw',
+  idleSeconds: 30,
+  stuckSeconds: 300,
+};
+
+export interface TestServiceOverrides {
+  /** Initial state; EA 0 is added to it when it has no EA. */
+  state?: State;
+  settings?: Partial<Settings>;
+  clock?: FakeClock;
+  mux?: FakeMultiplexer;
+  contexts?: FakeContexts;
+  recorder?: MemoryRecorder;
+  supervisor?: FakeSupervisor;
+  logger?: Logger;
+}
+
+export interface TestServices {
+  services: Services;
+  store: MemoryStore;
+  clock: FakeClock;
+  mux: FakeMultiplexer;
+  contexts: FakeContexts;
+  recorder: MemoryRecorder;
+  supervisor: FakeSupervisor;
+  logger: Logger;
+  /** Calls an operation the way every surface does (invokeOperation). */
+  call<I, O>(op: Operation<I, O>, caller: Principal, input?: unknown, ea?: number): Promise<O>;
+}
+
+/** Services made of fakes, with the default EA 0 (as on a fresh host). */
+export function createTestServices(overrides: TestServiceOverrides = {}): TestServices {
+  const clock = overrides.clock ?? new FakeClock();
+  const settings: Settings = { ...TEST_SETTINGS, ...overrides.settings };
+  const state = structuredClone(overrides.state ?? emptyState());
+  ensureDefaultEa(state, clock, settings);
+  const store = new MemoryStore(state);
+  const mux = overrides.mux ?? new FakeMultiplexer();
+  const contexts = overrides.contexts ?? new FakeContexts();
+  const recorder = overrides.recorder ?? new MemoryRecorder(clock);
+  const supervisor = overrides.supervisor ?? new FakeSupervisor();
+  const logger = overrides.logger ?? new SilentLogger();
+  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger };
+  return {
+    services,
+    store,
+    clock,
+    mux,
+    contexts,
+    recorder,
+    supervisor,
+    logger,
+    call: (op, caller, input, ea) => call(services, op, caller, input, ea),
+  };
+}
+
+/** invokeOperation with the result typed as the operation's output. */
+export async function call<I, O>(services: Services, op: Operation<I, O>, caller: Principal, input: unknown = {}, ea?: number): Promise<O> {
+  return (await invokeOperation(op, services, { caller, input, ea })) as O;
+}

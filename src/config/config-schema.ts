@@ -56,6 +56,22 @@ export const ConfigFileSchema = z.strictObject({
     })
     .prefault({}),
   daemon: z.strictObject({ manager_backoff_max_seconds: positiveInt.default(60) }).prefault({}),
+  events: z
+    .strictObject({
+      max_parallel: positiveInt.max(256).default(16),
+      max_attempts: positiveInt.max(100).default(5),
+      retry_base_ms: positiveInt.default(1000),
+      retry_max_ms: positiveInt.default(30_000),
+      readiness_timeout_seconds: positiveInt.default(60),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      attempts: positiveInt.max(10).default(3),
+      render_timeout_ms: positiveInt.min(50).default(3000),
+      confirm_timeout_ms: positiveInt.min(50).default(3000),
+    })
+    .prefault({}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
@@ -73,6 +89,8 @@ export interface Config {
   health: { tickMs: number; idleSeconds: number; stuckSeconds: number };
   journal: { maxBytes: number; keep: number };
   daemon: { managerBackoffMaxSeconds: number };
+  events: { maxParallel: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; readinessTimeoutSeconds: number };
+  delivery: { attempts: number; renderTimeoutMs: number; confirmTimeoutMs: number };
 }
 
 /** One readable line per problem; an unknown key is reported as `section.key`. */

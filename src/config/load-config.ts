@@ -112,6 +112,14 @@ export function loadConfig(options: LoadConfigOptions): Config {
     },
     journal: { maxBytes: file.journal.max_bytes, keep: file.journal.keep },
     daemon: { managerBackoffMaxSeconds: file.daemon.manager_backoff_max_seconds },
+    events: {
+      maxParallel: file.events.max_parallel,
+      maxAttempts: file.events.max_attempts,
+      retryBaseMs: file.events.retry_base_ms,
+      retryMaxMs: file.events.retry_max_ms,
+      readinessTimeoutSeconds: file.events.readiness_timeout_seconds,
+    },
+    delivery: { attempts: file.delivery.attempts, renderTimeoutMs: file.delivery.render_timeout_ms, confirmTimeoutMs: file.delivery.confirm_timeout_ms },
   };
   return deepFreeze(config);
 }

@@ -138,6 +138,46 @@ export interface DaemonStatus {
   tmuxSocket: string;
   version: string;
   backend: string;
+  /** Duration and tmux command count of the last health tick (benchmarks and `omar status`). */
+  healthTickMs: number | null;
+  healthTickCommands: number;
+}
+
+/** Cron arithmetic (croner in production): pure, no timers. */
+export interface CronCalculator {
+  /** First occurrence strictly after `afterMs` (ms since the epoch), or null if there is none. Throws INVALID_INPUT for a bad expression or zone. */
+  next(expression: string, tz: string | null, afterMs: number): number | null;
+}
+
+/** The delivery side of the event queue (the daemon's scheduler). */
+export interface DeliveryQueue {
+  /** Events were added, changed or removed: re-plan the lanes now. */
+  wake(): void;
+  /** Types text into a pane through its lane, so it never interleaves with events (send_input). */
+  input(ea: number, name: string, text: string, options: { submit: boolean }): Promise<DeliveryReport>;
+}
+
+/** The EA's notes (ea/<id>/notes.md), written only through save_notes. */
+export interface NotesStore {
+  read(ea: number): Promise<string>;
+  write(ea: number, text: string): Promise<void>;
+}
+
+export interface BackendInfo {
+  name: string;
+  binary: string;
+  installed: boolean;
+  version: string | null;
+  /** Verified end to end against the real CLI. */
+  verified: boolean;
+  install: string;
+}
+
+/** Which agent CLIs exist on this machine (probed once, cached by the daemon). */
+export interface BackendCatalog {
+  list(): Promise<BackendInfo[]>;
+  /** The backend used when a spawn names none ('sim' or a CLI; null when none can run). */
+  defaultBackend(): Promise<string | null>;
 }
 
 export interface Settings {
@@ -158,4 +198,8 @@ export interface Services {
   supervisor: SupervisorHooks;
   settings: Settings;
   logger: Logger;
+  cron: CronCalculator;
+  queue: DeliveryQueue;
+  notes: NotesStore;
+  backends: BackendCatalog;
 }

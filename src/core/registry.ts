@@ -14,7 +14,15 @@ import { deleteEa } from './operations/ea-delete.js';
 import { getActiveEa } from './operations/ea-get-active.js';
 import { listEas } from './operations/ea-list.js';
 import { switchEa } from './operations/ea-switch.js';
+import { cancelEvent } from './operations/event-cancel.js';
+import { listEvents } from './operations/event-list.js';
+import { scheduleOmarEvent } from './operations/event-schedule.js';
 import { readLog } from './operations/log-read.js';
+import { listBackends } from './operations/backends-list.js';
+import { logJustification } from './operations/justification-log.js';
+import { mcpConfig } from './operations/mcp-config.js';
+import { saveNotes } from './operations/notes-save.js';
+import { completeTask } from './operations/task-complete.js';
 import { addProject } from './operations/project-add.js';
 import { completeProject } from './operations/project-complete.js';
 import { listProjects } from './operations/project-list.js';
@@ -30,6 +38,13 @@ export const OPERATIONS: readonly AnyOperation[] = [
   sendInput,
   killAgent,
   updateAgentStatus,
+  completeTask,
+  logJustification,
+  saveNotes,
+  listBackends,
+  scheduleOmarEvent,
+  listEvents,
+  cancelEvent,
   addProject,
   listProjects,
   completeProject,
@@ -42,6 +57,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   whoami,
   getStatus,
   shutdown,
+  mcpConfig,
 ];
 
 export function operationsByName(ops: readonly AnyOperation[] = OPERATIONS): ReadonlyMap<string, AnyOperation> {

@@ -1,5 +1,5 @@
 import { AppError } from '../../src/core/errors.js';
-import type { CreateSessionOptions, DeliverOptions, DeliveryReport, Multiplexer, PaneInfo } from '../../src/core/ports.js';
+import type { Clock, CreateSessionOptions, DeliverOptions, DeliveryReport, Multiplexer, PaneInfo } from '../../src/core/ports.js';
 
 export interface FakeSession {
   name: string;
@@ -26,6 +26,16 @@ export interface Delivery {
   submit: boolean;
 }
 
+export interface DeliveryLogEntry {
+  session: string;
+  text: string;
+  /** Clock time (ms) the call started and ended; 0 without a clock. */
+  startedMs: number;
+  endedMs: number | null;
+  /** null while in flight. */
+  ok: boolean | null;
+}
+
 /** In-memory tmux: sessions are records, delivery appends to a log, screens are scripted. */
 export class FakeMultiplexer implements Multiplexer {
   readonly sessions = new Map<string, FakeSession>();
@@ -37,7 +47,24 @@ export class FakeMultiplexer implements Multiplexer {
   failNextCreate: Error | null = null;
   /** What deliver reports (attempts, unconfirmedSubmit). */
   deliveryReport: Omit<DeliveryReport, 'durationMs'> = { attempts: 1, unconfirmedSubmit: false };
+  /** Every deliver call as it starts and ends (ms from the clock given, else 0), successful or not. */
+  readonly deliveryLog: DeliveryLogEntry[] = [];
+  /** Most deliveries in flight at once, over all sessions. */
+  maxConcurrentDeliveries = 0;
+  /** Most deliveries in flight at once to one session (more than 1 means two texts could interleave). */
+  readonly maxConcurrentBySession = new Map<string, number>();
   #pid = 1000;
+  #inFlight = new Map<string, number>();
+  /** Scripted failures per session: each deliver to it takes the next one and throws it. */
+  readonly #failures = new Map<string, Error[]>();
+  /** Held sessions: their deliveries wait until released. */
+  readonly #holds = new Map<string, { promise: Promise<void>; release: () => void }>();
+  readonly #clock: Pick<Clock, 'now'> | null;
+
+  /** With a clock, a new session shows output activity at its creation time (else at 0). */
+  constructor(clock?: Pick<Clock, 'now'>) {
+    this.#clock = clock ?? null;
+  }
 
   async createSession(options: CreateSessionOptions): Promise<void> {
     this.calls.push({ method: 'createSession', args: [structuredClone(options)] });
@@ -60,7 +87,7 @@ export class FakeMultiplexer implements Multiplexer {
       dead: false,
       deadStatus: null,
       pid: this.#pid,
-      activityMs: 0,
+      activityMs: this.#now(),
     });
   }
 
@@ -97,12 +124,33 @@ export class FakeMultiplexer implements Multiplexer {
 
   async deliver(name: string, text: string, options: DeliverOptions): Promise<DeliveryReport> {
     this.calls.push({ method: 'deliver', args: [name, text, { ...options }] });
-    const session = this.sessions.get(name);
-    if (!session || session.dead) {
-      throw new AppError('DELIVERY_FAILED', `Could not deliver to ${name}: ${session ? 'its pane is dead' : 'no such session'}.`, { details: { session: name } });
+    const log: DeliveryLogEntry = { session: name, text, startedMs: this.#now(), endedMs: null, ok: null };
+    this.deliveryLog.push(log);
+    this.#inFlight.set(name, (this.#inFlight.get(name) ?? 0) + 1);
+    this.maxConcurrentDeliveries = Math.max(this.maxConcurrentDeliveries, this.inFlight());
+    this.maxConcurrentBySession.set(name, Math.max(this.maxConcurrentBySession.get(name) ?? 0, this.inFlight(name)));
+    try {
+      const hold = this.#holds.get(name);
+      if (hold) await hold.promise;
+      const session = this.sessions.get(name);
+      if (!session || session.dead) {
+        // Like the tmux adapter: a missing session is reported as such (no retry can help).
+        throw new AppError('DELIVERY_FAILED', `Could not deliver to ${name}: ${session ? 'its pane is dead' : 'no such session'}.`, {
+          details: session ? { session: name } : { session: name, missing: true },
+        });
+      }
+      const failure = this.#failures.get(name)?.shift();
+      if (failure) throw failure;
+      this.delivered.push({ session: name, text, submit: options.submit });
+      log.ok = true;
+      return { ...this.deliveryReport, durationMs: 0 };
+    } catch (error) {
+      log.ok = false;
+      throw error;
+    } finally {
+      log.endedMs = this.#now();
+      this.#inFlight.set(name, this.#inFlight.get(name)! - 1);
     }
-    this.delivered.push({ session: name, text, submit: options.submit });
-    return { ...this.deliveryReport, durationMs: 0 };
   }
 
   attachArgv(name: string): string[] {
@@ -115,7 +163,7 @@ export class FakeMultiplexer implements Multiplexer {
   /** Adds a session directly, as if it had been running before (e.g. the EA's manager). */
   addSession(name: string, partial: Partial<Omit<FakeSession, 'name'>> = {}): FakeSession {
     this.#pid += 1;
-    const session: FakeSession = { name, command: 'sh', workdir: '/', env: {}, screen: [], attached: false, dead: false, deadStatus: null, pid: this.#pid, activityMs: 0, ...partial };
+    const session: FakeSession = { name, command: 'sh', workdir: '/', env: {}, screen: [], attached: false, dead: false, deadStatus: null, pid: this.#pid, activityMs: this.#now(), ...partial };
     this.sessions.set(name, session);
     return session;
   }
@@ -134,8 +182,55 @@ export class FakeMultiplexer implements Multiplexer {
     session.deadStatus = status;
   }
 
+  /** Last output activity of a session (what listPanes reports as activityMs). */
+  setActivity(name: string, activityMs: number): void {
+    this.#require(name).activityMs = activityMs;
+  }
+
+  /** The next deliveries to `name` throw these, one per call, in order (then deliveries succeed again). */
+  failDeliveries(name: string, ...errors: Error[]): void {
+    this.#failures.set(name, [...(this.#failures.get(name) ?? []), ...errors]);
+  }
+
+  /** A DELIVERY_FAILED error like the tmux adapter's after its own retries. */
+  static deliveryFailed(name: string, why = 'the paste did not render'): AppError {
+    return new AppError('DELIVERY_FAILED', `Delivery to session '${name}' failed: ${why}.`, { details: { session: name } });
+  }
+
+  /** Deliveries to `name` (in flight or future) wait until `releaseDeliveries(name)`. */
+  holdDeliveries(name: string): void {
+    if (this.#holds.has(name)) return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#holds.set(name, { promise, release });
+  }
+
+  releaseDeliveries(name: string): void {
+    this.#holds.get(name)?.release();
+    this.#holds.delete(name);
+  }
+
+  /** Deliveries started and not finished (to `name`, or to any session). */
+  inFlight(name?: string): number {
+    if (name !== undefined) return this.#inFlight.get(name) ?? 0;
+    let n = 0;
+    for (const count of this.#inFlight.values()) n += count;
+    return n;
+  }
+
+  /** Texts delivered to one session, in order. */
+  textsTo(name: string): string[] {
+    return this.delivered.filter((d) => d.session === name).map((d) => d.text);
+  }
+
   callsOf(method: keyof Multiplexer): unknown[][] {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  #now(): number {
+    return this.#clock ? this.#clock.now() : 0;
   }
 
   #require(name: string, code: 'TMUX_FAILED' | 'NOT_FOUND' = 'NOT_FOUND'): FakeSession {

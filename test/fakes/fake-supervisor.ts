@@ -8,6 +8,8 @@ export const FAKE_DAEMON_STATUS: DaemonStatus = {
   tmuxSocket: '/fake/tmux/omar',
   version: '0.0.0-test',
   backend: 'raw',
+  healthTickMs: 1.5,
+  healthTickCommands: 1,
 };
 
 /** Records what the core asks of the daemon. */

@@ -5,9 +5,13 @@ import type { Operation } from '../../src/core/operation.js';
 import type { Logger, Services, Settings } from '../../src/core/ports.js';
 import type { Principal } from '../../src/core/principal.js';
 import { FakeClock } from './fake-clock.js';
+import { createCronCalculator } from '../../src/runtime/cron/croner-calculator.js';
+import { FakeBackends } from './fake-backends.js';
 import { FakeContexts } from './fake-contexts.js';
 import { FakeMultiplexer } from './fake-multiplexer.js';
+import { FakeQueue } from './fake-queue.js';
 import { FakeSupervisor } from './fake-supervisor.js';
+import { MemoryNotes } from './memory-notes.js';
 import { MemoryRecorder } from './memory-recorder.js';
 import { MemoryStore } from './memory-store.js';
 import { SilentLogger } from './silent-logger.js';
@@ -41,6 +45,9 @@ export interface TestServices {
   recorder: MemoryRecorder;
   supervisor: FakeSupervisor;
   logger: Logger;
+  queue: FakeQueue;
+  notes: MemoryNotes;
+  backends: FakeBackends;
   /** Calls an operation the way every surface does (invokeOperation). */
   call<I, O>(op: Operation<I, O>, caller: Principal, input?: unknown, ea?: number): Promise<O>;
 }
@@ -57,8 +64,15 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   const recorder = overrides.recorder ?? new MemoryRecorder(clock);
   const supervisor = overrides.supervisor ?? new FakeSupervisor();
   const logger = overrides.logger ?? new SilentLogger();
-  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger };
+  const queue = new FakeQueue(mux);
+  // Cron arithmetic is pure: the real calculator, not a double.
+  const notes = new MemoryNotes();
+  const backends = new FakeBackends();
+  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger, cron: createCronCalculator(), queue, notes, backends };
   return {
+    queue,
+    notes,
+    backends,
     services,
     store,
     clock,

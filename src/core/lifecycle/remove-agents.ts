@@ -1,5 +1,6 @@
 import { sessionNameFor } from '../model/names.js';
-import type { Agent, State, Task } from '../model/state.js';
+import { addNotice } from '../events/new-event.js';
+import type { Agent, OmarEvent, State, Task } from '../model/state.js';
 import type { Services } from '../ports.js';
 import { isoNow } from '../operations/shared.js';
 
@@ -20,7 +21,7 @@ export async function removeAgents(services: Services, ea: number, agents: reado
   // Records go first: tokens are revoked at once, and the health tick never sees a
   // recorded agent without its session (which it would report as exited).
   const now = isoNow(services.clock);
-  const result = await services.store.mutate((state) => applyRemoval(state, ea, names, now));
+  const result = await services.store.mutate((state) => applyRemoval(state, ea, names, now, by, services.clock.nowNs()));
   await Promise.all(
     agents.map(async (a) => {
       if (a.kind === 'pane') {
@@ -38,10 +39,21 @@ export async function removeAgents(services: Services, ea: number, agents: reado
   for (const task of result.closedTasks) {
     services.recorder.record('task.closed', { ea, agent: task.agent, task: task.id, status: task.status, summary: task.summary, text: task.text });
   }
-  return { removed: result.removed, tasksClosed: result.closedTasks.length, eventsCancelled: result.eventsCancelled };
+  for (const event of result.cancelled) {
+    services.recorder.record('event.cancelled', { ea, event: event.id, sender: event.sender, receiver: event.receiver, by, reason: 'receiver killed', was: event.status });
+  }
+  if (result.cancelled.length > 0) services.queue.wake();
+  return { removed: result.removed, tasksClosed: result.closedTasks.length, eventsCancelled: result.cancelled.length };
 }
 
-function applyRemoval(state: State, ea: number, names: ReadonlySet<string>, now: string): { removed: string[]; closedTasks: Task[]; eventsCancelled: number } {
+function applyRemoval(
+  state: State,
+  ea: number,
+  names: ReadonlySet<string>,
+  now: string,
+  by: string,
+  nowNs: bigint,
+): { removed: string[]; closedTasks: Task[]; cancelled: OmarEvent[] } {
   const removedAgents = state.agents.filter((a) => a.ea === ea && names.has(a.name));
   const parentOf = new Map(removedAgents.map((a) => [a.name, a.parent]));
   const survivingParent = (start: string): string => {
@@ -70,15 +82,30 @@ function applyRemoval(state: State, ea: number, names: ReadonlySet<string>, now:
     }
     return false;
   });
-  let eventsCancelled = 0;
-  state.events = state.events.filter((event) => {
-    if (event.ea === ea && names.has(event.receiver) && (event.status === 'pending' || event.status === 'delivering' || event.status === 'failed')) {
-      eventsCancelled += 1;
-      return false;
-    }
-    return true;
-  });
+  // Delivered and cancelled events never stay in the state, so everything addressed to them goes.
+  const cancelled = state.events.filter((event) => event.ea === ea && names.has(event.receiver));
+  state.events = state.events.filter((event) => !(event.ea === ea && names.has(event.receiver)));
   state.agents = state.agents.filter((a) => !(a.ea === ea && names.has(a.name)));
+  noticeCancelledSenders(state, ea, cancelled, names, by, nowNs, now);
   // In the caller's order (children first for a recursive kill), not the state's.
-  return { removed: [...names].filter((n) => parentOf.has(n)), closedTasks, eventsCancelled };
+  return { removed: [...names].filter((n) => parentOf.has(n)), closedTasks, cancelled };
+}
+
+/**
+ * `[EVENT CANCELLED]` notices (CONTRACTS.md §6): one per live sender and receiver,
+ * only to senders outside the killed set that are not the killer — no flood to the
+ * dead or to whoever asked for the kill.
+ */
+function noticeCancelledSenders(state: State, ea: number, cancelled: readonly OmarEvent[], killed: ReadonlySet<string>, by: string, nowNs: bigint, now: string): void {
+  const counts = new Map<string, number>();
+  for (const event of cancelled) {
+    if (event.sender === by || killed.has(event.sender) || event.sender === 'omar') continue;
+    const key = `${event.sender}\u0000${event.receiver}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of counts) {
+    const [sender, receiver] = key.split('\u0000') as [string, string];
+    const text = `[EVENT CANCELLED] to ${receiver}: ${receiver} was killed by ${by}; ${count} of your event(s) to it will not be delivered.`;
+    addNotice(state, { ea, receiver: sender, text, nowNs, createdAt: now, onlyIfAlive: true });
+  }
 }

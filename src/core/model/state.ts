@@ -55,6 +55,8 @@ export const AgentSchema = z.object({
   taskId: z.string().nullable(),
   statusLine: z.string().nullable(),
   health: HealthSchema,
+  /** Ready for its header and events (CONTRACTS.md §7): its MCP server said hello and its input marker is on screen. Raw commands are ready at once. */
+  ready: z.boolean(),
   tokenHash: z.string(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
@@ -104,6 +106,8 @@ export const EventSchema = z.object({
   receiver: z.string(),
   t: NsString,
   seq: NsString,
+  /** 'event': wrapped as `[EVENT at t=…]` / `From <sender>: …`; 'raw': typed as is (a new agent's header, CONTRACTS.md §6). */
+  format: z.enum(['event', 'raw']),
   payload: z.string(),
   recurrence: RecurrenceSchema.nullable(),
   status: z.enum(EVENT_STATUSES),

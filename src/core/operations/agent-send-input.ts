@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EA_AGENT, sessionNameFor } from '../model/names.js';
+import { EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
@@ -23,7 +23,7 @@ export const sendInput = defineOperation({
   cli: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
   chat: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
   async handler(ctx, input) {
-    const { store, mux, recorder } = ctx.services;
+    const { store, recorder } = ctx.services;
     const state = store.get();
     if (input.name === EA_AGENT) {
       // The EA is nobody's descendant: a worker is refused, the EA agent and people are not.
@@ -34,7 +34,8 @@ export const sendInput = defineOperation({
       requireAgent(state, ctx.ea, input.name);
     }
     const submit = input.enter ?? false;
-    const report = await mux.deliver(sessionNameFor(ctx.ea, input.name), input.text, { submit });
+    // Through the receiver's lane, so typed input never interleaves with events.
+    const report = await ctx.services.queue.input(ctx.ea, input.name, input.text, { submit });
     recorder.record('agent.input_sent', { ea: ctx.ea, agent: input.name, by: principalLabel(ctx.caller), bytes: utf8Length(input.text), submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit });
     return { status: 'sent' as const, submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit };
   },

@@ -77,6 +77,7 @@ export const spawnAgent = defineOperation({
         taskId: task?.id ?? null,
         statusLine: null,
         health: 'starting',
+        ready: false,
         tokenHash: '',
         createdAt: now,
         updatedAt: now,
@@ -105,6 +106,7 @@ export const spawnAgent = defineOperation({
         if (agent) {
           agent.tokenHash = tokenHash;
           agent.health = 'running';
+          agent.ready = true;
           agent.lastActivityAt = now;
         }
       });

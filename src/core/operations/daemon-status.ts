@@ -19,6 +19,8 @@ export const getStatus = defineOperation({
     projects: z.number(),
     open_tasks: z.number(),
     pending_events: z.number(),
+    health_tick_ms: z.number().nullable(),
+    health_tick_tmux_commands: z.number(),
   }),
   access: 'read',
   mcp: false,
@@ -41,6 +43,8 @@ export const getStatus = defineOperation({
       projects: state.projects.length,
       open_tasks: state.tasks.filter((t) => t.status === 'running').length,
       pending_events: state.events.filter((e) => e.status === 'pending' || e.status === 'delivering').length,
+      health_tick_ms: s.healthTickMs,
+      health_tick_tmux_commands: s.healthTickCommands,
     };
   },
 });

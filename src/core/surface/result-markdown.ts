@@ -151,6 +151,7 @@ const RENDERERS: Record<string, Renderer> = {
         ['projects', 'projects'],
         ['open_tasks', 'open tasks'],
         ['pending_events', 'pending events'],
+        ['health_tick_ms', 'last health tick (ms)'],
       ],
     ),
   shutdown: (r) => `omar is stopping${r['kill_agents'] ? ' and ending every agent session' : '; agents keep running and are adopted by the next `omar up`'}.`,

@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       health: { tickMs: 1000, idleSeconds: 15, stuckSeconds: 300 },
       journal: { maxBytes: 10_485_760, keep: 5 },
       daemon: { managerBackoffMaxSeconds: 60 },
+      events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
+      delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
     });
   });
 
@@ -104,6 +106,8 @@ manager_backoff_max_seconds = 120
       health: { tickMs: 500, idleSeconds: 30, stuckSeconds: 600 },
       journal: { maxBytes: 2048, keep: 3 },
       daemon: { managerBackoffMaxSeconds: 120 },
+      events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
+      delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
     });
   });
 

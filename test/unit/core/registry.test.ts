@@ -79,7 +79,7 @@ describe('operation registry', () => {
 
   it('keeps CLI-only operations off MCP and chat', () => {
     for (const op of OPERATIONS.filter((o) => o.mcp === false)) expect(op.chat, op.name).toBeUndefined();
-    expect(OPERATIONS.filter((o) => o.mcp === false).map((o) => o.name).sort()).toEqual(['get_status', 'shutdown']);
+    expect(OPERATIONS.filter((o) => o.mcp === false).map((o) => o.name).sort()).toEqual(['get_status', 'mcp_config', 'shutdown']);
   });
 });
 
@@ -87,7 +87,9 @@ describe('operation registry', () => {
  * Every operation, once, through invokeOperation (which checks the output against the
  * operation's own schema). A new operation must add a row here, in an order where every row succeeds.
  */
-const SMOKE: Record<string, Record<string, unknown>> = {
+type SmokeInput = Record<string, unknown> | ((outputs: ReadonlyMap<string, unknown>) => Record<string, unknown>);
+
+const SMOKE: Record<string, SmokeInput> = {
   spawn_agent: { name: 'smoke', command: 'sh', task: 'smoke test', project_id: 1 },
   list_agents: {},
   get_tree: {},
@@ -95,6 +97,14 @@ const SMOKE: Record<string, Record<string, unknown>> = {
   get_agent_summary: { name: 'smoke' },
   send_input: { name: 'smoke', text: 'hello', enter: true },
   update_agent_status: { name: 'smoke', status: 'testing' },
+  log_justification: { action: 'smoke', justification: 'the smoke test runs every operation' },
+  complete_task: { name: 'smoke', status: 'completed', summary: 'smoke done' },
+  save_notes: { notes: '# notes\nsmoke' },
+  list_backends: {},
+  mcp_config: { name: 'outsider' },
+  schedule_omar_event: { receiver: 'smoke', payload: 'smoke event', delay_seconds: '60' },
+  list_events: { all: true, receiver: 'smoke' },
+  cancel_event: (outputs) => ({ event_id: (outputs.get('schedule_omar_event') as { id: string }).id }),
   kill_agent: { name: 'smoke', recursive: true },
   add_project: { name: 'second project' },
   list_projects: {},
@@ -120,10 +130,13 @@ describe('every operation', () => {
     const ops = operationsByName();
     await t.call(ops.get('add_project')!, owner, { name: 'first project' });
     // The rows run in the order written: spawn before the reads, kill before complete, create before switch/delete.
-    for (const [name, input] of Object.entries(SMOKE)) {
+    const outputs = new Map<string, unknown>();
+    for (const [name, row] of Object.entries(SMOKE)) {
       const op = ops.get(name)!;
+      const input = typeof row === 'function' ? row(outputs) : row;
       const out = await invokeOperation(op, t.services, { caller: owner, input });
       expect(op.output.safeParse(out).success, name).toBe(true);
+      outputs.set(name, out);
     }
   });
 });

@@ -282,17 +282,17 @@ describe('kill_agent', () => {
         makeEvent('e2', 'leaf1', { status: 'failed' }),
         makeEvent('e3', 'leaf2', { status: 'delivering' }),
         makeEvent('e4', 'bystander'),
-        makeEvent('e5', 'top', { status: 'delivered' }),
+        makeEvent('e5', 'top', { recurrence: { every: 60 } }),
         makeEvent('e6', 'mid', { ea: 1 }),
       );
     });
     const killsBefore = t.mux.callsOf('killSession').length;
     const out = await t.call(killAgent, owner, { name: 'top', recursive: true });
-    expect(out).toEqual({ killed: ['leaf1', 'leaf2', 'mid', 'top'], tasks_closed: 0, events_cancelled: 3 });
+    expect(out).toEqual({ killed: ['leaf1', 'leaf2', 'mid', 'top'], tasks_closed: 0, events_cancelled: 4 });
     expect(t.mux.callsOf('killSession').slice(killsBefore)).toEqual([[session('leaf1')], [session('leaf2')], [session('mid')], [session('top')]]);
     expect(t.recorder.ofKind('agent.killed').map((e) => e.agent)).toEqual(['leaf1', 'leaf2', 'mid', 'top']);
     expect(t.store.get().agents.map((a) => a.name)).toEqual(['bystander']);
-    expect(t.store.get().events.map((e) => e.id)).toEqual(['e4', 'e5', 'e6']);
+    expect(t.store.get().events.map((e) => e.id)).toEqual(['e4', 'e6']);
     expect([...t.mux.sessions.keys()]).toEqual([session('bystander')]);
   });
 

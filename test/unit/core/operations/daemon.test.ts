@@ -37,6 +37,8 @@ describe('get_status', () => {
       projects: 1,
       open_tasks: 1,
       pending_events: 2,
+      health_tick_ms: FAKE_DAEMON_STATUS.healthTickMs,
+      health_tick_tmux_commands: FAKE_DAEMON_STATUS.healthTickCommands,
     });
   });
 });

@@ -1,0 +1,31 @@
+import type { Config } from '../config/config-schema.js';
+import { loadConfig, type ConfigFlags } from '../config/load-config.js';
+import { connectControl, type ControlClient } from '../runtime/control/control-client.js';
+import { readOwnerToken } from '../runtime/identity/owner-token.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  ea?: number;
+  home?: string;
+  help: boolean;
+  version: boolean;
+}
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTty: boolean;
+}
+
+export function loadCliConfig(io: CliIo, flags: ConfigFlags = {}, globals?: GlobalOptions): Config {
+  return loadConfig({ env: io.env, cwd: io.cwd, flags: { ...flags, ...(globals?.home ? { home: globals.home } : {}) } });
+}
+
+/** Connects to the daemon of this OMAR_HOME as the owner. */
+export async function connectAsOwner(config: Config): Promise<ControlClient> {
+  const token = await readOwnerToken(config.paths.ownerToken).catch(() => null);
+  // Without a token the daemon has never run here; say so the way a missing daemon is said.
+  return connectControl({ socket: config.paths.socket, token: token ?? 'no-owner-token' });
+}

@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import type { Config } from '../../config/config-schema.js';
+import { describeIssues, toAppError } from '../../core/errors.js';
+import { StateSchema } from '../../core/model/state.js';
+import { toMarkdownTable } from '../../core/surface/markdown-table.js';
+import { readLivePid } from '../../daemon/pid-file.js';
+import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { printMarkdown } from '../output.js';
+
+export interface Check {
+  check: string;
+  ok: boolean;
+  /** What was found. */
+  found: string;
+  /** What to do when it is wrong. */
+  fix: string;
+}
+
+/** The agent CLIs omar can drive, with how to install each. */
+export const AGENT_CLIS: ReadonlyArray<{ name: string; binary: string; install: string }> = [
+  { name: 'claude', binary: 'claude', install: 'npm install -g @anthropic-ai/claude-code' },
+  { name: 'codex', binary: 'codex', install: 'npm install -g @openai/codex' },
+  { name: 'gemini', binary: 'gemini', install: 'npm install -g @google/gemini-cli' },
+  { name: 'opencode', binary: 'opencode', install: 'npm install -g opencode-ai' },
+  { name: 'cursor', binary: 'cursor-agent', install: 'see https://cursor.com/cli' },
+];
+
+/** `omar doctor`: each problem with its fix. Exit 1 when a required check fails. */
+export async function runDoctor(_args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+  const checks: Check[] = [];
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), found: process.versions.node, fix: 'Install Node.js 20.19 or newer.' });
+
+  const tmux = spawnSync('tmux', ['-V'], { encoding: 'utf8', timeout: 5000 });
+  const tmuxVersion = tmux.status === 0 ? tmux.stdout.trim() : null;
+  checks.push({ check: 'tmux', ok: tmuxVersion !== null && tmuxAtLeast(tmuxVersion, 3, 2), found: tmuxVersion ?? 'not installed', fix: 'Install tmux 3.2 or newer: apt-get install tmux (Debian/Ubuntu) or brew install tmux (macOS).' });
+
+  let config: Config | null = null;
+  try {
+    config = loadCliConfig(io, {}, globals);
+    checks.push({ check: 'config', ok: true, found: config.file.present ? config.file.path : `defaults (no ${config.file.path})`, fix: '' });
+  } catch (error) {
+    checks.push({ check: 'config', ok: false, found: toAppError(error).message, fix: 'Fix config.toml as the message says.' });
+  }
+  if (config) {
+    checks.push(homeCheck(config));
+    checks.push(stateCheck(config));
+    const pid = await readLivePid(config.paths.pidFile);
+    let reachable = false;
+    if (pid !== null) {
+      const client = await connectAsOwner(config).catch(() => null);
+      if (client) {
+        reachable = await client.call('whoami').then(() => true, () => false);
+        client.close();
+      }
+    }
+    checks.push({ check: 'daemon', ok: pid !== null && reachable, found: pid === null ? 'not running' : reachable ? `pid ${pid}, socket ${config.paths.socket}` : `pid ${pid}, but ${config.paths.socket} does not answer`, fix: pid === null ? 'Start it: omar up (or omar up --detach).' : 'Restart it: omar down, then omar up.' });
+    const server = tmuxVersion ? spawnSync('tmux', ['-L', config.tmux.socket, 'list-sessions', '-F', '#{session_name}'], { encoding: 'utf8', timeout: 5000 }) : null;
+    const sessions = server && server.status === 0 ? server.stdout.split('\n').filter((s) => s.startsWith('omar-agent-')).length : 0;
+    checks.push({ check: 'tmux socket', ok: true, found: `-L ${config.tmux.socket}: ${server && server.status === 0 ? `${sessions} omar session(s)` : 'no server running'}`, fix: '' });
+  }
+  const installed = AGENT_CLIS.map((cli) => ({ ...cli, version: versionOf(cli.binary) }));
+  for (const cli of installed) {
+    checks.push({ check: `agent CLI: ${cli.name}`, ok: true, found: cli.version ?? 'not installed', fix: cli.version ? '' : `Optional: ${cli.install}` });
+  }
+  const required = checks.filter((c) => !c.check.startsWith('agent CLI') && c.check !== 'daemon');
+  const healthy = required.every((c) => c.ok);
+  if (globals.json) {
+    io.stdout.write(`${JSON.stringify({ ok: healthy, checks }, null, 2)}\n`);
+  } else {
+    const rows = checks.map((c) => ({ ...c, status: c.ok ? (c.fix ? 'note' : 'ok') : 'PROBLEM' }));
+    await printMarkdown(
+      `${toMarkdownTable(rows, [
+        { key: 'status', header: '' },
+        { key: 'check', header: 'check' },
+        { key: 'found', header: 'found' },
+        { key: 'fix', header: 'fix' },
+      ])}\n\n${healthy ? 'Everything omar needs is in place.' : 'Fix the problems above, then run omar doctor again.'}${installed.some((c) => c.version) ? '' : '\n\nNo agent CLI is installed: agents run raw commands (omar spawn NAME --command CMD).'}\n`,
+      io,
+    );
+  }
+  return healthy ? EXIT_OK : EXIT_FAILURE;
+}
+
+function tmuxAtLeast(version: string, major: number, minor: number): boolean {
+  const m = /(\d+)\.(\d+)/.exec(version);
+  if (!m) return true;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
+}
+
+function versionOf(binary: string): string | null {
+  const result = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
+  if (result.error || result.status !== 0) return null;
+  return (result.stdout || result.stderr).trim().split('\n')[0] ?? 'installed';
+}
+
+function homeCheck(config: Config): Check {
+  try {
+    const stat = statSync(config.home);
+    accessSync(config.home, constants.W_OK);
+    return { check: 'OMAR_HOME', ok: stat.isDirectory(), found: config.home, fix: 'It must be a writable directory.' };
+  } catch {
+    return { check: 'OMAR_HOME', ok: true, found: `${config.home} (created by omar up)`, fix: '' };
+  }
+}
+
+function stateCheck(config: Config): Check {
+  let text: string;
+  try {
+    text = readFileSync(config.paths.state, 'utf8');
+  } catch {
+    return { check: 'state file', ok: true, found: `${config.paths.state} (created by omar up)`, fix: '' };
+  }
+  try {
+    const parsed = StateSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { check: 'state file', ok: true, found: `${config.paths.state} (version ${parsed.data.version}, ${parsed.data.agents.length} agents)`, fix: '' };
+    return { check: 'state file', ok: false, found: `${config.paths.state}: ${describeIssues(parsed.error.issues)}`, fix: 'Fix or move the file; omar will not start over it.' };
+  } catch (error) {
+    return { check: 'state file', ok: false, found: `${config.paths.state}: ${(error as Error).message}`, fix: 'Fix or move the file; omar will not start over it.' };
+  }
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config-schema.js';
+import { AppError } from '../../core/errors.js';
+import { EA_AGENT, sessionNameFor } from '../../core/model/names.js';
+import { readLivePid } from '../../daemon/pid-file.js';
+import { createLogger } from '../../log/logger.js';
+import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { attachToSession } from './attach.js';
+
+const DAEMON_FLAG = '--as-daemon';
+
+/**
+ * `omar up`: the daemon in the foreground. In a terminal you land in your EA's
+ * session (as the original puts you in front of your EA) and logs go to a file;
+ * otherwise logs go to stderr. `--detach` starts it in the background and returns
+ * once it answers.
+ */
+export async function runUp(args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { backend: { type: 'string' }, detach: { type: 'boolean' }, 'as-daemon': { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const flags = values.backend ? { backend: values.backend } : {};
+  const config = loadCliConfig(io, flags, globals);
+  const asDaemon = values['as-daemon'] === true;
+  const running = await readLivePid(config.paths.pidFile);
+  if (running !== null && !asDaemon) {
+    io.stderr.write(`omar is already running for ${config.home} (pid ${running}).\n`);
+    if (io.isTty && !values.detach) return attachToEa(config, io);
+    return EXIT_OK;
+  }
+  if (values.detach) return detach(args, config, io);
+  return foreground(config, io, { attach: io.isTty && !asDaemon });
+}
+
+async function foreground(config: Config, io: CliIo, options: { attach: boolean }): Promise<number> {
+  await mkdir(config.paths.logs, { recursive: true, mode: 0o700 });
+  const logFile = join(config.paths.logs, 'daemon.log');
+  const logger = createLogger({ level: config.log.level, destination: options.attach ? { file: logFile } : 'stderr' });
+  const { startDaemon } = await import('../../daemon/start-daemon.js');
+  const daemon = await startDaemon(config, { logger });
+  const onSignal = (): void => void daemon.stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  if (options.attach) {
+    io.stderr.write(`omar is up (logs: ${logFile}). Taking you to your EA; detach with Ctrl-b d.\n`);
+    await attachToEa(config, io);
+    io.stderr.write('Detached. omar keeps running here — Ctrl-C stops it (agents keep running); `omar attach ea` takes you back.\n');
+  }
+  await daemon.stopped;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  return EXIT_OK;
+}
+
+async function detach(args: string[], config: Config, io: CliIo): Promise<number> {
+  await mkdir(config.paths.logs, { recursive: true, mode: 0o700 });
+  const logFile = join(config.paths.logs, 'daemon.log');
+  const out = openSync(logFile, 'a', 0o600);
+  const script = process.argv[1];
+  if (!script) throw new AppError('INTERNAL', 'Cannot tell which script to start in the background.');
+  const childArgs = [script, 'up', ...args.filter((a) => a !== '--detach'), DAEMON_FLAG, '--home', config.home];
+  const child = spawn(process.execPath, childArgs, { detached: true, stdio: ['ignore', out, out], env: io.env, cwd: io.cwd });
+  child.unref();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const pid = await readLivePid(config.paths.pidFile);
+    if (pid !== null) {
+      const client = await connectAsOwner(config).catch(() => null);
+      if (client) {
+        client.close();
+        io.stdout.write(`omar is running in the background (pid ${pid}).\n  socket: ${config.paths.socket}\n  logs:   ${logFile}\n  stop:   omar down\n`);
+        return EXIT_OK;
+      }
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new AppError('DAEMON_UNREACHABLE', `The background daemon did not come up within 15 s.`, { hint: `See ${logFile}.` });
+}
+
+async function attachToEa(config: Config, io: CliIo): Promise<number> {
+  const session = sessionNameFor(await defaultEa(config), EA_AGENT);
+  return attachToSession(config, session, io, { waitMs: 5_000 });
+}
+
+async function defaultEa(config: Config): Promise<number> {
+  const client = await connectAsOwner(config);
+  try {
+    const active = await client.call<{ ea_id: number }>('get_active_ea');
+    return active.ea_id;
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { CliIo, GlobalOptions } from './cli-context.js';
+
+/** Commands that run in the CLI process itself (CONTRACTS.md §1: CLI-only). */
+export interface LocalCommand {
+  name: string;
+  usage: string;
+  summary: string;
+  run(args: string[], globals: GlobalOptions, io: CliIo): Promise<number>;
+}
+
+export const LOCAL_COMMANDS: readonly LocalCommand[] = [
+  {
+    name: 'up',
+    usage: 'omar up [--backend B] [--detach]',
+    summary: 'Start the daemon (foreground; in a terminal you land in your EA). --detach runs it in the background.',
+    run: async (args, globals, io) => (await import('./commands/up.js')).runUp(args, globals, io),
+  },
+  {
+    name: 'attach',
+    usage: 'omar attach NAME',
+    summary: "Attach this terminal to an agent's tmux session ('ea' for the EA). Detach with tmux prefix + d.",
+    run: async (args, globals, io) => (await import('./commands/attach.js')).runAttach(args, globals, io),
+  },
+  {
+    name: 'doctor',
+    usage: 'omar doctor [--json]',
+    summary: 'Check tmux, the socket, the state file and which agent CLIs are installed, with the fix for each problem.',
+    run: async (args, globals, io) => (await import('./commands/doctor.js')).runDoctor(args, globals, io),
+  },
+];

@@ -1,0 +1,79 @@
+/**
+ * What omar needs to know about one agent CLI (ARCHITECTURE.md §6). Adapters are pure:
+ * they turn a launch request into a plan (command line, environment, files to write);
+ * the daemon carries the plan out. Implementations live in src/runtime/backends.
+ */
+export const BACKEND_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'cursor', 'custom', 'sim'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export const REASONING_EFFORTS = ['low', 'medium', 'high', 'xhigh'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
+export interface LaunchRequest {
+  role: 'ea' | 'worker';
+  ea: number;
+  /** The agent's name ('ea' for the EA). */
+  name: string;
+  /** The agent's launch context (CONTRACTS.md §3): the CLI must start `omar mcp-server --context <it>`. */
+  contextPath: string;
+  /** argv that runs omar itself, e.g. [node, /path/dist/omar.mjs]; `mcp-server --context …` is appended. */
+  omarArgv: readonly string[];
+  /** The rendered system prompt (EA or agent template, with memory and notes for the EA). */
+  systemPrompt: string;
+  /** Where the daemon writes `systemPrompt` (for CLIs that read a prompt file). */
+  promptFile: string;
+  /** A private folder for this agent's own config files (never a user-wide file). */
+  agentDir: string;
+  workdir: string;
+  model?: string;
+  reasoningEffort?: ReasoningEffort;
+  /** 'bypass' only when config.toml says agent.permissions = "bypass". */
+  permissions: 'ask' | 'bypass';
+  /** For `custom`: the command and hooks from config.toml. */
+  custom?: { command: string; promptFlag?: string; mcpConfigFlag?: string };
+  /** The user's environment values an adapter may need to reference (HOME). Never secrets. */
+  home: string;
+}
+
+export interface FileToWrite {
+  path: string;
+  content: string;
+  /** Default 0o600. */
+  mode?: number;
+}
+
+export interface LaunchPlan {
+  /** One shell command line, run with `sh -c` in the pane. Quote every argument. */
+  command: string;
+  /** Extra environment for the pane (per agent). */
+  env: Record<string, string>;
+  /** Files to write (atomically, 0600) before the pane starts: the agent's own MCP/config files. */
+  files: FileToWrite[];
+  /** When the CLI has no system-prompt flag: text to send as the first message, before the header. */
+  firstMessage?: string;
+  /** Ready when ALL these strings are on screen (plain capture) and omar mcp-server said hello (CONTRACTS.md §7). */
+  readyMarkers: string[];
+  /** What the CLI shows in place of a long paste (e.g. "[Pasted text #"). */
+  pastePlaceholders: string[];
+}
+
+export interface BackendAdapter {
+  name: BackendName;
+  /** The executable to look for on PATH (install check, `omar doctor`, `list_backends`). */
+  binary: string;
+  /** How to install it, for error messages. */
+  install: string;
+  /** Built and checked against its documentation only (e.g. cursor): say so. */
+  verified: boolean;
+  plan(request: LaunchRequest): LaunchPlan;
+}
+
+/** Quotes one argument for `sh -c` (single quotes; embedded quotes closed and escaped). */
+export function shQuote(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_\-./=:,@%+]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shCommand(argv: readonly string[]): string {
+  return argv.map(shQuote).join(' ');
+}

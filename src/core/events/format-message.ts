@@ -1,0 +1,22 @@
+import type { OmarEvent } from '../model/state.js';
+
+/**
+ * The exact text agents see (CONTRACTS.md §6). One event:
+ *   [EVENT at t=<ns>]            ([CRON at t=<ns>] when recurring)
+ *   From <sender>: <payload>
+ * A batch of consecutive due events for one receiver:
+ *   [EVENT BATCH at t=<ns of the first>]
+ *   [EVENT] From <sender>: <payload>   ([CRON] From … when recurring; further payload lines follow unchanged)
+ * A raw event (a new agent's header) is typed as is.
+ */
+export function formatDelivery(events: readonly Pick<OmarEvent, 't' | 'sender' | 'payload' | 'recurrence' | 'format'>[]): string {
+  const first = events[0];
+  if (!first) throw new Error('formatDelivery needs at least one event');
+  if (first.format === 'raw') return first.payload;
+  if (events.length === 1) {
+    return `[${first.recurrence ? 'CRON' : 'EVENT'} at t=${first.t}]\nFrom ${first.sender}: ${first.payload}`;
+  }
+  const lines = [`[EVENT BATCH at t=${first.t}]`];
+  for (const e of events) lines.push(`[${e.recurrence ? 'CRON' : 'EVENT'}] From ${e.sender}: ${e.payload}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,23 @@
+import type { Recurrence } from '../model/state.js';
+import type { CronCalculator } from '../ports.js';
+
+/**
+ * The next occurrence of a recurring event, computed from its *scheduled* time (no
+ * drift). Occurrences missed while omar was down, or while the receiver was busy,
+ * collapse: the event fires once late, then continues from the first occurrence
+ * after `nowNs`. Returns null when a cron expression has no further occurrence.
+ */
+export function nextOccurrence(recurrence: Recurrence, scheduledNs: bigint, nowNs: bigint, cron: CronCalculator): bigint | null {
+  if ('every' in recurrence) {
+    const period = BigInt(recurrence.every) * 1_000_000_000n;
+    let next = scheduledNs + period;
+    if (next <= nowNs) {
+      const missed = (nowNs - scheduledNs) / period;
+      next = scheduledNs + (missed + 1n) * period;
+    }
+    return next;
+  }
+  const afterMs = Number((scheduledNs > nowNs ? scheduledNs : nowNs) / 1_000_000n);
+  const nextMs = cron.next(recurrence.cron, recurrence.tz, afterMs);
+  return nextMs === null ? null : BigInt(nextMs) * 1_000_000n;
+}

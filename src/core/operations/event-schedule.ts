@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { msToNs } from '../events/event-order.js';
+import { addEvent } from '../events/new-event.js';
+import { EA_AGENT } from '../model/names.js';
+import type { OmarEvent, Recurrence, State } from '../model/state.js';
+import { defineOperation } from '../operation.js';
+import { assertSameEa } from '../permissions.js';
+import { principalLabel } from '../principal.js';
+import { findAgent, isoNow, utf8Length } from './shared.js';
+
+/** Scheduled payloads are capped at 64 KB (CONTRACTS.md §6). */
+export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;
+
+const NumberLike = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'expected a number').transform(Number)]);
+const wholeSeconds = (min: number, what: string) =>
+  NumberLike.pipe(z.number().int(`${what} must be a whole number of seconds`).min(min, `${what} must be ${min === 0 ? '0 or more' : 'at least 1'} seconds`));
+// Nanosecond times are past 2^53, so a JSON number cannot be a "safe" integer: accept any
+// whole non-negative number (to the precision a double holds) or, exactly, a digit string.
+const NsLike = z
+  .union([
+    z.number().nonnegative().refine(Number.isInteger, 'expected whole nanoseconds since the epoch'),
+    z.string().trim().regex(/^\d+$/, 'expected nanoseconds since the epoch, as digits'),
+  ])
+  .transform((v) => (typeof v === 'number' ? BigInt(v).toString() : v));
+
+export const EventView = z.object({
+  id: z.string(),
+  sender: z.string(),
+  receiver: z.string(),
+  t: z.string(),
+  fires_at: z.string(),
+  seq: z.string(),
+  recurrence: z.union([z.object({ every: z.number() }), z.object({ cron: z.string(), tz: z.string().nullable() })]).nullable(),
+  status: z.string(),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  payload: z.string(),
+});
+
+export function toEventView(e: OmarEvent): z.infer<typeof EventView> {
+  return {
+    id: e.id,
+    sender: e.sender,
+    receiver: e.receiver,
+    t: e.t,
+    fires_at: new Date(Number(BigInt(e.t) / 1_000_000n)).toISOString(),
+    seq: e.seq,
+    recurrence: e.recurrence,
+    status: e.status,
+    attempts: e.attempts,
+    last_error: e.lastError,
+    payload: e.payload,
+  };
+}
+
+export const scheduleOmarEvent = defineOperation({
+  name: 'schedule_omar_event',
+  summary: 'Schedule a message to an agent (now, later, or recurring).',
+  description:
+    "Queues a message for an agent of your EA (or 'ea'): delivered into its pane as `[EVENT at t=…]` / `From <you>: <payload>` at or after the given time, in order, verified, retried. Use it for every wake-up, reminder, check-in and notification — never sleep loops. Give delay_seconds (default 0) or timestamp_ns; for repeats give recurring_seconds or a cron expression (with an optional IANA tz). To tell your parent you are done, call complete_task instead. Payload at most 64 KB. The sender is you; it cannot be set.",
+  input: z
+    .object({
+      receiver: z.string().min(1).describe("Agent name, or 'ea' for the EA."),
+      payload: z
+        .string()
+        .refine((p) => p.trim() !== '', 'payload is empty')
+        .refine((p) => utf8Length(p) <= EVENT_PAYLOAD_MAX_BYTES, 'payload is larger than 64 KB')
+        .describe('The message text (at most 64 KB).'),
+      delay_seconds: wholeSeconds(0, 'delay_seconds').optional().describe('Deliver after this many seconds (default 0).'),
+      timestamp_ns: NsLike.optional().describe('Deliver at this time: nanoseconds since the epoch.'),
+      recurring_seconds: wholeSeconds(1, 'recurring_seconds').optional().describe('Repeat every this many seconds.'),
+      cron: z.string().min(1).optional().describe('Repeat on this cron schedule (5 or 6 fields, e.g. "0 9 * * MON-FRI").'),
+      tz: z.string().min(1).optional().describe('IANA time zone of the cron expression (default UTC), e.g. Europe/Paris.'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.delay_seconds !== undefined && v.timestamp_ns !== undefined) ctx.addIssue({ code: 'custom', path: ['timestamp_ns'], message: 'give delay_seconds or timestamp_ns, not both' });
+      if (v.recurring_seconds !== undefined && v.cron !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give recurring_seconds or cron, not both' });
+      if (v.tz !== undefined && v.cron === undefined) ctx.addIssue({ code: 'custom', path: ['tz'], message: 'tz applies only to a cron expression' });
+    }),
+  output: EventView,
+  access: 'schedule',
+  cli: {
+    path: ['events', 'schedule'],
+    flags: {
+      to: { field: 'receiver' },
+      in: { field: 'delay_seconds' },
+      every: { field: 'recurring_seconds' },
+      at: { field: 'timestamp_ns', parse: parseAtToNs },
+    },
+  },
+  chat: {
+    path: ['events', 'schedule'],
+    flags: {
+      to: { field: 'receiver' },
+      in: { field: 'delay_seconds' },
+      every: { field: 'recurring_seconds' },
+      at: { field: 'timestamp_ns', parse: parseAtToNs },
+    },
+  },
+  async handler(ctx, input) {
+    assertSameEa(ctx.caller, ctx.ea, 'schedule events');
+    const { store, clock, cron, recorder, queue } = ctx.services;
+    const sender = principalLabel(ctx.caller);
+    const nowNs = clock.nowNs();
+    const recurrence: Recurrence | null =
+      input.recurring_seconds !== undefined ? { every: input.recurring_seconds } : input.cron !== undefined ? { cron: input.cron, tz: input.tz ?? null } : null;
+    let tNs: bigint;
+    if (input.timestamp_ns !== undefined) tNs = BigInt(input.timestamp_ns);
+    else if (input.delay_seconds !== undefined) tNs = nowNs + BigInt(input.delay_seconds) * 1_000_000_000n;
+    else if (recurrence && 'cron' in recurrence) tNs = firstCron(cron, recurrence, clock.now());
+    else tNs = nowNs;
+    if (recurrence && 'cron' in recurrence && (input.timestamp_ns !== undefined || input.delay_seconds !== undefined)) firstCron(cron, recurrence, clock.now());
+
+    const event = await store.mutate((state) => {
+      assertReceiver(state, ctx.ea, input.receiver, ctx.caller.kind);
+      return addEvent(state, { ea: ctx.ea, sender, receiver: input.receiver, tNs, payload: input.payload, recurrence, createdAt: isoNow(clock) });
+    });
+    recorder.record('event.scheduled', { ea: ctx.ea, event: event.id, sender, receiver: event.receiver, t: event.t, recurrence, bytes: utf8Length(event.payload) });
+    queue.wake();
+    return toEventView(event);
+  },
+});
+
+function firstCron(cron: { next(e: string, tz: string | null, after: number): number | null }, recurrence: { cron: string; tz: string | null }, nowMs: number): bigint {
+  const next = cron.next(recurrence.cron, recurrence.tz, nowMs);
+  if (next === null) {
+    throw new AppError('INVALID_INPUT', `cron: '${recurrence.cron}' never fires after now.`, {
+      hint: 'Check the expression (e.g. "*/5 * * * *" is every five minutes).',
+      details: { field: 'cron' },
+    });
+  }
+  return msToNs(next);
+}
+
+function assertReceiver(state: Readonly<State>, ea: number, receiver: string, callerKind: string): void {
+  if (receiver === EA_AGENT) return;
+  if (receiver === 'omar') {
+    throw new AppError('INVALID_INPUT', callerKind === 'agent' ? "Agents cannot schedule events to 'omar'." : "The daemon has no job to run for a receiver 'omar' yet.", {
+      hint: "Schedule to an agent name or 'ea'.",
+      details: { field: 'receiver', name: receiver },
+    });
+  }
+  const agent = findAgent(state, ea, receiver);
+  if (!agent) {
+    throw new AppError('AGENT_NOT_FOUND', `No agent '${receiver}' in EA ${ea} to receive the event.`, {
+      hint: "Use list_agents to see the names, or 'ea' for the EA.",
+      details: { field: 'receiver', name: receiver, ea },
+    });
+  }
+  if (agent.kind === 'external') {
+    throw new AppError('CONFLICT', `Agent '${receiver}' is an external MCP client with no pane; it cannot receive events.`, {
+      hint: 'Schedule to an agent that runs in omar, or to ea.',
+      details: { field: 'receiver', name: receiver, ea },
+    });
+  }
+  if (agent.health === 'exited') {
+    throw new AppError('CONFLICT', `Agent '${receiver}' has exited and cannot receive events.`, {
+      hint: 'Kill it and spawn a new one, or pick another receiver.',
+      details: { field: 'receiver', name: receiver, ea },
+    });
+  }
+}
+
+/** `--at 2026-11-23T09:00Z` → nanoseconds; digits pass through as nanoseconds. */
+export function parseAtToNs(raw: string): string {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return text;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) throw new AppError('USAGE', `--at: '${raw}' is not an ISO time.`, { hint: 'Use e.g. 2026-11-23T09:00Z or 2026-11-23T10:00+01:00.' });
+  return (BigInt(ms) * 1_000_000n).toString();
+}

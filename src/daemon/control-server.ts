@@ -1,0 +1,140 @@
+import { chmod, unlink } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { AppError, toAppError } from '../core/errors.js';
+import { invokeOperation } from '../core/invoke.js';
+import type { AnyOperation } from '../core/operation.js';
+import type { Logger, Services } from '../core/ports.js';
+import type { Principal } from '../core/principal.js';
+import { RequestSchema, RPC_ERRORS, createLineSplitter, type RpcResponse } from '../runtime/control/protocol.js';
+import type { EventBus } from './event-bus.js';
+
+export interface ControlServerOptions {
+  socketPath: string;
+  operations: ReadonlyMap<string, AnyOperation>;
+  services: Services;
+  authenticate: (token: string) => Principal | null;
+  bus: EventBus;
+  logger: Logger;
+  /** Readiness signal of `omar mcp-server` (CONTRACTS.md §2, §7). */
+  onAgentHello?: (agent: Principal & { kind: 'agent' }, listedTools: string[]) => void;
+}
+
+export interface ControlServer {
+  close(): Promise<void>;
+  connections(): number;
+}
+
+/** The control API: the single catch point of the socket surface. */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { logger } = options;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    const unsubscribers: Array<() => void> = [];
+    socket.on('close', () => {
+      sockets.delete(socket);
+      for (const u of unsubscribers) u();
+    });
+    socket.on('error', () => undefined);
+    const send = (message: object): void => {
+      if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+    };
+    socket.on(
+      'data',
+      createLineSplitter(
+        (line) => {
+          void handleLine(line, options, send, unsubscribers).catch((error: unknown) => logger.error({ err: String(error) }, 'control request crashed'));
+        },
+        () => {
+          send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERRORS.invalidRequest, message: 'Request line too large.' } });
+          socket.destroy();
+        },
+      ),
+    );
+  });
+
+  await unlink(options.socketPath).catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.socketPath, () => resolve());
+  });
+  await chmod(options.socketPath, 0o600);
+
+  return {
+    connections: () => sockets.size,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await unlink(options.socketPath).catch(() => undefined);
+    },
+  };
+}
+
+async function handleLine(line: string, options: ControlServerOptions, send: (m: object) => void, unsubscribers: Array<() => void>): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    send(errorResponse(null, RPC_ERRORS.parse, 'Parse error: the line is not JSON.'));
+    return;
+  }
+  const parsed = RequestSchema.safeParse(raw);
+  const id = (raw as { id?: string | number } | null)?.id ?? null;
+  if (!parsed.success) {
+    send(errorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, RPC_ERRORS.invalidRequest, 'Invalid request: expected {jsonrpc:"2.0", id, method, params:{token, input}}.'));
+    return;
+  }
+  const request = parsed.data;
+  const caller = options.authenticate(request.params.token);
+  if (!caller) {
+    const error = new AppError('UNAUTHENTICATED', 'The token is not valid (revoked, or from another omar home).', { hint: 'CLI: check OMAR_HOME. Agents: your agent was killed or never registered.' });
+    send(errorResponse(request.id, RPC_ERRORS.unauthenticated, error.message, error.toJSON()));
+    return;
+  }
+  try {
+    send(success(request.id, await dispatch(request.method, request.params, caller, options, send, unsubscribers)));
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    if (error.code === 'INTERNAL') options.logger.error({ err: thrown instanceof Error ? thrown.stack : String(thrown), method: request.method }, 'internal error');
+    const code = error.code === 'INVALID_INPUT' ? RPC_ERRORS.invalidParams : error.code === 'USAGE' ? RPC_ERRORS.methodNotFound : RPC_ERRORS.app;
+    send(errorResponse(request.id, code, error.message, error.toJSON()));
+  }
+}
+
+async function dispatch(
+  method: string,
+  params: { ea?: number | undefined; input?: unknown; topics?: string[] | undefined; listed_tools?: string[] | undefined },
+  caller: Principal,
+  options: ControlServerOptions,
+  send: (m: object) => void,
+  unsubscribers: Array<() => void>,
+): Promise<unknown> {
+  if (method === 'subscribe') {
+    const topics = params.topics ?? ['journal'];
+    unsubscribers.push(
+      options.bus.subscribe(topics, (topic, entry) => {
+        if (caller.kind === 'agent' && entry.ea !== undefined && entry.ea !== caller.ea) return;
+        send({ jsonrpc: '2.0', method: topic, params: entry });
+      }),
+    );
+    return { subscribed: topics };
+  }
+  if (method === 'agent_hello') {
+    if (caller.kind !== 'agent') throw new AppError('PERMISSION_DENIED', 'agent_hello is for agents only.');
+    options.onAgentHello?.(caller, params.listed_tools ?? []);
+    return { ok: true };
+  }
+  const op = options.operations.get(method);
+  if (!op) {
+    throw new AppError('USAGE', `Unknown method '${method}'.`, { hint: 'Methods are operation names such as spawn_agent or list_agents.' });
+  }
+  return invokeOperation(op, options.services, { caller, ea: params.ea, input: params.input ?? {} });
+}
+
+function success(id: string | number, result: unknown): RpcResponse {
+  return { jsonrpc: '2.0', id, result };
+}
+
+function errorResponse(id: string | number | null, code: number, message: string, data?: unknown): RpcResponse {
+  return { jsonrpc: '2.0', id, error: { code, message, ...(data !== undefined ? { data } : {}) } };
+}

@@ -1,0 +1,19 @@
+import { sessionNameFor } from '../../src/core/model/names.js';
+import type { DeliveryQueue, DeliveryReport, Multiplexer } from '../../src/core/ports.js';
+
+/** Records wake-ups; `input` goes straight to the multiplexer (the lanes are the daemon's, tested there). */
+export class FakeQueue implements DeliveryQueue {
+  wakes = 0;
+  readonly inputs: Array<{ ea: number; name: string; text: string; submit: boolean }> = [];
+
+  constructor(private readonly mux: Multiplexer) {}
+
+  wake(): void {
+    this.wakes += 1;
+  }
+
+  input(ea: number, name: string, text: string, options: { submit: boolean }): Promise<DeliveryReport> {
+    this.inputs.push({ ea, name, text, submit: options.submit });
+    return this.mux.deliver(sessionNameFor(ea, name), text, { submit: options.submit });
+  }
+}

@@ -2,19 +2,20 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { emptyState, STATE_VERSION, type Ea, type State } from '../../src/core/model/state.js';
+import { emptyState, STATE_VERSION, type Ea, type OmarEvent, type State } from '../../src/core/model/state.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { AtomicJsonFile } from '../../src/runtime/store/atomic-json-file.js';
 import { openStateStore, type JsonStateStore } from '../../src/runtime/store/json-state-store.js';
 import type { Migration } from '../../src/runtime/store/migrations.js';
+import { makeEvent } from '../fakes/builders.js';
 
 const logger = createSilentLogger();
 let dir: string;
 let path: string;
 const opened: JsonStateStore[] = [];
 
-async function open(migrations?: readonly Migration[]): Promise<JsonStateStore> {
-  const store = await openStateStore({ path, logger, ...(migrations ? { migrations } : {}) });
+async function open(migrations?: readonly Migration[], validate?: 'changed' | 'full'): Promise<JsonStateStore> {
+  const store = await openStateStore({ path, logger, ...(migrations ? { migrations } : {}), ...(validate ? { validate } : {}) });
   opened.push(store);
   return store;
 }
@@ -31,6 +32,7 @@ function ea(id: number, name = `ea-${id}`): Ea {
       workdir: '/tmp',
       tokenHash: null,
       health: 'starting',
+      ready: false,
       startedAt: null,
       lastActivityAt: null,
       restarts: 0,
@@ -252,5 +254,211 @@ describe('mutate', () => {
     const store = await open();
     await store.close();
     await expect(store.mutate(() => 1)).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('mutate (structural sharing)', () => {
+  /** A state with a few entities of each kind the tests touch. */
+  async function seeded(validate?: 'changed' | 'full'): Promise<JsonStateStore> {
+    const store = await open(undefined, validate);
+    await store.mutate((s) => {
+      s.eas.push(ea(0), ea(1));
+      for (let i = 0; i < 5; i++) s.events.push(makeEvent(`ev-${i}`, `agent-${i}`, { seq: String(i) }));
+      s.next.seq = '5';
+    });
+    return store;
+  }
+
+  it('leaves a state obtained before a mutation exactly as it was', async () => {
+    const store = await seeded();
+    const held = store.get();
+    const snapshot = structuredClone(held);
+    await store.mutate((s) => {
+      s.events.push(makeEvent('ev-5', 'agent-5'));
+      s.events[1]!.status = 'delivered';
+      s.events[2]!.recurrence = { every: 60 };
+      s.eas[0]!.manager.health = 'running';
+      s.next.seq = '6';
+      s.activeEa = 1;
+    });
+    await store.mutate((s) => {
+      s.events.splice(0, 1);
+      s.events = s.events.filter((e) => e.id !== 'ev-3');
+      s.eas.reverse();
+    });
+    expect(held).toEqual(snapshot);
+    expect(store.get()).not.toEqual(snapshot);
+    expect(store.get().events.map((e) => e.id)).toEqual(['ev-1', 'ev-2', 'ev-4', 'ev-5']);
+  });
+
+  it('shares what a mutation did not touch and freezes the objects of a state', async () => {
+    const store = await seeded();
+    const before = store.get();
+    await store.mutate((s) => void (s.events[1]!.status = 'delivering'));
+    const after = store.get();
+    expect(after.events[0]).toBe(before.events[0]);
+    expect(after.events[1]).not.toBe(before.events[1]);
+    expect(after.eas).toBe(before.eas);
+    for (const object of [after, after.next, after.events[1], after.eas[0], after.eas[0]?.manager]) {
+      expect(Object.isFrozen(object)).toBe(true);
+    }
+    expect(() => {
+      (after as State).activeEa = 9;
+    }).toThrow(TypeError);
+    expect(() => {
+      (after.events[0] as { status: string }).status = 'delivered';
+    }).toThrow(TypeError);
+  });
+
+  it('leaves state and disk untouched when fn throws after changing things', async () => {
+    const store = await seeded();
+    const held = store.get();
+    const bytes = await readFile(path, 'utf8');
+    const write = vi.spyOn(AtomicJsonFile.prototype, 'write');
+    await expect(
+      store.mutate((s) => {
+        s.events[0]!.status = 'delivered';
+        s.events.push(makeEvent('ev-9', 'agent-9'));
+        s.next.seq = '10';
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(store.get()).toBe(held);
+    expect(held.events).toHaveLength(5);
+    expect(held.events[0]?.status).toBe('pending');
+    await store.flush();
+    expect(write).not.toHaveBeenCalled();
+    expect(await readFile(path, 'utf8')).toBe(bytes);
+  });
+
+  it('resolves the caller with what fn returns and never takes it for the new state', async () => {
+    const store = await seeded();
+    expect(await store.mutate((s) => void (s.activeEa = 1))).toBeUndefined();
+    expect(store.get().activeEa).toBe(1);
+    const returned = await store.mutate((s) => {
+      s.activeEa = 0;
+      return { replaced: true };
+    });
+    expect(returned).toEqual({ replaced: true });
+    expect(store.get()).toMatchObject({ version: STATE_VERSION, activeEa: 0 });
+    expect(store.get().events).toHaveLength(5);
+    const other = emptyState();
+    expect(await store.mutate(() => other)).toBe(other);
+    expect(store.get().events).toHaveLength(5);
+    expect(await store.mutate(() => null)).toBeNull();
+    expect(await store.mutate(() => 0)).toBe(0);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ activeEa: 0, eas: [{ id: 0 }, { id: 1 }] });
+  });
+
+  it('hands back parts of the state fn returns as plain values, usable after the mutation', async () => {
+    const store = await seeded();
+    const found = await store.mutate((s) => s.eas.find((e) => e.id === 1)!);
+    expect(found).toBe(store.get().eas[1]);
+    const renamed = await store.mutate((s) => {
+      const record = s.eas[0]!;
+      record.name = 'renamed';
+      return { record, names: s.eas.map((e) => e.name), all: s.events };
+    });
+    expect(renamed.record).toEqual(store.get().eas[0]);
+    expect(renamed.names).toEqual(['renamed', 'ea-1']);
+    expect(renamed.all.map((e) => e.id)).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
+    // A draft found in fn is the same draft when met again (project-complete relies on it).
+    const removed = await store.mutate((s) => {
+      const target = s.events.find((e) => e.id === 'ev-2')!;
+      s.events = s.events.filter((e) => e !== target);
+      return target;
+    });
+    expect(removed.id).toBe('ev-2');
+    expect(store.get().events.map((e) => e.id)).toEqual(['ev-0', 'ev-1', 'ev-3', 'ev-4']);
+  });
+
+  it('refuses an asynchronous fn without a stray rejection from its continuation', async () => {
+    const store = await seeded();
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      await expect(
+        store.mutate(async (s) => {
+          await null;
+          s.activeEa = 1; // the draft is revoked by now
+        }),
+      ).rejects.toMatchObject({ code: 'INTERNAL' });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(unhandled).not.toHaveBeenCalled();
+      expect(store.get().activeEa).toBe(0);
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
+  it('does not write for a mutation that changes nothing when all is on disk', async () => {
+    const store = await seeded();
+    const write = vi.spyOn(AtomicJsonFile.prototype, 'write');
+    expect(await store.mutate((s) => s.events.length)).toBe(5);
+    expect(await store.mutate((s) => void (s.activeEa = s.eas[0]!.id))).toBeUndefined();
+    expect(write).not.toHaveBeenCalled();
+    // While a change is pending, a no-op still waits for it to be on disk.
+    const change = store.mutate((s) => void (s.activeEa = 1));
+    let noopDone = false;
+    const noop = store.mutate(() => undefined).then(() => (noopDone = true));
+    expect(noopDone).toBe(false);
+    await Promise.all([change, noop]);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(await readFile(path, 'utf8')).activeEa).toBe(1);
+  });
+
+  describe.each(['changed', 'full'] as const)('validation (%s)', (validate) => {
+    it('rolls back an invalid change to one event and rejects it; a later valid mutation succeeds', async () => {
+      const store = await seeded(validate);
+      const good = store.get();
+      const bytes = await readFile(path, 'utf8');
+      const sameTick = store.mutate((s) => void (s.next.seq = '6'));
+      const invalid = store.mutate((s) => void ((s.events[3] as { status: string }).status = 'bogus'));
+      await expect(invalid).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.3.status') });
+      // The whole batch (tick) is rolled back and never written.
+      await expect(sameTick).rejects.toMatchObject({ code: 'INTERNAL' });
+      expect(store.get()).toBe(good);
+      expect(await readFile(path, 'utf8')).toBe(bytes);
+
+      await store.mutate((s) => void (s.events[3]!.status = 'delivered'));
+      expect(store.get().events[3]?.status).toBe('delivered');
+      expect(store.get().next.seq).toBe('5');
+      const onDisk = JSON.parse(await readFile(path, 'utf8')) as State;
+      expect(onDisk.events[3]?.status).toBe('delivered');
+      expect(onDisk.events.map((e) => e.status)).toEqual(['pending', 'pending', 'pending', 'delivered', 'pending']);
+    });
+
+    it('catches an invalid entity added, moved, or left in place by a splice', async () => {
+      const store = await seeded(validate);
+      await expect(
+        store.mutate((s) => {
+          const event = s.events[4]!;
+          event.attempts = -1;
+          s.events.splice(0, 2); // the changed event moves to index 2
+        }),
+      ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.2.attempts') });
+      await expect(store.mutate((s) => void s.events.push({ ...makeEvent('ev-5', 'x'), t: 'soon' }))).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('events.5.t'),
+      });
+      await expect(
+        store.mutate((s) => {
+          delete (s.events[1] as Partial<OmarEvent>).lastError;
+        }),
+      ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.1.lastError') });
+      await expect(store.mutate((s) => void s.tasks.push(s.events[0] as never))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('tasks.0') });
+      await expect(store.mutate((s) => void ((s.next as { seq: unknown }).seq = 7))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('next.seq') });
+      await expect(store.mutate((s) => void (s.events = 'none' as never))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events') });
+      expect(store.get().events.map((e) => e.id)).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
+      expect(store.get().events.every((e) => e.attempts === 0)).toBe(true);
+    });
+
+    it('accepts a batch whose invalid intermediate step a later mutation of the same tick repairs', async () => {
+      const store = await seeded(validate);
+      const broken = store.mutate((s) => void ((s.events[0] as { status: string }).status = 'bogus'));
+      const repaired = store.mutate((s) => void (s.events[0]!.status = 'failed'));
+      await Promise.all([broken, repaired]);
+      expect(JSON.parse(await readFile(path, 'utf8')).events[0].status).toBe('failed');
+    });
   });
 });

@@ -1,11 +1,34 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Immer, current, enablePatches, isDraft, type Draft, type Patch } from 'immer';
 import { Low } from 'lowdb';
 import { AppError, describeIssues } from '../../core/errors.js';
 import { STATE_VERSION, StateSchema, emptyState, type State } from '../../core/model/state.js';
 import type { Logger, StateStore } from '../../core/ports.js';
 import { AtomicJsonFile } from './atomic-json-file.js';
+import { ChangeSet, TrustedEntities, validateState, type ValidationMode } from './change-validation.js';
 import { MIGRATIONS, MigrationError, runMigrations, type Migration } from './migrations.js';
+
+enablePatches();
+
+/**
+ * Our own Immer instance (global immer settings elsewhere cannot change it), with
+ * immer's auto-freeze off: the store freezes what changed itself (`freezeChanges`),
+ * every object but not the arrays. Measured with 10 000 events (6.8 MB), per
+ * mutation that touches the events array:
+ * - immer's auto-freeze: +600-800 µs. It deep-freezes the new array copy (a call per
+ *   element), and V8 (Node 20) copies a frozen array on a slow path: `slice()` of a
+ *   frozen 10 000-element array takes ~250 µs instead of ~8 µs, and immer slices the
+ *   array on every change to it. It grows with the state: what this store is for
+ *   avoiding.
+ * - objects frozen along the patch paths, arrays left unfrozen: a few µs.
+ * So entities, `next` and the state object itself are frozen: a holder of a state
+ * from `get()` cannot change a field of it by mistake, and change validation may
+ * trust an entity it has checked before by identity (it can never change). The
+ * arrays are not frozen: do not push into, splice or sort an array of a state from
+ * `get()` (copy it first); it is shared with the store's current state.
+ */
+const immer = new Immer({ autoFreeze: false });
 
 export interface OpenStateStoreOptions {
   /** state.json */
@@ -13,6 +36,12 @@ export interface OpenStateStoreOptions {
   logger: Logger;
   /** Defaults to the production list (src/runtime/store/migrations.ts). */
   migrations?: readonly Migration[];
+  /**
+   * What is checked against the schema before each write: 'changed' (default) only
+   * the fields and entities the batch touched (see change-validation.ts), 'full' the
+   * whole state (the cost grows with the state; for tests).
+   */
+  validate?: ValidationMode;
 }
 
 export interface JsonStateStore extends StateStore {
@@ -27,17 +56,21 @@ const CORRUPT_HINT = 'Fix or move the file; omar keeps it untouched and will not
 /**
  * The daemon's state, held in memory by the sole writer (CONTRACTS.md §8).
  *
- * Mutations are copy-on-write: `fn` runs on a clone that replaces the current state
- * only if `fn` returns, so a throwing `fn` changes nothing and a state obtained from
- * `get()` earlier is never modified under its holder. All mutations of one tick share
- * one atomic write; a caller's promise resolves once that write is on disk.
+ * Mutations are copy-on-write with structural sharing (immer): `fn` runs on a draft,
+ * and only what it changes is copied, so a mutation costs what it touches, not the
+ * size of the state. The new state replaces the current one only if `fn` returns, so
+ * a throwing `fn` changes nothing; states are frozen, so one obtained from `get()` is
+ * never modified under its holder. All mutations of one tick share one atomic write;
+ * a caller's promise resolves once that write is on disk. Before each write the
+ * batch's changes are validated; an invalid state is never written (the batch is
+ * rolled back and its callers rejected with INTERNAL).
  */
 export async function openStateStore(options: OpenStateStoreOptions): Promise<JsonStateStore> {
   const { path } = options;
   const logger = options.logger.child({ component: 'store' });
   const adapter = new AtomicJsonFile<State>(path);
   const loaded = await load(path, adapter, options.migrations ?? MIGRATIONS);
-  const db = new Low<State>(adapter, loaded.state);
+  const db = new Low<State>(adapter, freezeObjects(loaded.state));
 
   if (loaded.status !== 'current') {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -54,7 +87,7 @@ export async function openStateStore(options: OpenStateStoreOptions): Promise<Js
       throw writeFailed(path, error);
     }
   }
-  return new Writer(path, db, logger);
+  return new Writer(path, db, logger, options.validate ?? 'changed');
 }
 
 interface Waiter {
@@ -66,6 +99,9 @@ class Writer implements JsonStateStore {
   #waiters: Waiter[] = [];
   /** The last state that passed validation (on disk or being written). */
   #lastGood: State;
+  /** What the mutations since #lastGood touched (validated before the next write). */
+  readonly #changes = new ChangeSet();
+  readonly #trusted = new TrustedEntities();
   #dirty = false;
   #armed = false;
   #draining: Promise<void> | null = null;
@@ -75,8 +111,10 @@ class Writer implements JsonStateStore {
     readonly path: string,
     private readonly db: Low<State>,
     private readonly logger: Logger,
+    private readonly mode: ValidationMode,
   ) {
     this.#lastGood = db.data;
+    this.#trusted.trustAll(db.data);
   }
 
   get(): Readonly<State> {
@@ -85,17 +123,31 @@ class Writer implements JsonStateStore {
 
   mutate<T>(fn: (state: State) => T): Promise<T> {
     if (this.#closed) return Promise.reject(new AppError('INTERNAL', `The state store (${this.path}) is closed.`));
-    const draft = copyJson(this.db.data);
-    let result: T;
+    let result!: T;
+    let next: State;
+    let patches: Patch[];
     try {
-      result = fn(draft);
+      // The recipe returns nothing, so immer keeps the draft as the new state whatever
+      // `fn` returns; what `fn` returns goes to the caller.
+      [next, patches] = immer.produceWithPatches(this.db.data, (draft: State): void => {
+        const value = fn(draft);
+        if (isThenable(value)) {
+          // Its continuation would find a revoked draft: keep that rejection quiet.
+          Promise.resolve(value).catch(() => undefined);
+          throw new AppError('INTERNAL', 'A state mutation must be synchronous; it returned a promise and was not applied.');
+        }
+        result = detach(value);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
-    if (isThenable(result)) {
-      return Promise.reject(new AppError('INTERNAL', 'A state mutation must be synchronous; it returned a promise and was not applied.'));
+    if (patches.length === 0 && !this.#dirty && !this.#draining && this.#waiters.length === 0) {
+      // Nothing changed and everything before is on disk already.
+      return Promise.resolve(result);
     }
-    this.db.data = draft;
+    freezeChanges(next, patches);
+    this.db.data = next;
+    this.#changes.add(patches);
     this.#dirty = true;
     return new Promise<T>((resolve, reject) => {
       this.#waiters.push({ resolve: () => resolve(result), reject });
@@ -141,11 +193,12 @@ class Writer implements JsonStateStore {
       const batch = this.#waiters;
       this.#waiters = [];
       const snapshot = this.db.data;
-      const checked = StateSchema.safeParse(snapshot);
-      if (!checked.success) {
+      const issues = this.mode === 'full' ? validateState(snapshot, this.#trusted) : this.#changes.validate(snapshot, this.#trusted);
+      this.#changes.clear();
+      if (issues.length > 0) {
         // A bug produced a state this store would refuse to load: never write it.
         this.db.data = this.#lastGood;
-        const error = new AppError('INTERNAL', `A state change produced an invalid state and was rolled back: ${describeIssues(checked.error.issues)}`);
+        const error = new AppError('INTERNAL', `A state change produced an invalid state and was rolled back: ${describeIssues(issues)}`);
         this.logger.error({ err: error, path: this.path }, 'invalid state rejected');
         for (const waiter of batch) waiter.reject(error);
         continue;
@@ -230,19 +283,61 @@ function writeFailed(path: string, cause: unknown): AppError {
 }
 
 /**
- * Deep copy of JSON data (what the state is: loaded from JSON, checked by the schema).
- * About 5x faster than structuredClone on a 1 MB state; strings are shared.
+ * What `fn` returned, safe to use once its draft is revoked: drafts in it (e.g. a
+ * found entity, `return s.eas[0]`) become their values at the end of `fn` (immer's
+ * `current`: the frozen state object itself when unchanged, else a copy). Plain
+ * objects and arrays are searched for drafts and copied only if they hold some.
  */
-function copyJson<T>(value: T): T {
+function detach<T>(value: T, seen = new Set<object>()): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isDraft(value)) return current(value as Draft<T>);
+  if (Object.isFrozen(value) || seen.has(value)) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  seen.add(value);
+  let copy: Record<string, unknown> | unknown[] | null = null;
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    const detached = detach(child, seen);
+    if (detached === child) continue;
+    copy ??= Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+    (copy as Record<string, unknown>)[key] = detached;
+  }
+  return (copy ?? value) as T;
+}
+
+/**
+ * Freezes what a mutation created: the objects along each patch path (the copies
+ * immer made) and everything new under its end (an added entity). Unchanged parts are
+ * shared with the previous state, frozen already. Arrays stay unfrozen (see `immer`).
+ */
+function freezeChanges(state: State, patches: readonly Patch[]): void {
+  for (const { path } of patches) {
+    let node: unknown = state;
+    freezeObject(node);
+    for (let i = 0; i < path.length; i++) {
+      node = (node as Record<PropertyKey, unknown>)[path[i]!];
+      if (typeof node !== 'object' || node === null) break;
+      if (i === path.length - 1) freezeObjects(node);
+      else freezeObject(node);
+    }
+  }
+}
+
+/** Deep-freezes every plain object under `value` (arrays are walked, not frozen). */
+function freezeObjects<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copyJson(value[i] as unknown);
-    return out as T;
+    for (const item of value as unknown[]) freezeObjects(item);
+  } else if (!Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) freezeObjects((value as Record<string, unknown>)[key]);
   }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
-  return out as T;
+  return value;
+}
+
+function freezeObject(value: unknown): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.freeze(value);
 }
 
 function isThenable(value: unknown): boolean {

@@ -65,6 +65,13 @@ export const ConfigFileSchema = z.strictObject({
       readiness_timeout_seconds: positiveInt.default(60),
     })
     .prefault({}),
+  custom: z
+    .strictObject({
+      command: z.string().trim().min(1).optional(),
+      prompt_flag: z.string().trim().min(1).optional(),
+      mcp_config_flag: z.string().trim().min(1).optional(),
+    })
+    .prefault({}),
   delivery: z
     .strictObject({
       attempts: positiveInt.max(10).default(3),
@@ -91,6 +98,8 @@ export interface Config {
   daemon: { managerBackoffMaxSeconds: number };
   events: { maxParallel: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; readinessTimeoutSeconds: number };
   delivery: { attempts: number; renderTimeoutMs: number; confirmTimeoutMs: number };
+  /** The `custom` backend: any agent CLI, with optional hooks for its prompt file and MCP config file. */
+  custom: { command: string | null; promptFlag: string | null; mcpConfigFlag: string | null };
 }
 
 /** One readable line per problem; an unknown key is reported as `section.key`. */

@@ -120,6 +120,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
       readinessTimeoutSeconds: file.events.readiness_timeout_seconds,
     },
     delivery: { attempts: file.delivery.attempts, renderTimeoutMs: file.delivery.render_timeout_ms, confirmTimeoutMs: file.delivery.confirm_timeout_ms },
+    custom: { command: file.custom.command ?? null, promptFlag: file.custom.prompt_flag ?? null, mcpConfigFlag: file.custom.mcp_config_flag ?? null },
   };
   return deepFreeze(config);
 }

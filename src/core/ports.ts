@@ -180,6 +180,36 @@ export interface BackendCatalog {
   defaultBackend(): Promise<string | null>;
 }
 
+export interface LaunchSpec {
+  role: 'ea' | 'worker';
+  ea: number;
+  name: string;
+  backend: string;
+  model?: string | undefined;
+  reasoningEffort?: string | undefined;
+  workdir: string;
+  contextPath: string;
+  /** Worker prompts name the parent. */
+  parent?: string;
+}
+
+export interface PreparedLaunch {
+  /** Shell command line for the pane. */
+  command: string;
+  env: Record<string, string>;
+  /** The prompt, for CLIs without a system-prompt option: delivered first, before the header. */
+  firstMessage: string | null;
+  readyMarkers: string[];
+  pastePlaceholders: string[];
+}
+
+/** Turns a backend agent into a pane command: renders its prompt, writes its own config files. */
+export interface AgentLauncher {
+  prepare(spec: LaunchSpec): Promise<PreparedLaunch>;
+  /** Starts watching the new agent for readiness (CONTRACTS.md §7). */
+  watch(ea: number, name: string, markers: readonly string[]): void;
+}
+
 export interface Settings {
   defaultWorkdir: string;
   /** Command the EA runs until backend adapters exist (the user's shell by default). */
@@ -202,4 +232,5 @@ export interface Services {
   queue: DeliveryQueue;
   notes: NotesStore;
   backends: BackendCatalog;
+  launcher: AgentLauncher;
 }

@@ -10,6 +10,7 @@ export interface CatalogEntry {
 
 /** Probes `<binary> --version` (3 s timeout); null when it is not installed or does not answer. */
 export function probeVersion(binary: string): Promise<string | null> {
+  if (binary.trim() === '') return Promise.resolve(null);
   return new Promise((resolve) => {
     execFile(binary, ['--version'], { timeout: 3000, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) return resolve(null);

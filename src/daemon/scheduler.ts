@@ -66,6 +66,12 @@ interface Lane {
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { store, mux, recorder, clock, logger } = options;
+
+  /** Edits the events with these ids, found by index in the committed state (walking the draft would touch every event). */
+  const editEvents = (s: State, ids: ReadonlySet<string>, edit: (e: OmarEvent) => void): void => {
+    const base = store.get().events;
+    for (let i = 0; i < base.length; i += 1) if (ids.has(base[i]!.id)) edit(s.events[i]!);
+  };
   const maxParallel = options.maxParallel ?? 16;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 1000;
@@ -166,7 +172,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (lane.receiver === EA_AGENT) {
       const ea = state.eas.find((e) => e.id === lane.ea);
       if (!ea) return 'gone';
-      return ea.manager.health === 'exited' || ea.manager.health === 'starting' ? 'wait' : 'open';
+      if (ea.manager.health === 'exited' || ea.manager.health === 'starting') return 'wait';
+      const startedMs = ea.manager.startedAt ? Date.parse(ea.manager.startedAt) : nowMs;
+      return !ea.manager.ready && nowMs - startedMs < readinessTimeoutMs ? 'wait' : 'open';
     }
     const agent = state.agents.find((a) => a.ea === lane.ea && a.name === lane.receiver);
     if (!agent || agent.health === 'exited' || agent.kind === 'external') return 'gone';
@@ -203,7 +211,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // Not awaited (the paste starts now); a failed write must not become an unhandled rejection.
     store
       .mutate((s) => {
-        for (const e of s.events) if (ids.has(e.id) && e.status === 'pending') e.status = 'delivering';
+        editEvents(s, ids, (e) => {
+          if (e.status === 'pending') e.status = 'delivering';
+        });
       })
       .catch((error: unknown) => logger.warn({ err: String(error), lane: laneKey(lane.ea, lane.receiver) }, 'could not mark events as delivering'));
     const started = clock.now();
@@ -222,19 +232,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const ids = new Set(batch.map((e) => e.id));
     const rescheduled = await store.mutate((s) => {
       const next: Array<{ id: string; t: string }> = [];
-      s.events = s.events.filter((e) => {
-        if (!ids.has(e.id)) return true;
-        if (!e.recurrence) return false;
+      // Built from the committed state, not by walking the draft: the cost must not grow with the queue.
+      s.events = store.get().events.flatMap((e) => {
+        if (!ids.has(e.id)) return [e];
+        if (!e.recurrence) return [];
         const t = nextOccurrence(e.recurrence, BigInt(e.t), nowNs, options.cron);
-        if (t === null) return false;
-        e.t = t.toString();
-        e.seq = takeSeq(s);
-        e.status = 'pending';
-        e.attempts = 0;
-        e.lastError = null;
-        e.deliveredAt = deliveredAt;
-        next.push({ id: e.id, t: e.t });
-        return true;
+        if (t === null) return [];
+        const again: OmarEvent = { ...e, t: t.toString(), seq: takeSeq(s), status: 'pending', attempts: 0, lastError: null, deliveredAt };
+        next.push({ id: e.id, t: again.t });
+        return [again];
       });
       return next;
     });
@@ -273,14 +279,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       lane.retryAtMs = clock.now() + delay;
       stats.retried += 1;
       const ids = new Set(batch.map((e) => e.id));
-      await store.mutate((s) => {
-        for (const e of s.events) {
-          if (!ids.has(e.id)) continue;
+      await store.mutate((s) =>
+        editEvents(s, ids, (e) => {
           e.status = 'pending';
           e.attempts = attempts;
           e.lastError = error.message;
-        }
-      });
+        }),
+      );
       for (const e of batch) recorder.record('event.retried', { ea: e.ea, event: e.id, receiver: e.receiver, attempts, retry_in_ms: delay, error: error.message, took_ms: tookMs });
       return;
     }
@@ -310,12 +315,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const nowNs = clock.nowNs();
     const createdAt = new Date(clock.now()).toISOString();
     await store.mutate((s) => {
-      for (const e of s.events) {
-        if (!ids.has(e.id)) continue;
+      editEvents(s, ids, (e) => {
         e.status = 'failed';
         e.attempts = Math.max(e.attempts, attempts);
         e.lastError = reason;
-      }
+      });
       for (const e of batch) {
         if (e.sender === 'omar' || e.sender === lane.receiver) continue;
         addNotice(s, { ea: e.ea, receiver: e.sender, text: `[DELIVERY FAILED] to ${e.receiver}: ${reason} — ${JSON.stringify(quote(e.payload))}`, nowNs, createdAt });

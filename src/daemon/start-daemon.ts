@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config-schema.js';
 import { settingsFromConfig } from '../config/load-config.js';
 import { AppError } from '../core/errors.js';
@@ -9,14 +11,21 @@ import { OPERATIONS, operationsByName } from '../core/registry.js';
 import { createSystemClock } from '../runtime/clock.js';
 import { createCronCalculator } from '../runtime/cron/croner-calculator.js';
 import { createAgentContexts } from '../runtime/identity/agent-contexts.js';
+import { findMcpServerBundle } from '../mcp/launch.js';
+import { backendByName, BACKENDS } from '../runtime/backends/backend-registry.js';
 import { createFileNotes } from '../runtime/notes/file-notes.js';
+import { packagePromptsDir } from '../runtime/prompts/load-prompt.js';
 import { ensureOwnerToken } from '../runtime/identity/owner-token.js';
 import { openJournal } from '../runtime/journal/jsonl-journal.js';
 import { openStateStore } from '../runtime/store/json-state-store.js';
 import { createTmuxMultiplexer } from '../runtime/tmux/tmux-multiplexer.js';
 import { VERSION } from '../version.js';
 import { createAuthenticator } from './authenticator.js';
+import { createAgentLauncher } from './agent-launcher.js';
 import { createBackendCatalog } from './backend-catalog.js';
+import { chooseEaBackends } from './choose-ea-backends.js';
+import { createMemoryWriter } from './memory-writer.js';
+import { createReadiness } from './readiness.js';
 import { createScheduler } from './scheduler.js';
 import { startControlServer } from './control-server.js';
 import { EventBus } from './event-bus.js';
@@ -55,7 +64,18 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   await writePidFile(paths.pidFile, process.pid);
   const ownerToken = await ensureOwnerToken(paths.ownerToken);
   const bus = new EventBus();
-  const journal = await openJournal({ dir: paths.journalDir, maxBytes: config.journal.maxBytes, keep: config.journal.keep, clock, onRecord: (e) => bus.publish(e), logger });
+  const memory = createMemoryWriter({ home: config.home, store, clock, logger });
+  const journal = await openJournal({
+    dir: paths.journalDir,
+    maxBytes: config.journal.maxBytes,
+    keep: config.journal.keep,
+    clock,
+    onRecord: (e) => {
+      bus.publish(e);
+      memory.onRecord(e);
+    },
+    logger,
+  });
   const mux = createTmuxMultiplexer({ socketName: config.tmux.socket, logger: logger.child({ component: 'tmux' }) });
   const contexts = createAgentContexts({ home: config.home, socket: paths.socket });
   const startedAt = new Date(clock.now()).toISOString();
@@ -80,7 +100,40 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     readinessTimeoutMs: config.events.readinessTimeoutSeconds * 1000,
     deliver: { attempts: config.delivery.attempts, renderTimeoutMs: config.delivery.renderTimeoutMs, confirmTimeoutMs: config.delivery.confirmTimeoutMs },
   });
+  const readiness = createReadiness({
+    store,
+    mux,
+    recorder: journal,
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    onReady: () => scheduler.wake(),
+    timeoutMs: config.events.readinessTimeoutSeconds * 1000,
+  });
+  const notes = createFileNotes(config.home);
+  const catalog = createBackendCatalog({
+    entries: BACKENDS.map((b) => ({ name: b.name, binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary, verified: b.verified, install: b.install })),
+    configured: config.agent.backend,
+    fallback: null,
+  });
+  const custom = config.custom.command
+    ? { command: config.custom.command, ...(config.custom.promptFlag ? { promptFlag: config.custom.promptFlag } : {}), ...(config.custom.mcpConfigFlag ? { mcpConfigFlag: config.custom.mcpConfigFlag } : {}) }
+    : undefined;
+  const mcpBundle = findMcpServerBundle(dirname(fileURLToPath(import.meta.url)));
+  const launcher = createAgentLauncher({
+    home: process.env['HOME'] ?? config.home,
+    store,
+    notes,
+    clock,
+    promptsDir: packagePromptsDir(),
+    omarArgv: mcpBundle ? [process.execPath, mcpBundle] : [process.execPath, process.argv[1] ?? 'omar'],
+    permissions: config.agent.permissions,
+    adapterFor: backendByName,
+    ...(custom ? { custom } : {}),
+    watch: (ea, name, markers) => readiness.watch(ea, name, markers),
+  });
   const supervisor = createSupervisor({
+    launchManager: (ea, contextPath) => launcher.prepare({ role: 'ea', ea: ea.id, name: 'ea', backend: ea.manager.backend, workdir: ea.manager.workdir, contextPath }),
+    watch: (ea, name, markers) => readiness.watch(ea, name, markers),
     onEventsAdded: () => scheduler.wake(),
     store,
     mux,
@@ -104,8 +157,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     logger,
     cron,
     queue: scheduler,
-    notes: createFileNotes(config.home),
-    backends: createBackendCatalog({ entries: [], configured: config.agent.backend, fallback: null }),
+    notes,
+    backends: catalog,
+    launcher,
     supervisor: {
       kick: () => supervisor.kick(),
       requestShutdown: ({ killAgents }) => setImmediate(() => void stop({ killAgents })),
@@ -115,6 +169,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   const created = await store.mutate((s) => ensureDefaultEa(s, clock, settings));
   if (created) journal.record('ea.created', { ea: created.id, name: created.name, by: 'omar' });
+  await chooseEaBackends({ store, mux, catalog, explicit: config.agent.backend !== 'auto', logger, record: (kind, fields) => journal.record(kind, fields) });
 
   const server = await startControlServer({
     socketPath: paths.socket,
@@ -123,6 +178,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     authenticate: createAuthenticator({ ownerToken, store }),
     bus,
     logger: logger.child({ component: 'control' }),
+    onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
   });
   journal.record('daemon.started', { pid: process.pid, version: VERSION, socket: paths.socket, tmux_socket: config.tmux.socket });
   // The first tick is the reconcile: adopt live sessions, mark vanished agents exited, start managers.
@@ -138,12 +194,14 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       await supervisor.stop();
       await server.close();
       await scheduler.stop();
+      readiness.stop();
       if (options.killAgents) {
         const sessions = (await mux.listPanes().catch(() => [])).map((p) => p.session).filter((s) => parseSessionName(s) !== null);
         await Promise.all([...new Set(sessions)].map((s) => mux.killSession(s).catch(() => false)));
         journal.record('daemon.agents_killed', { sessions: sessions.length });
       }
       journal.record('daemon.stopped', { pid: process.pid, kill_agents: options.killAgents ?? false });
+      await memory.stop();
       await mux.close().catch(() => undefined);
       await journal.close().catch(() => undefined);
       await store.close().catch(() => undefined);

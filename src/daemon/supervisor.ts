@@ -1,8 +1,8 @@
 import { type AgentHealthChange, type HealthThresholds, classifyAgent, classifyManager, restartDelayMs } from '../core/health/classify-health.js';
-import { addNotice } from '../core/events/new-event.js';
+import { addEvent, addNotice } from '../core/events/new-event.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import type { Ea, State } from '../core/model/state.js';
-import type { AgentContexts, Clock, Logger, Multiplexer, PaneInfo, Recorder, StateStore } from '../core/ports.js';
+import type { AgentContexts, Clock, Logger, Multiplexer, PaneInfo, PreparedLaunch, Recorder, StateStore } from '../core/ports.js';
 
 /** A record still `starting` after this long lost its spawn (e.g. a crash mid-spawn): judge it by its pane. */
 const STARTING_GRACE_MS = 30_000;
@@ -19,6 +19,10 @@ export interface SupervisorOptions {
   backoffMaxSeconds: number;
   /** Extra environment for every pane (OMAR_HOME, OMAR_TMUX_SOCKET, …). */
   paneEnv: Record<string, string>;
+  /** Builds a backend EA's launch (prompt, config files, command); absent = raw commands only. */
+  launchManager?: (ea: Ea, contextPath: string) => Promise<PreparedLaunch>;
+  /** Readiness tracking of a backend EA's manager. */
+  watch?: (ea: number, name: string, markers: readonly string[]) => void;
   /** Notices were queued (the scheduler should look). */
   onEventsAdded?: () => void;
   /** A manager that stayed up this long counts as healthy again (restarts reset). */
@@ -156,24 +160,35 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const nextRestartAt = new Date(nowMs + Math.max(restartDelayMs(restarts, options.backoffMaxSeconds), 1000)).toISOString();
     try {
       const { tokenHash, contextPath } = await options.contexts.issue(ea.id, EA_AGENT);
+      // A backend EA gets a freshly built prompt (template + memory + notes) at every (re)start.
+      const plan = ea.manager.backend !== 'raw' && options.launchManager ? await options.launchManager(ea, contextPath) : null;
+      const command = plan ? plan.command : ea.manager.command;
       await countCommand(() =>
         mux.createSession({
           name: session,
-          command: ea.manager.command,
+          command,
           workdir: ea.manager.workdir,
-          env: { ...options.paneEnv, OMAR_AGENT: EA_AGENT, OMAR_EA: String(ea.id), OMAR_CONTEXT: contextPath },
+          env: { ...options.paneEnv, ...plan?.env, OMAR_AGENT: EA_AGENT, OMAR_EA: String(ea.id), OMAR_CONTEXT: contextPath },
         }),
       );
+      const createdAt = new Date(nowMs).toISOString();
       await store.mutate((s) => {
         const m = s.eas.find((e) => e.id === ea.id)?.manager;
         if (!m) return;
         m.tokenHash = tokenHash;
         m.health = 'running';
-        m.startedAt = new Date(nowMs).toISOString();
+        m.ready = plan === null;
+        m.startedAt = createdAt;
         m.restarts = restarts;
         m.nextRestartAt = nextRestartAt;
+        // A CLI without a prompt option gets its prompt as the first message (the original's opencode EA never did).
+        if (plan?.firstMessage) addEvent(s, { ea: ea.id, sender: 'omar', receiver: EA_AGENT, tNs: clock.nowNs(), payload: plan.firstMessage, format: 'raw', createdAt });
       });
-      options.recorder.record(restarting ? 'ea.manager_restarted' : 'ea.manager_started', { ea: ea.id, restarts, command: ea.manager.command });
+      if (plan) {
+        options.watch?.(ea.id, EA_AGENT, plan.readyMarkers);
+        if (plan.firstMessage) options.onEventsAdded?.();
+      }
+      options.recorder.record(restarting ? 'ea.manager_restarted' : 'ea.manager_started', { ea: ea.id, restarts, backend: ea.manager.backend, ...(plan ? {} : { command }) });
     } catch (error) {
       logger.warn({ ea: ea.id, err: error instanceof Error ? error.message : String(error) }, 'could not start the EA manager');
       await store.mutate((s) => {

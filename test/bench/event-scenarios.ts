@@ -114,7 +114,7 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
         const started = performance.now();
         let next = 0;
         let restarted = false;
-        // Four clients schedule concurrently; delays spread over 0–5 s.
+        // Sixteen clients (agents) schedule concurrently; delays spread over 0–5 s.
         const scheduleSome = async (): Promise<void> => {
           while (next < EVENTS) {
             const n = next++;
@@ -138,7 +138,7 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
             }
           }
         };
-        await Promise.all([scheduleSome(), scheduleSome(), scheduleSome(), scheduleSome()]);
+        await Promise.all(Array.from({ length: 16 }, () => scheduleSome()));
         const scheduledMs = performance.now() - started;
         const deadline = Date.now() + 180_000;
         let delivered = 0;

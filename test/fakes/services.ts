@@ -8,6 +8,7 @@ import { FakeClock } from './fake-clock.js';
 import { createCronCalculator } from '../../src/runtime/cron/croner-calculator.js';
 import { FakeBackends } from './fake-backends.js';
 import { FakeContexts } from './fake-contexts.js';
+import { FakeLauncher } from './fake-launcher.js';
 import { FakeMultiplexer } from './fake-multiplexer.js';
 import { FakeQueue } from './fake-queue.js';
 import { FakeSupervisor } from './fake-supervisor.js';
@@ -48,6 +49,7 @@ export interface TestServices {
   queue: FakeQueue;
   notes: MemoryNotes;
   backends: FakeBackends;
+  launcher: FakeLauncher;
   /** Calls an operation the way every surface does (invokeOperation). */
   call<I, O>(op: Operation<I, O>, caller: Principal, input?: unknown, ea?: number): Promise<O>;
 }
@@ -68,8 +70,10 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   // Cron arithmetic is pure: the real calculator, not a double.
   const notes = new MemoryNotes();
   const backends = new FakeBackends();
-  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger, cron: createCronCalculator(), queue, notes, backends };
+  const launcher = new FakeLauncher();
+  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger, cron: createCronCalculator(), queue, notes, backends, launcher };
   return {
+    launcher,
     queue,
     notes,
     backends,

@@ -19,6 +19,7 @@ export function createEaRecord(
       workdir: options.settings.defaultWorkdir,
       tokenHash: null,
       health: 'starting',
+      ready: false,
       startedAt: null,
       lastActivityAt: null,
       restarts: 0,

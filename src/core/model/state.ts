@@ -24,6 +24,8 @@ export const ManagerSchema = z.object({
   workdir: z.string(),
   tokenHash: z.string().nullable(),
   health: HealthSchema,
+  /** Ready for events (CONTRACTS.md §7); a raw command is ready once its session exists. */
+  ready: z.boolean(),
   startedAt: IsoTime.nullable(),
   lastActivityAt: IsoTime.nullable(),
   /** Consecutive restarts without a healthy period; drives the back-off. */

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { addEvent } from '../events/new-event.js';
 import { EA_AGENT, assertAgentName, sessionNameFor } from '../model/names.js';
 import type { Agent, State, Task } from '../model/state.js';
 import { defineOperation } from '../operation.js';
+import type { BackendCatalog } from '../ports.js';
 import { assertCanSpawnUnder } from '../permissions.js';
 import { isEaAgent, principalLabel } from '../principal.js';
 import { IntLike, findAgent, isoNow, requireProject } from './shared.js';
@@ -15,12 +17,15 @@ const SpawnInput = z.object({
   project_id: IntLike.optional().describe("Project the agent works for. Default: the parent's project."),
   task: z.string().max(256 * 1024).optional().describe('What the agent must do; delivered as its first message.'),
   workdir: z.string().min(1).optional().describe('Working directory of the pane. Default: agent.default_workdir.'),
+  model: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'letters, digits and . _ : / - only').optional().describe('Model for the backend (e.g. a claude or codex model name).'),
+  reasoning_effort: z.enum(['low', 'medium', 'high', 'xhigh']).optional().describe('Codex only: low, medium, high or xhigh.'),
 });
 
 const SpawnOutput = z.object({
   agent_name: z.string(),
   ea: z.number(),
   parent: z.string(),
+  backend: z.string(),
   session: z.string(),
   project_id: z.number().nullable(),
   task_id: z.string().nullable(),
@@ -31,23 +36,25 @@ export const spawnAgent = defineOperation({
   name: 'spawn_agent',
   summary: 'Start a new agent in its own tmux session.',
   description:
-    'Starts an agent in a new tmux session and records it (and its task, if any) under a parent. A worker may spawn only below itself. Returns as soon as the session exists; it does not wait for the agent to be ready. Fails if the name is taken, invalid or reserved, or the project does not exist.',
+    'Starts an agent in a new tmux session and records it (and its task, if any) under a parent. With a backend (default: list_backends shows it) the agent is a coding-agent CLI with omar\'s tools; its first message (YOUR NAME / YOUR PARENT / YOUR TASK) arrives once it is ready. With `command` it is a raw shell command and gets no message. A worker may spawn only below itself, and its children work for its project. Returns as soon as the session exists. Fails if the name is taken, invalid or reserved, the project does not exist, or the backend is not installed.',
   input: SpawnInput,
   output: SpawnOutput,
   access: 'spawn',
   cli: { path: ['spawn'], positional: ['name'] },
   chat: { path: ['spawn'], positional: ['name'] },
   async handler(ctx, input) {
-    const { store, mux, contexts, clock, settings, recorder } = ctx.services;
+    const { store, mux, contexts, clock, settings, recorder, backends, launcher, queue } = ctx.services;
     const ea = ctx.ea;
     assertAgentName(input.name);
     if (input.command && input.backend) {
       throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", { hint: "'command' runs a raw shell command; 'backend' runs an agent CLI." });
     }
-    if (!input.command) {
-      throw new AppError('BACKEND_UNAVAILABLE', `No agent backend can run '${input.name}' yet: this omar runs raw commands only.`, {
-        hint: "Pass a command to run in the pane (e.g. --command bash).",
-      });
+    const backend = input.command ? 'raw' : await chooseBackend(input.backend, backends);
+    if (input.reasoning_effort && backend !== 'codex') {
+      throw new AppError('INVALID_INPUT', `reasoning_effort applies to the codex backend only (this spawn uses ${backend}).`, { hint: "Drop reasoning_effort, or spawn with backend 'codex'." });
+    }
+    if (input.command && input.model) {
+      throw new AppError('INVALID_INPUT', 'model applies to an agent backend, not to a raw command.', { hint: 'Put the model flag into the command itself, or use backend.' });
     }
     const caller = ctx.caller;
     const defaultParent = caller.kind === 'agent' && !isEaAgent(caller) ? caller.name : EA_AGENT;
@@ -70,8 +77,8 @@ export const spawnAgent = defineOperation({
         ea,
         parent,
         kind: 'pane',
-        backend: 'raw',
-        command: input.command!,
+        backend,
+        command: input.command ?? '',
         workdir,
         projectId,
         taskId: task?.id ?? null,
@@ -92,39 +99,53 @@ export const spawnAgent = defineOperation({
 
     const session = sessionNameFor(ea, input.name);
     let sessionCreated = false;
+    let headerQueued = false;
     try {
       const { tokenHash, contextPath } = await contexts.issue(ea, input.name);
-      await mux.createSession({
-        name: session,
-        command: input.command,
-        workdir,
-        env: { OMAR_AGENT: input.name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath },
-      });
+      const env = { OMAR_AGENT: input.name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath };
+      const plan =
+        backend === 'raw'
+          ? null
+          : await launcher.prepare({ role: 'worker', ea, name: input.name, backend, model: input.model, reasoningEffort: input.reasoning_effort, workdir, contextPath, parent });
+      await mux.createSession({ name: session, command: plan ? plan.command : input.command!, workdir, env: { ...plan?.env, ...env } });
       sessionCreated = true;
       await store.mutate((state) => {
         const agent = findAgent(state, ea, input.name);
-        if (agent) {
-          agent.tokenHash = tokenHash;
-          agent.health = 'running';
-          agent.ready = true;
-          agent.lastActivityAt = now;
+        if (!agent) return;
+        agent.tokenHash = tokenHash;
+        agent.health = 'running';
+        agent.lastActivityAt = now;
+        if (plan) agent.command = plan.command;
+        // A raw command is ready once its session exists; a backend agent when it said hello and shows its input (CONTRACTS.md §7).
+        agent.ready = plan === null;
+        // The first message goes first and alone through the agent's lane: the prompt (for CLIs with no
+        // prompt option) and the header. A raw command never gets a header (CONTRACTS.md §4).
+        const header = reserved.task ? `YOUR NAME: ${input.name}\nYOUR PARENT: ${parent}\nYOUR TASK: ${reserved.task.text}` : null;
+        const first = plan ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n') : '';
+        if (first !== '') {
+          addEvent(state, { ea, sender: 'omar', receiver: input.name, tNs: clock.nowNs(), payload: first, format: 'raw', createdAt: now });
+          headerQueued = true;
         }
       });
+      if (plan) launcher.watch(ea, input.name, plan.readyMarkers);
     } catch (error) {
       if (sessionCreated) await mux.killSession(session).catch(() => false);
       await contexts.remove(ea, input.name).catch(() => undefined);
       await store.mutate((state) => {
         state.agents = state.agents.filter((a) => !(a.ea === ea && a.name === input.name));
         state.tasks = state.tasks.filter((t) => t.id !== reserved.task?.id);
+        state.events = state.events.filter((e) => !(e.ea === ea && e.receiver === input.name));
       });
       throw error;
     }
-    recorder.record('agent.spawned', { ea, agent: input.name, parent, by, command: input.command, workdir, project: reserved.agent.projectId });
+    recorder.record('agent.spawned', { ea, agent: input.name, parent, by, backend, ...(input.model ? { model: input.model } : {}), ...(input.command ? { command: input.command } : {}), workdir, project: reserved.agent.projectId });
     if (reserved.task) recorder.record('task.opened', { ea, agent: input.name, task: reserved.task.id, project: reserved.task.projectId, text: reserved.task.text });
+    if (headerQueued) queue.wake();
     return {
       agent_name: input.name,
       ea,
       parent,
+      backend,
       session,
       project_id: reserved.agent.projectId,
       task_id: reserved.task?.id ?? null,
@@ -132,6 +153,26 @@ export const spawnAgent = defineOperation({
     };
   },
 });
+
+/** The backend for a spawn without a command: the one asked for, else the default; installed, or a clear error. */
+async function chooseBackend(asked: string | undefined, backends: BackendCatalog): Promise<string> {
+  const list = await backends.list();
+  const name = asked ?? (await backends.defaultBackend());
+  if (name === null) {
+    const how = list.map((b) => `${b.name}: ${b.install}`).join('; ');
+    throw new AppError('BACKEND_UNAVAILABLE', 'No agent CLI is installed, so there is no backend to spawn with.', {
+      hint: `Install one (${how || 'see omar doctor'}), or pass a command to run in the pane (--command bash).`,
+    });
+  }
+  const info = list.find((b) => b.name === name);
+  if (!info) {
+    throw new AppError('INVALID_INPUT', `Unknown backend '${name}'.`, { hint: `Known backends: ${list.map((b) => b.name).join(', ')}.`, details: { field: 'backend' } });
+  }
+  if (!info.installed) {
+    throw new AppError('BACKEND_UNAVAILABLE', `The ${name} backend is not installed here (no '${info.binary}' on PATH).`, { hint: `Install it: ${info.install}. list_backends shows what is installed.` });
+  }
+  return name;
+}
 
 function resolveProject(state: Readonly<State>, ea: number, parent: string, given: number | null, callerIsWorker: boolean): number | null {
   const parentProject = parent === EA_AGENT ? null : (findAgent(state, ea, parent)?.projectId ?? null);

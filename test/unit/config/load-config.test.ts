@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       daemon: { managerBackoffMaxSeconds: 60 },
       events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
       delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
+      custom: { command: null, promptFlag: null, mcpConfigFlag: null },
     });
   });
 
@@ -108,6 +109,7 @@ manager_backoff_max_seconds = 120
       daemon: { managerBackoffMaxSeconds: 120 },
       events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
       delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
+      custom: { command: null, promptFlag: null, mcpConfigFlag: null },
     });
   });
 

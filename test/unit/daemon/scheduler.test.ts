@@ -41,6 +41,7 @@ function rig(options: { agents?: Array<string | Agent>; edit?: (s: State) => voi
   const state = emptyState();
   ensureDefaultEa(state, clock, TEST_SETTINGS);
   state.eas[0]!.manager.health = 'running';
+  state.eas[0]!.manager.ready = true;
   const mux = new FakeMultiplexer(clock);
   mux.addSession(session('ea'));
   for (const a of options.agents ?? ['w1', 'w2']) {

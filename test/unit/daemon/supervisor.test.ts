@@ -114,8 +114,8 @@ describe('supervisor: EA managers', () => {
       });
     }
     expect(r.recorder.ofKind('ea.manager_started').map(({ ts: _ts, ...rest }) => rest)).toEqual([
-      { kind: 'ea.manager_started', ea: 0, restarts: 0, command: 'sh' },
-      { kind: 'ea.manager_started', ea: 1, restarts: 0, command: 'claude' },
+      { kind: 'ea.manager_started', ea: 0, restarts: 0, backend: 'raw', command: 'sh' },
+      { kind: 'ea.manager_started', ea: 1, restarts: 0, backend: 'raw', command: 'claude' },
     ]);
     expect(r.recorder.ofKind('ea.manager_restarted')).toEqual([]);
     expect(r.sup.lastTickCommands()).toBe(3);
@@ -196,7 +196,7 @@ describe('supervisor: EA managers', () => {
     expect(r.mux.callsOf('killSession')).toEqual([[MANAGER]]);
     expect(r.mux.callsOf('createSession')).toHaveLength(2);
     expect(r.manager()).toMatchObject({ health: 'running', restarts: 1, startedAt: r.clock.iso(), nextRestartAt: iso(r.clock.now() + 1000) });
-    expect(r.recorder.ofKind('ea.manager_restarted').map(({ ts: _ts, ...rest }) => rest)).toEqual([{ kind: 'ea.manager_restarted', ea: 0, restarts: 1, command: 'sh' }]);
+    expect(r.recorder.ofKind('ea.manager_restarted').map(({ ts: _ts, ...rest }) => rest)).toEqual([{ kind: 'ea.manager_restarted', ea: 0, restarts: 1, backend: 'raw', command: 'sh' }]);
   });
 
   it('restarts a manager whose session vanished (nothing to kill)', async () => {

@@ -36,7 +36,7 @@ const agentOf = (name: string, ea = 0) => t.store.get().agents.find((a) => a.ea 
 describe('spawn_agent', () => {
   it('records the agent and its task, creates the session with its env, and journals both', async () => {
     const out = await spawn('w1', { task: 'write the parser' });
-    expect(out).toEqual({ agent_name: 'w1', ea: 0, parent: 'ea', session: 'omar-agent-0-w1', project_id: null, task_id: 'task-1', status: 'running' });
+    expect(out).toEqual({ agent_name: 'w1', ea: 0, parent: 'ea', backend: 'raw', session: 'omar-agent-0-w1', project_id: null, task_id: 'task-1', status: 'running' });
 
     const agent = agentOf('w1');
     expect(agent).toMatchObject({ name: 'w1', ea: 0, parent: 'ea', kind: 'pane', backend: 'raw', command: 'bash', workdir: '/fake/work', projectId: null, taskId: 'task-1', health: 'running', tokenHash: 'hash-0-w1-1', spawnedBy: 'owner', createdAt: t.clock.iso(), lastActivityAt: t.clock.iso() });
@@ -103,9 +103,14 @@ describe('spawn_agent', () => {
     expect(t.store.get().agents).toEqual([]);
   });
 
-  it("refuses both 'command' and 'backend', and a missing command (no backends yet)", async () => {
+  it("refuses both 'command' and 'backend', and no backend when none is installed", async () => {
     await expect(t.call(spawnAgent, owner, { name: 'w1', command: 'bash', backend: 'claude' })).rejects.toThrow(code('INVALID_INPUT'));
-    await expect(t.call(spawnAgent, owner, { name: 'w1' })).rejects.toThrow(code('BACKEND_UNAVAILABLE'));
+    t.backends.backends = [{ name: 'claude', binary: 'claude', installed: false, version: null, verified: true, install: 'npm install -g @anthropic-ai/claude-code' }];
+    t.backends.fallback = null;
+    const none = await t.call(spawnAgent, owner, { name: 'w1' }).catch((e: unknown) => e);
+    expect(none).toMatchObject({ code: 'BACKEND_UNAVAILABLE', hint: expect.stringContaining('npm install -g @anthropic-ai/claude-code') });
+    await expect(t.call(spawnAgent, owner, { name: 'w1', backend: 'claude' })).rejects.toThrow(code('BACKEND_UNAVAILABLE'));
+    await expect(t.call(spawnAgent, owner, { name: 'w1', backend: 'nope' })).rejects.toThrow(code('INVALID_INPUT'));
     expect(t.store.get().agents).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ describe('utf8Length', () => {
 
 describe('lookups', () => {
   const state = emptyState();
-  state.eas.push({ id: 0, name: 'default', description: null, createdAt: 'x', manager: { backend: 'raw', command: 'sh', workdir: '/', tokenHash: null, health: 'running', startedAt: null, lastActivityAt: null, restarts: 0, nextRestartAt: null } });
+  state.eas.push({ id: 0, name: 'default', description: null, createdAt: 'x', manager: { backend: 'raw', command: 'sh', workdir: '/', tokenHash: null, health: 'running', ready: true, startedAt: null, lastActivityAt: null, restarts: 0, nextRestartAt: null } });
   state.eas.push({ ...state.eas[0]!, id: 4, name: '7' });
   state.agents.push(makeAgent('a'), makeAgent('b', { parent: 'a' }), makeAgent('c', { parent: 'b' }), makeAgent('d', { parent: 'a' }), makeAgent('p', { parent: 'q' }), makeAgent('q', { parent: 'p' }));
 

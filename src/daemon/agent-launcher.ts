@@ -1,0 +1,90 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BackendAdapter, LaunchRequest, ReasoningEffort } from '../core/backends/backend-adapter.js';
+import { buildEaPrompt, renderMemory } from '../core/memory/render-memory.js';
+import type { AgentLauncher, Clock, LaunchSpec, NotesStore, PreparedLaunch, StateStore } from '../core/ports.js';
+import { loadPromptTemplate, renderPrompt, type PromptTemplate } from '../runtime/prompts/load-prompt.js';
+
+export interface AgentLauncherOptions {
+  home: string;
+  store: StateStore;
+  notes: NotesStore;
+  clock: Clock;
+  promptsDir: string;
+  /** argv that runs `omar mcp-server` (the adapters append `mcp-server --context FILE`). */
+  omarArgv: readonly string[];
+  permissions: 'ask' | 'bypass';
+  adapterFor: (backend: string) => BackendAdapter;
+  custom?: LaunchRequest['custom'];
+  /** Readiness tracking (CONTRACTS.md §7). */
+  watch: (ea: number, name: string, markers: readonly string[]) => void;
+}
+
+/**
+ * Turns a backend agent into a pane command: renders its prompt (for an EA: template +
+ * memory snapshot + notes, bounded), writes it and the agent's own config files into
+ * its folder (0600), and asks the backend adapter for the command line.
+ */
+export function createAgentLauncher(options: AgentLauncherOptions): AgentLauncher {
+  const templates = new Map<string, Promise<PromptTemplate>>();
+  const template = (name: 'executive-assistant' | 'agent'): Promise<PromptTemplate> => {
+    let t = templates.get(name);
+    if (!t) {
+      t = loadPromptTemplate(options.promptsDir, name);
+      templates.set(name, t);
+      t.catch(() => templates.delete(name));
+    }
+    return t;
+  };
+
+  const systemPrompt = async (spec: LaunchSpec): Promise<string> => {
+    const state = options.store.get();
+    const ea = state.eas.find((e) => e.id === spec.ea);
+    const eaName = ea?.name ?? String(spec.ea);
+    if (spec.role === 'ea') {
+      const rendered = renderPrompt(await template('executive-assistant'), { EA_NAME: eaName, EA_ID: spec.ea });
+      const memory = renderMemory(state, spec.ea, { now: options.clock.now() });
+      return buildEaPrompt({ template: rendered, memory, notes: await options.notes.read(spec.ea) });
+    }
+    return renderPrompt(await template('agent'), { AGENT_NAME: spec.name, PARENT_NAME: spec.parent ?? 'ea', EA_NAME: eaName, EA_ID: spec.ea });
+  };
+
+  return {
+    async prepare(spec): Promise<PreparedLaunch> {
+      const adapter = options.adapterFor(spec.backend);
+      const agentDir = dirname(spec.contextPath);
+      await mkdir(agentDir, { recursive: true, mode: 0o700 });
+      const prompt = await systemPrompt(spec);
+      const promptFile = join(agentDir, 'prompt.md');
+      await writePrivate(promptFile, prompt);
+      const plan = adapter.plan({
+        role: spec.role,
+        ea: spec.ea,
+        name: spec.name,
+        contextPath: spec.contextPath,
+        omarArgv: options.omarArgv,
+        systemPrompt: prompt,
+        promptFile,
+        agentDir,
+        workdir: spec.workdir,
+        ...(spec.model ? { model: spec.model } : {}),
+        ...(spec.reasoningEffort ? { reasoningEffort: spec.reasoningEffort as ReasoningEffort } : {}),
+        permissions: options.permissions,
+        ...(options.custom ? { custom: options.custom } : {}),
+        home: options.home,
+      });
+      for (const file of plan.files) {
+        await mkdir(dirname(file.path), { recursive: true, mode: 0o700 });
+        await writePrivate(file.path, file.content, file.mode ?? 0o600);
+      }
+      return { command: plan.command, env: plan.env, firstMessage: plan.firstMessage ?? null, readyMarkers: plan.readyMarkers, pastePlaceholders: plan.pastePlaceholders };
+    },
+    watch: options.watch,
+  };
+}
+
+async function writePrivate(path: string, content: string, mode = 0o600): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, content, { mode });
+  await rename(tmp, path);
+}

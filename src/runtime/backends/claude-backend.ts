@@ -1,0 +1,83 @@
+import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
+import { shCommand } from '../../core/backends/backend-adapter.js';
+import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common.js';
+
+/**
+ * Claude Code (checked against 2.1.330, see shared/reference/real-backends.md).
+ *
+ * - Prompt: `--append-system-prompt-file <promptFile>`. Appending keeps Claude Code's own
+ *   system prompt (tool use, editing conventions); the file keeps the prompt out of argv
+ *   (no 128 KiB limit, nothing in `ps`). Checked: the text arrives in the request's `system`.
+ * - MCP: `--mcp-config <agentDir>/claude-mcp.json --strict-mcp-config`. The file is this
+ *   agent's own; `--strict-mcp-config` ignores every other MCP source (user, project
+ *   `.mcp.json`), so a project file can never raise an approval dialog in the pane and no
+ *   user-wide file is read or written. Cost: the user's own MCP servers are not loaded.
+ * - Approval: `--allowedTools mcp__omar` allows every tool of the server (real-backends.md).
+ * - Denied: the wake tools (ScheduleWakeup, the Cron* tools, Monitor, legacy TaskReminder)
+ *   and the sub-agent tools (Agent, legacy Task, Workflow, and SendMessage/ListAgents,
+ *   which reach other local Claude sessions, i.e. other omar agents, around omar). All
+ *   of these were offered by 2.1.330 (ScheduleWakeup/Agent/Workflow/ListAgents directly,
+ *   Cron*, Monitor and SendMessage as deferred tools); unknown names are ignored.
+ * - Bypass (`agent.permissions = "bypass"` only): `--dangerously-skip-permissions`, which
+ *   claude refuses as root unless IS_SANDBOX=1 is set, so the plan sets it. On first use
+ *   claude also asks, in the pane, to accept "Bypass Permissions mode"; the agent's own
+ *   `--settings <agentDir>/claude-settings.json` says `skipDangerousModePermissionPrompt`
+ *   (a flag-level setting, checked against 2.1.330), so nothing is stored user-wide.
+ * - `model` → `--model`; `reasoningEffort` → `--effort` (same four levels).
+ * - `--mcp-config` and `--allowedTools` take several values: each is followed by another
+ *   flag here and no prompt is passed positionally, so nothing is swallowed.
+ * - Readiness: the banner `Claude Code v<version>` and the `❯` input glyph. Plain
+ *   `Claude Code` is not enough: the folder-trust dialog says "Claude Code'll be able to…"
+ *   next to a `❯` menu cursor.
+ * - Paste: a long paste shows `[Pasted text #N +M lines]`.
+ */
+export const CLAUDE_DENIED_TOOLS = [
+  'ScheduleWakeup',
+  'CronCreate',
+  'CronDelete',
+  'CronList',
+  'Monitor',
+  'TaskReminder',
+  'Agent',
+  'Task',
+  'Workflow',
+  'SendMessage',
+  'ListAgents',
+] as const;
+
+export const claudeBackend: BackendAdapter = {
+  name: 'claude',
+  binary: 'claude',
+  install: 'npm install -g @anthropic-ai/claude-code',
+  verified: true,
+  plan(request: LaunchRequest): LaunchPlan {
+    const mcpFile = inAgentDir(request, 'claude-mcp.json');
+    const settingsFile = inAgentDir(request, 'claude-settings.json');
+    const bypass = request.permissions === 'bypass';
+    const argv = [
+      'claude',
+      ...(request.model ? ['--model', request.model] : []),
+      ...(request.reasoningEffort ? ['--effort', request.reasoningEffort] : []),
+      '--append-system-prompt-file',
+      request.promptFile,
+      '--mcp-config',
+      mcpFile,
+      '--strict-mcp-config',
+      '--allowedTools',
+      `mcp__${OMAR_SERVER}`,
+      '--disallowedTools',
+      CLAUDE_DENIED_TOOLS.join(','),
+      ...(bypass ? ['--settings', settingsFile, '--dangerously-skip-permissions'] : []),
+    ];
+    return {
+      command: shCommand(argv),
+      env: bypass ? { IS_SANDBOX: '1' } : {},
+      files: [
+        { path: mcpFile, content: standardMcpJson(request, { type: 'stdio' }), mode: 0o600 },
+        ...(bypass ? [{ path: settingsFile, content: json({ skipDangerousModePermissionPrompt: true }), mode: 0o600 }] : []),
+      ],
+      readyMarkers: ['Claude Code v', '❯'],
+      pastePlaceholders: ['[Pasted text #'],
+    };
+  },
+};

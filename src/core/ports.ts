@@ -84,6 +84,10 @@ export interface DeliverOptions {
   submit: boolean;
   /** Text the backend shows in place of a long paste (e.g. `[Pasted text #`). */
   placeholders?: readonly string[];
+  /** Least time between the paste showing and the Enter (some CLIs take a quick Enter as part of the paste). */
+  submitDelayMs?: number;
+  /** Text the pane shows only while its input box is empty: a submit is confirmed when it is back. */
+  emptyInputMarker?: string;
   attempts?: number;
   renderTimeoutMs?: number;
   confirmTimeoutMs?: number;
@@ -200,14 +204,15 @@ export interface PreparedLaunch {
   /** The prompt, for CLIs without a system-prompt option: delivered first, before the header. */
   firstMessage: string | null;
   readyMarkers: string[];
-  pastePlaceholders: string[];
+  /** False when the agent has no omar MCP server that could say hello. */
+  awaitsHello: boolean;
 }
 
 /** Turns a backend agent into a pane command: renders its prompt, writes its own config files. */
 export interface AgentLauncher {
   prepare(spec: LaunchSpec): Promise<PreparedLaunch>;
   /** Starts watching the new agent for readiness (CONTRACTS.md §7). */
-  watch(ea: number, name: string, markers: readonly string[]): void;
+  watch(ea: number, name: string, markers: readonly string[], awaitsHello: boolean): void;
 }
 
 export interface Settings {

@@ -17,7 +17,7 @@ export interface AgentLauncherOptions {
   adapterFor: (backend: string) => BackendAdapter;
   custom?: LaunchRequest['custom'];
   /** Readiness tracking (CONTRACTS.md §7). */
-  watch: (ea: number, name: string, markers: readonly string[]) => void;
+  watch: (ea: number, name: string, markers: readonly string[], awaitsHello: boolean) => void;
 }
 
 /**
@@ -77,7 +77,7 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
         await mkdir(dirname(file.path), { recursive: true, mode: 0o700 });
         await writePrivate(file.path, file.content, file.mode ?? 0o600);
       }
-      return { command: plan.command, env: plan.env, firstMessage: plan.firstMessage ?? null, readyMarkers: plan.readyMarkers, pastePlaceholders: plan.pastePlaceholders };
+      return { command: plan.command, env: plan.env, firstMessage: plan.firstMessage ?? null, readyMarkers: plan.readyMarkers, awaitsHello: plan.awaitsHello };
     },
     watch: options.watch,
   };

@@ -1,5 +1,6 @@
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import { stripTerminalCodes } from '../core/operations/pane-text.js';
+import type { BlockingDialog } from '../core/backends/backend-adapter.js';
 import type { Clock, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
 
 export interface ReadinessOptions {
@@ -12,11 +13,13 @@ export interface ReadinessOptions {
   onReady: () => void;
   timeoutMs: number;
   pollMs?: number;
+  /** The dialogs the agent's CLI may show before it is ready (none for raw commands). */
+  dialogsFor?: (ea: number, name: string) => readonly BlockingDialog[];
 }
 
 export interface Readiness {
   /** Starts watching a backend agent (or an EA's manager, name 'ea') for its markers and its hello. */
-  watch(ea: number, name: string, markers: readonly string[]): void;
+  watch(ea: number, name: string, markers: readonly string[], awaitsHello?: boolean): void;
   /** `omar mcp-server` of this agent listed its tools (CONTRACTS.md §2, §7). */
   hello(ea: number, name: string, tools: readonly string[]): void;
   stop(): void;
@@ -28,12 +31,16 @@ interface Watch {
   markers: readonly string[];
   hello: boolean;
   since: number;
+  /** The blocking dialog on screen, if any. */
+  dialog: BlockingDialog | null;
 }
 
 /**
  * Readiness of a backend agent (CONTRACTS.md §7): its MCP server said hello AND every
  * input marker of its CLI is on screen. Until then its lane stays closed; after the
- * timeout it opens anyway, with a warning in the journal.
+ * timeout it opens anyway, with a warning in the journal. A blocking dialog of its CLI
+ * (claude's folder trust) holds the lane with no timeout: typing the header into a
+ * dialog would answer it. The agent's status line says what the person has to do.
  */
 export function createReadiness(options: ReadinessOptions): Readiness {
   const { store, mux, recorder, clock, logger } = options;
@@ -65,18 +72,45 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     options.onReady();
   };
 
+  const setStatus = async (w: Watch, status: string | null, expected: string | null): Promise<void> => {
+    if (w.name === EA_AGENT) return;
+    await store.mutate((s) => {
+      const agent = s.agents.find((a) => a.ea === w.ea && a.name === w.name);
+      if (agent && agent.statusLine === expected) agent.statusLine = status;
+    });
+  };
+
+  /** True while a blocking dialog is on screen (and notes when one appears or goes). */
+  const blockedByDialog = async (w: Watch, screen: string, dialogs: readonly BlockingDialog[]): Promise<boolean> => {
+    const shown = dialogs.find((d) => screen.includes(d.marker)) ?? null;
+    if (shown && w.dialog !== shown) {
+      w.dialog = shown;
+      recorder.record('agent.dialog_shown', { ea: w.ea, agent: w.name, dialog: shown.what });
+      logger.warn({ ea: w.ea, agent: w.name, dialog: shown.what }, 'agent waits on a dialog; nothing is typed into it');
+      await setStatus(w, `waiting: ${shown.what}`, null);
+    } else if (!shown && w.dialog) {
+      recorder.record('agent.dialog_answered', { ea: w.ea, agent: w.name, dialog: w.dialog.what });
+      await setStatus(w, null, `waiting: ${w.dialog.what}`);
+      w.dialog = null;
+    }
+    if (shown) w.since = clock.now(); // no timeout while a person is asked something
+    return shown !== null;
+  };
+
   const check = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     try {
       for (const w of [...watches.values()]) {
-        if (clock.now() - w.since >= options.timeoutMs) {
-          await markReady(w, 'timeout');
+        const dialogs = options.dialogsFor?.(w.ea, w.name) ?? [];
+        if (!w.hello && dialogs.length === 0) {
+          if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
           continue;
         }
-        if (!w.hello) continue;
         const screen = stripTerminalCodes(await mux.capture(sessionNameFor(w.ea, w.name), { lines: 120 }).catch(() => ''));
-        if (w.markers.every((m) => screen.includes(m))) await markReady(w, 'ready');
+        if (await blockedByDialog(w, screen, dialogs)) continue;
+        if (w.hello && w.markers.every((m) => screen.includes(m))) await markReady(w, 'ready');
+        else if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
       }
     } finally {
       busy = false;
@@ -93,9 +127,9 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   };
 
   return {
-    watch(ea, name, markers) {
+    watch(ea, name, markers, awaitsHello = true) {
       const k = key(ea, name);
-      watches.set(k, { ea, name, markers: [...markers], hello: hellos.has(k), since: clock.now() });
+      watches.set(k, { ea, name, markers: [...markers], hello: hellos.has(k) || !awaitsHello, since: clock.now(), dialog: null });
       hellos.delete(k);
       schedule();
     },

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   /** How long a new agent's lane waits for readiness before delivering anyway (CONTRACTS.md §7). */
   readinessTimeoutMs?: number;
   deliver?: Partial<DeliverOptions>;
+  /** How the receiver's CLI takes a paste and an Enter (placeholders, submit delay, empty-input marker). */
+  inputOptionsFor?: (ea: number, receiver: string) => Partial<DeliverOptions>;
 }
 
 export interface Scheduler extends DeliveryQueue {
@@ -197,10 +199,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const session = (lane: Lane): string => sessionNameFor(lane.ea, lane.receiver);
+  const deliverOptions = (lane: Lane, submit: boolean): DeliverOptions => ({
+    ...options.deliver,
+    ...options.inputOptionsFor?.(lane.ea, lane.receiver),
+    submit,
+  });
 
   const deliverInput = async (lane: Lane, input: PendingInput): Promise<void> => {
     try {
-      input.resolve(await mux.deliver(session(lane), input.text, { ...options.deliver, submit: input.submit }));
+      input.resolve(await mux.deliver(session(lane), input.text, deliverOptions(lane, input.submit)));
     } catch (error) {
       input.reject(error);
     }
@@ -218,7 +225,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       .catch((error: unknown) => logger.warn({ err: String(error), lane: laneKey(lane.ea, lane.receiver) }, 'could not mark events as delivering'));
     const started = clock.now();
     try {
-      const report = await mux.deliver(session(lane), formatDelivery(batch), { ...options.deliver, submit: true });
+      const report = await mux.deliver(session(lane), formatDelivery(batch), deliverOptions(lane, true));
       await onDelivered(lane, batch, report);
     } catch (error) {
       await onFailed(lane, batch, toAppError(error), clock.now() - started);

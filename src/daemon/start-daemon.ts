@@ -25,6 +25,7 @@ import { createAgentLauncher } from './agent-launcher.js';
 import { createBackendCatalog } from './backend-catalog.js';
 import { chooseEaBackends } from './choose-ea-backends.js';
 import { createMemoryWriter } from './memory-writer.js';
+import { adapterOfAgent, inputOptionsOf } from './input-options.js';
 import { createReadiness } from './readiness.js';
 import { createScheduler } from './scheduler.js';
 import { startControlServer } from './control-server.js';
@@ -86,6 +87,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   const settings = settingsFromConfig(config);
   const cron = createCronCalculator();
+  const adapterOf = adapterOfAgent(store, (backend) => BACKENDS.find((b) => b.name === backend));
   const scheduler = createScheduler({
     store,
     mux,
@@ -99,6 +101,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     retryMaxMs: config.events.retryMaxMs,
     readinessTimeoutMs: config.events.readinessTimeoutSeconds * 1000,
     deliver: { attempts: config.delivery.attempts, renderTimeoutMs: config.delivery.renderTimeoutMs, confirmTimeoutMs: config.delivery.confirmTimeoutMs },
+    inputOptionsFor: (ea, receiver) => inputOptionsOf(adapterOf(ea, receiver)),
   });
   const readiness = createReadiness({
     store,
@@ -108,6 +111,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     logger: logger.child({ component: 'readiness' }),
     onReady: () => scheduler.wake(),
     timeoutMs: config.events.readinessTimeoutSeconds * 1000,
+    dialogsFor: (ea, name) => adapterOf(ea, name)?.dialogs ?? [],
   });
   const notes = createFileNotes(config.home);
   const catalog = createBackendCatalog({
@@ -129,11 +133,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     permissions: config.agent.permissions,
     adapterFor: backendByName,
     ...(custom ? { custom } : {}),
-    watch: (ea, name, markers) => readiness.watch(ea, name, markers),
+    watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
   });
   const supervisor = createSupervisor({
     launchManager: (ea, contextPath) => launcher.prepare({ role: 'ea', ea: ea.id, name: 'ea', backend: ea.manager.backend, workdir: ea.manager.workdir, contextPath }),
-    watch: (ea, name, markers) => readiness.watch(ea, name, markers),
+    watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
     onEventsAdded: () => scheduler.wake(),
     store,
     mux,

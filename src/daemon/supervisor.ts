@@ -22,7 +22,7 @@ export interface SupervisorOptions {
   /** Builds a backend EA's launch (prompt, config files, command); absent = raw commands only. */
   launchManager?: (ea: Ea, contextPath: string) => Promise<PreparedLaunch>;
   /** Readiness tracking of a backend EA's manager. */
-  watch?: (ea: number, name: string, markers: readonly string[]) => void;
+  watch?: (ea: number, name: string, markers: readonly string[], awaitsHello: boolean) => void;
   /** Notices were queued (the scheduler should look). */
   onEventsAdded?: () => void;
   /** A manager that stayed up this long counts as healthy again (restarts reset). */
@@ -185,7 +185,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (plan?.firstMessage) addEvent(s, { ea: ea.id, sender: 'omar', receiver: EA_AGENT, tNs: clock.nowNs(), payload: plan.firstMessage, format: 'raw', createdAt });
       });
       if (plan) {
-        options.watch?.(ea.id, EA_AGENT, plan.readyMarkers);
+        options.watch?.(ea.id, EA_AGENT, plan.readyMarkers, plan.awaitsHello);
         if (plan.firstMessage) options.onEventsAdded?.();
       }
       options.recorder.record(restarting ? 'ea.manager_restarted' : 'ea.manager_started', { ea: ea.id, restarts, backend: ea.manager.backend, ...(plan ? {} : { command }) });

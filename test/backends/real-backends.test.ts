@@ -17,18 +17,13 @@ const session = (name: string): string => `omar-agent-0-${name}`;
 let clis: InstalledClis;
 
 /**
- * CLIs whose test is skipped, and exactly why. OMAR_BACKENDS_RUN_SKIPPED=1 runs them anyway.
- *
- * gemini: every message omar delivers stays in gemini's input box, unsent. gemini 0.61.0
- * turns an Enter that arrives within 40 ms of a paste into a newline (InputPrompt:
- * `recentUnsafePasteTime`, trusted only under the kitty keyboard protocol, which tmux
- * lacks). src/runtime/tmux/deliver.ts sends its CR ~10-30 ms after the paste shows (the
- * settle loop sleeps pollDelay(3) = 8 ms), so the CR becomes a newline; the box grows by a
- * line, which the submit check counts as the pane's reaction, and the event is journaled
- * `event.delivered`. With a later Enter (checked by hand: ≥ 100 ms after the paste) the
- * whole flow passes: add_project, spawn_agent, schedule_omar_event, event received.
+ * CLIs whose test is skipped, each with exactly why (none at the moment; OMAR_BACKENDS_RUN_SKIPPED=1
+ * runs listed ones anyway). gemini was skipped until delivery waited for its paste window: gemini
+ * 0.61 takes an Enter within 40 ms of a paste as a newline; its adapter now asks for 150 ms
+ * and confirms the submit by its empty-input marker, which the test below checks.
  */
-const SKIPPED: Partial<Record<CliName, string>> = process.env.OMAR_BACKENDS_RUN_SKIPPED ? {} : { gemini: 'deliver.ts presses Enter within gemini\'s 40 ms paste window' };
+const LISTED_SKIPS: Partial<Record<CliName, string>> = {};
+const SKIPPED: Partial<Record<CliName, string>> = process.env.OMAR_BACKENDS_RUN_SKIPPED ? {} : LISTED_SKIPS;
 
 beforeAll(async () => {
   clis = await ensureClis();
@@ -98,6 +93,8 @@ describeWithTmux('real agent CLIs as omar agents', () => {
       });
       const eventSeen = bw.fake.requests.find((r) => r.step === 'event arrived → reply')!;
       expect(eventSeen.turnText).toMatch(new RegExp(`\\[EVENT at t=${String(scheduled['t'])}\\]\\s*From ea: PING-${cli} reminder to self`));
+      // Every Enter omar pressed was confirmed as a submit (an Enter taken as a newline is not).
+      expect(await entriesOf('event.unconfirmed_submit')).toEqual([]);
 
       expect(bw.dialogsSeen).toEqual([]);
       expect(bw.unexpectedOutbound()).toEqual([]);

@@ -3,7 +3,7 @@ import type { AgentLauncher, LaunchSpec, PreparedLaunch } from '../../src/core/p
 /** Records launches; plans a command that names the backend, with scripted markers. */
 export class FakeLauncher implements AgentLauncher {
   readonly prepared: LaunchSpec[] = [];
-  readonly watched: Array<{ ea: number; name: string; markers: readonly string[] }> = [];
+  readonly watched: Array<{ ea: number; name: string; markers: readonly string[]; awaitsHello: boolean }> = [];
   firstMessage: string | null = null;
   failNext: Error | null = null;
 
@@ -19,11 +19,11 @@ export class FakeLauncher implements AgentLauncher {
       env: { FAKE_BACKEND: spec.backend },
       firstMessage: this.firstMessage,
       readyMarkers: [`${spec.backend} ready`],
-      pastePlaceholders: ['[Pasted'],
+      awaitsHello: true,
     };
   }
 
-  watch(ea: number, name: string, markers: readonly string[]): void {
-    this.watched.push({ ea, name, markers });
+  watch(ea: number, name: string, markers: readonly string[], awaitsHello: boolean): void {
+    this.watched.push({ ea, name, markers, awaitsHello });
   }
 }

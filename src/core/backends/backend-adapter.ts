@@ -51,10 +51,34 @@ export interface LaunchPlan {
   files: FileToWrite[];
   /** When the CLI has no system-prompt flag: text to send as the first message, before the header. */
   firstMessage?: string;
-  /** Ready when ALL these strings are on screen (plain capture) and omar mcp-server said hello (CONTRACTS.md §7). */
+  /** Ready when ALL these strings are on screen (plain capture) and, with `awaitsHello`, omar mcp-server said hello (CONTRACTS.md §7). */
   readyMarkers: string[];
+  /** False when the agent has no omar MCP server (a custom CLI without an MCP hook): it will never say hello. */
+  awaitsHello: boolean;
+}
+
+/** How a CLI's input box takes a paste and an Enter (used by verified delivery). */
+export interface BackendInput {
   /** What the CLI shows in place of a long paste (e.g. "[Pasted text #"). */
-  pastePlaceholders: string[];
+  placeholders: readonly string[];
+  /**
+   * Least time between the paste showing and the Enter. Some CLIs treat an Enter that
+   * follows a paste too closely as part of the paste (gemini: a newline within 40 ms).
+   */
+  submitDelayMs: number;
+  /**
+   * Text the CLI shows only while its input box is empty. When set, a submit counts as
+   * confirmed only once it is back on screen (an Enter taken as a newline also changes the screen).
+   */
+  emptyInputMarker?: string;
+}
+
+/** A screen of the CLI that waits for a person (e.g. claude's folder-trust question). */
+export interface BlockingDialog {
+  /** Text on screen while the dialog shows. */
+  marker: string;
+  /** What the person has to do, in one sentence (shown as the agent's status and in the journal). */
+  what: string;
 }
 
 export interface BackendAdapter {
@@ -65,6 +89,12 @@ export interface BackendAdapter {
   install: string;
   /** Built and checked against its documentation only (e.g. cursor): say so. */
   verified: boolean;
+  input: BackendInput;
+  /**
+   * Dialogs that may show before the CLI is ready. While one shows, omar types nothing into
+   * the pane (its lane stays closed, with no readiness timeout) and says so in the status.
+   */
+  dialogs?: readonly BlockingDialog[];
   plan(request: LaunchRequest): LaunchPlan;
 }
 

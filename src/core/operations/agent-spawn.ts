@@ -127,7 +127,7 @@ export const spawnAgent = defineOperation({
           headerQueued = true;
         }
       });
-      if (plan) launcher.watch(ea, input.name, plan.readyMarkers);
+      if (plan) launcher.watch(ea, input.name, plan.readyMarkers, plan.awaitsHello);
     } catch (error) {
       if (sessionCreated) await mux.killSession(session).catch(() => false);
       await contexts.remove(ea, input.name).catch(() => undefined);

@@ -13,7 +13,7 @@ import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common
  *   `.mcp.json`), so a project file can never raise an approval dialog in the pane and no
  *   user-wide file is read or written. Cost: the user's own MCP servers are not loaded.
  * - Approval: `--allowedTools mcp__omar` allows every tool of the server (real-backends.md).
- * - Denied: the wake tools (ScheduleWakeup, the Cron* tools, Monitor, legacy TaskReminder)
+ * - Denied: the wake tools (ScheduleWakeup, the Cron* tools, Monitor)
  *   and the sub-agent tools (Agent, legacy Task, Workflow, and SendMessage/ListAgents,
  *   which reach other local Claude sessions, i.e. other omar agents, around omar). All
  *   of these were offered by 2.1.330 (ScheduleWakeup/Agent/Workflow/ListAgents directly,
@@ -30,6 +30,11 @@ import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common
  *   `Claude Code` is not enough: the folder-trust dialog says "Claude Code'll be able to…"
  *   next to a `❯` menu cursor.
  * - Paste: a long paste shows `[Pasted text #N +M lines]`.
+ * - Folder trust: in a folder the user never trusted, claude first asks "Quick safety
+ *   check … Yes, I trust this folder". omar does not trust folders on the user's behalf
+ *   (that is their ~/.claude.json and their decision): the dialog is a blocking dialog, so
+ *   nothing is typed into it, and the agent's status says to answer it with `omar attach`.
+ *   Claude remembers the answer per folder.
  */
 export const CLAUDE_DENIED_TOOLS = [
   'ScheduleWakeup',
@@ -37,7 +42,6 @@ export const CLAUDE_DENIED_TOOLS = [
   'CronDelete',
   'CronList',
   'Monitor',
-  'TaskReminder',
   'Agent',
   'Task',
   'Workflow',
@@ -49,6 +53,8 @@ export const claudeBackend: BackendAdapter = {
   name: 'claude',
   binary: 'claude',
   install: 'npm install -g @anthropic-ai/claude-code',
+  input: { placeholders: ['[Pasted text #'], submitDelayMs: 0 },
+  dialogs: [{ marker: 'trust this folder', what: "claude asks whether to trust this folder: answer it in the pane (omar attach)" }],
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const mcpFile = inAgentDir(request, 'claude-mcp.json');
@@ -77,7 +83,7 @@ export const claudeBackend: BackendAdapter = {
         ...(bypass ? [{ path: settingsFile, content: json({ skipDangerousModePermissionPrompt: true }), mode: 0o600 }] : []),
       ],
       readyMarkers: ['Claude Code v', '❯'],
-      pastePlaceholders: ['[Pasted text #'],
+      awaitsHello: true,
     };
   },
 };

@@ -41,14 +41,15 @@ export const CODEX_DISABLED_FEATURES = ['multi_agent', 'multi_agent_v2', 'sleep_
 /** Linux MAX_ARG_STRLEN: one argv element, including its terminating NUL. */
 export const MAX_ARG_BYTES = 128 * 1024;
 
-function screen(): Pick<LaunchPlan, 'readyMarkers' | 'pastePlaceholders'> {
-  return { readyMarkers: ['OpenAI Codex', '›'], pastePlaceholders: ['[Pasted Content '] };
+function screen(): Pick<LaunchPlan, 'readyMarkers' | 'awaitsHello'> {
+  return { readyMarkers: ['OpenAI Codex', '›'], awaitsHello: true };
 }
 
 export const codexBackend: BackendAdapter = {
   name: 'codex',
   binary: 'codex',
   install: 'npm install -g @openai/codex',
+  input: { placeholders: ['[Pasted Content '], submitDelayMs: 0 },
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const server = mcpServerCommand(request);

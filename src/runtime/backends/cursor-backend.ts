@@ -39,6 +39,7 @@ export const cursorBackend: BackendAdapter = {
   name: 'cursor',
   binary: 'cursor-agent',
   install: 'the Cursor CLI installer: curl https://cursor.com/install -fsS | bash',
+  input: { placeholders: ['[Pasted text'], submitDelayMs: 0 },
   verified: false,
   plan(request: LaunchRequest): LaunchPlan {
     const configDir = inAgentDir(request, 'cursor');
@@ -64,7 +65,7 @@ export const cursorBackend: BackendAdapter = {
       ],
       firstMessage: request.systemPrompt,
       readyMarkers: ['Cursor Agent'],
-      pastePlaceholders: ['[Pasted text'],
+      awaitsHello: true,
     };
   },
 };

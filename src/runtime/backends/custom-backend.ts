@@ -15,12 +15,14 @@ import { inAgentDir, standardMcpJson } from './backend-common.js';
  *
  * omar cannot know such a CLI's approval, deny or model switches: `model`,
  * `reasoningEffort` and `permissions` are not applied (put them in `command`), and there
- * are no readiness markers or paste placeholders.
+ * are no readiness markers or paste placeholders. Without `mcpConfigFlag` the agent is
+ * ready as soon as its session exists (it has no MCP server to say hello).
  */
 export const customBackend: BackendAdapter = {
   name: 'custom',
   binary: '',
   install: 'set the custom backend command in config.toml',
+  input: { placeholders: [], submitDelayMs: 0 },
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const custom = request.custom;
@@ -44,7 +46,8 @@ export const customBackend: BackendAdapter = {
       files,
       ...(custom.promptFlag ? {} : { firstMessage: request.systemPrompt }),
       readyMarkers: [],
-      pastePlaceholders: [],
+      // Without the MCP hook there is no omar mcp-server to say hello: ready once the session exists.
+      awaitsHello: custom.mcpConfigFlag !== undefined && custom.mcpConfigFlag !== '',
     };
   },
 };

@@ -52,6 +52,7 @@ export const geminiBackend: BackendAdapter = {
   name: 'gemini',
   binary: 'gemini',
   install: 'npm install -g @google/gemini-cli',
+  input: { placeholders: ['[Pasted Text: '], submitDelayMs: 150, emptyInputMarker: 'Type your message' },
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const home = inAgentDir(request, 'gemini-home');
@@ -98,7 +99,7 @@ export const geminiBackend: BackendAdapter = {
         { path: posix.join(dotGemini, 'policies', 'omar.toml'), content: policy, mode: 0o600 },
       ],
       readyMarkers: ['Type your message'],
-      pastePlaceholders: ['[Pasted Text: '],
+      awaitsHello: true,
     };
   },
 };

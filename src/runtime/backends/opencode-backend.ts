@@ -45,6 +45,7 @@ export const opencodeBackend: BackendAdapter = {
   name: 'opencode',
   binary: 'opencode',
   install: 'npm install -g opencode-ai',
+  input: { placeholders: ['[Pasted ~'], submitDelayMs: 0 },
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const argv = [
@@ -57,7 +58,7 @@ export const opencodeBackend: BackendAdapter = {
       env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(opencodeConfig(request)) },
       files: [],
       readyMarkers: ['tab agents', 'ctrl+p commands'],
-      pastePlaceholders: ['[Pasted ~'],
+      awaitsHello: true,
     };
   },
 };

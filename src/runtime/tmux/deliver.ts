@@ -8,7 +8,9 @@ import { isRendered, pasteTail, renderMarks, type RenderMarks } from './render-c
  * 1. the text goes into a private named buffer (`set-buffer`, never `send-keys -l`);
  * 2. `paste-buffer -d -p -r` pastes it (bracketed if the app asked for it, LFs kept);
  * 3. a plain capture is polled until the paste's tail (or a new placeholder) shows;
- * 4. with `submit`, a raw CR (`send-keys -H 0d`) is sent and the pane's reaction confirmed;
+ * 4. with `submit`, a raw CR (`send-keys -H 0d`) is sent (no sooner than `submitDelayMs`
+ *    after the paste showed) and the pane's reaction confirmed: the input box's empty
+ *    marker back on screen where the backend has one, any change of the screen otherwise;
  * 5. an unrendered paste is retried with back-off, clearing the line (C-u) first; Enter
  *    is never pressed on an unrendered paste, and a sent-but-unconfirmed submit is
  *    reported rather than retried (a duplicate is worse than an unconfirmed delivery).
@@ -40,6 +42,10 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
   let previous: AttemptResult | null = null;
   const renderTimeoutMs = options.renderTimeoutMs ?? DELIVERY_DEFAULTS.renderTimeoutMs;
   const confirmTimeoutMs = options.confirmTimeoutMs ?? DELIVERY_DEFAULTS.confirmTimeoutMs;
+  const submitDelayMs = Math.max(0, options.submitDelayMs ?? 0);
+  const emptyMarker = options.emptyInputMarker ?? '';
+  /** When the paste was seen on screen (the Enter waits submitDelayMs from there). */
+  let renderedAt = 0;
 
   const capture = async (lines: number, ansi: boolean): Promise<string> =>
     (await deps.run(['capture-pane', '-p', '-J', ...(ansi ? ['-e'] : []), '-S', `-${lines}`, '-t', target])).join('\n');
@@ -80,10 +86,14 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
 
   /** Phase 2: wait until the paste shows. True when rendered (or when there is nothing visible to wait for). */
   const waitRendered = async (before: RenderMarks): Promise<boolean> => {
+    renderedAt = deps.now();
     if (tail === '') return true; // empty or blank text
     const deadline = deps.now() + renderTimeoutMs;
     for (let i = 0; ; i += 1) {
-      if (isRendered(before, renderMarks(await capture(RENDER_LINES, false), tail, placeholders))) return true;
+      if (isRendered(before, renderMarks(await capture(RENDER_LINES, false), tail, placeholders))) {
+        renderedAt = deps.now();
+        return true;
+      }
       if (deps.now() >= deadline) return false;
       await sleep(pollDelay(i));
     }
@@ -99,6 +109,8 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
       if (next === snapshot) break;
       snapshot = next;
     }
+    const early = renderedAt + submitDelayMs - deps.now();
+    if (early > 0) await sleep(early);
     await leaveModes();
     const { activity } = await paneState();
     cr.state = 'sending';
@@ -107,8 +119,14 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
     const deadline = deps.now() + confirmTimeoutMs;
     for (let i = 0; ; i += 1) {
       await sleep(pollDelay(i));
-      if ((await capture(SNAPSHOT_LINES, true)) !== snapshot) return true;
-      if ((await paneState()).activity > activity) return true;
+      if (emptyMarker !== '') {
+        // An Enter taken as a newline changes the screen too: only an emptied input box counts.
+        const screen = await capture(SNAPSHOT_LINES, false);
+        if (screen.includes(emptyMarker)) return true;
+      } else {
+        if ((await capture(SNAPSHOT_LINES, true)) !== snapshot) return true;
+        if ((await paneState()).activity > activity) return true;
+      }
       if (deps.now() >= deadline) return false;
     }
   };

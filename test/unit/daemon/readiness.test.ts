@@ -80,4 +80,34 @@ describe('readiness of a backend agent', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(store.get().eas[0]!.manager.ready).toBe(true);
   });
+
+  it('is ready without a hello when the agent has no MCP server (awaitsHello false)', async () => {
+    readiness.watch(0, 'w1', [], false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ready()).toBe(true);
+    expect(recorder.kinds()).toEqual(['agent.ready']);
+  });
+
+  it('holds the lane with no timeout while a blocking dialog shows, and says so in the status line', async () => {
+    readiness.stop();
+    const dialog = { marker: 'trust this folder', what: 'answer the trust question (omar attach)' };
+    readiness = createReadiness({
+      store, mux, recorder, clock, logger: new SilentLogger(), onReady: () => (woken += 1), timeoutMs: 10_000, pollMs: 100,
+      dialogsFor: (_ea, name) => (name === 'w1' ? [dialog] : []),
+    });
+    const status = (): string | null => store.get().agents.find((a) => a.name === 'w1')!.statusLine;
+    readiness.watch(0, 'w1', ['❯']);
+    mux.setScreen(sessionNameFor(0, 'w1'), ['Quick safety check', '❯ 1. Yes, I trust this folder']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(ready()).toBe(false);
+    expect(status()).toBe(`waiting: ${dialog.what}`);
+    expect(recorder.ofKind('agent.dialog_shown')).toHaveLength(1);
+    // The person answers; the CLI starts its MCP server and shows its prompt.
+    mux.setScreen(sessionNameFor(0, 'w1'), ['Claude Code v2', '❯ ']);
+    readiness.hello(0, 'w1', []);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ready()).toBe(true);
+    expect(status()).toBeNull();
+    expect(recorder.kinds()).toEqual(['agent.dialog_shown', 'agent.hello', 'agent.dialog_answered', 'agent.ready']);
+  });
 });

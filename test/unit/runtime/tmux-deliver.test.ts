@@ -4,9 +4,11 @@ import { deliverVerified } from '../../../src/runtime/tmux/deliver.js';
 import { recordingLogger } from '../../helpers/tmux-server.js';
 
 /** A scripted pane behind a fake `run`: what tmux would answer, with a fake clock. */
-function fakePane(behaviour: { exists?: boolean; renders?: boolean | 'placeholder'; reacts?: boolean; pasteError?: string } = {}) {
+function fakePane(
+  behaviour: { exists?: boolean; renders?: boolean | 'placeholder'; reacts?: boolean; pasteError?: string; newlineWithinMs?: number } = {},
+) {
   const { exists = true, renders = true, reacts = true } = behaviour;
-  const state = { screen: ['> '], time: 1_000_000, activity: 1000, commands: [] as string[][], buffers: new Map<string, string>() };
+  const state = { screen: ['> '], time: 1_000_000, activity: 1000, pastedAt: 0, commands: [] as string[][], buffers: new Map<string, string>() };
   const fail = (message: string) => new AppError('TMUX_FAILED', `tmux command failed: ${message}`, { details: { tmuxMessage: message } });
   const run = async (args: readonly string[]): Promise<string[]> => {
     state.commands.push([...args]);
@@ -30,12 +32,15 @@ function fakePane(behaviour: { exists?: boolean; renders?: boolean | 'placeholde
         const name = args[args.indexOf('-b') + 1]!;
         const text = state.buffers.get(name)!;
         state.buffers.delete(name);
+        state.pastedAt = state.time;
         if (renders === 'placeholder') state.screen.push('> [Pasted text #1 +3 lines]');
         else if (renders) state.screen.push(...text.split('\n'));
         return [];
       }
       case 'send-keys':
-        if (args.includes('0d') && reacts) state.screen.push('[received]', '> ');
+        // Like gemini: an Enter too soon after a paste becomes a newline in the input box.
+        if (args.includes('0d') && behaviour.newlineWithinMs !== undefined && state.time - state.pastedAt < behaviour.newlineWithinMs) state.screen.push('  ');
+        else if (args.includes('0d') && reacts) state.screen.push('[received]', 'Type your message');
         return [];
       default:
         throw fail(`unknown command: ${command}`);
@@ -68,6 +73,26 @@ describe('deliverVerified', () => {
     expect(pane.state.commands.find(isEnter)).toEqual(['send-keys', '-H', '-t', '=x:', '0d']);
     expect(pane.sent(isCtrlU)).toBe(0);
     expect(pane.state.buffers.size).toBe(0);
+  });
+
+  it('waits submitDelayMs after the paste showed before pressing Enter', async () => {
+    const pane = fakePane({ newlineWithinMs: 100 });
+    const report = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, submitDelayMs: 150, emptyInputMarker: 'Type your message' });
+    expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
+    expect(pane.state.screen).toContain('[received]');
+  });
+
+  it('with an empty-input marker, an Enter taken as a newline is not a confirmed submit', async () => {
+    const pane = fakePane({ newlineWithinMs: 10_000 });
+    const report = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, emptyInputMarker: 'Type your message', confirmTimeoutMs: 500 });
+    expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: true });
+    expect(pane.sent(isEnter)).toBe(1);
+  });
+
+  it('without a marker, any change of the screen confirms (the newline case is indistinguishable)', async () => {
+    const pane = fakePane({ newlineWithinMs: 10_000 });
+    const report = await deliverVerified(pane.deps, 'x', 'hello', { submit: true });
+    expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
   });
 
   it('does not press Enter when submit is false', async () => {

@@ -30,7 +30,7 @@ describe('spawn_agent with a backend', () => {
     const agent = t.store.get().agents[0]!;
     expect(agent).toMatchObject({ backend: 'claude', ready: false, health: 'running' });
     expect(header()).toEqual([expect.objectContaining({ sender: 'omar', receiver: 'w1', payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: write "docs"\nthen stop' })]);
-    expect(t.launcher.watched).toEqual([{ ea: 0, name: 'w1', markers: ['claude ready'] }]);
+    expect(t.launcher.watched).toEqual([{ ea: 0, name: 'w1', markers: ['claude ready'], awaitsHello: true }]);
     expect(t.queue.wakes).toBe(1);
   });
 

@@ -11,7 +11,7 @@ import {
   scratchDir,
 } from './backend-test-kit.js';
 
-const DENY = 'ScheduleWakeup,CronCreate,CronDelete,CronList,Monitor,TaskReminder,Agent,Task,Workflow,SendMessage,ListAgents';
+const DENY = 'ScheduleWakeup,CronCreate,CronDelete,CronList,Monitor,Agent,Task,Workflow,SendMessage,ListAgents';
 
 describe('claudeBackend', () => {
   it('describes itself', () => {
@@ -46,7 +46,7 @@ describe('claudeBackend', () => {
           : []),
       ],
       readyMarkers: ['Claude Code v', '❯'],
-      pastePlaceholders: ['[Pasted text #'],
+      awaitsHello: true,
     });
     expect(plan.firstMessage).toBeUndefined();
     expectNoUserWideConfig(plan, request);

@@ -46,7 +46,7 @@ describe('codexBackend', () => {
       env: {},
       files: [{ path: `${dir}/codex-developer-instructions.toml`, content: tomlString(request.systemPrompt), mode: 0o600 }],
       readyMarkers: ['OpenAI Codex', '›'],
-      pastePlaceholders: ['[Pasted Content '],
+      awaitsHello: true,
     });
     expect(plan.firstMessage).toBeUndefined();
     expectNoUserWideConfig(plan, request);

@@ -43,7 +43,7 @@ describe('cursorBackend (built from documentation, not verified)', () => {
       ],
       firstMessage: request.systemPrompt,
       readyMarkers: ['Cursor Agent'],
-      pastePlaceholders: ['[Pasted text'],
+      awaitsHello: true,
     });
     expectNoUserWideConfig(plan, request);
   });

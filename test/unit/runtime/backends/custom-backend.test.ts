@@ -18,7 +18,7 @@ describe('customBackend', () => {
           files: [],
           firstMessage: NASTY_PROMPT,
           readyMarkers: [],
-          pastePlaceholders: [],
+          awaitsHello: false,
         });
         expectNoUserWideConfig(plan, request);
       }
@@ -32,7 +32,7 @@ describe('customBackend', () => {
       env: {},
       files: [],
       readyMarkers: [],
-      pastePlaceholders: [],
+      awaitsHello: false,
     });
   });
 
@@ -52,7 +52,7 @@ describe('customBackend', () => {
       ],
       firstMessage: request.systemPrompt,
       readyMarkers: [],
-      pastePlaceholders: [],
+      awaitsHello: true,
     });
     const mcp = JSON.parse(plan.files[0]!.content) as { mcpServers: { omar: { command: string; args: string[] } } };
     expect([mcp.mcpServers.omar.command, ...mcp.mcpServers.omar.args]).toEqual(mcpArgv(request));

@@ -51,7 +51,7 @@ describe('geminiBackend', () => {
         { path: `${gh}/.gemini/policies/omar.toml`, content: POLICY, mode: 0o600 },
       ],
       readyMarkers: ['Type your message'],
-      pastePlaceholders: ['[Pasted Text: '],
+      awaitsHello: true,
     });
     expect(plan.firstMessage).toBeUndefined();
     expectNoUserWideConfig(plan, request);

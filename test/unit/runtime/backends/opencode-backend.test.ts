@@ -47,7 +47,7 @@ describe('opencodeBackend', () => {
       },
       files: [],
       readyMarkers: ['tab agents', 'ctrl+p commands'],
-      pastePlaceholders: ['[Pasted ~'],
+      awaitsHello: true,
     });
     expectNoUserWideConfig(plan, request);
   });

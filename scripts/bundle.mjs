@@ -3,6 +3,8 @@
 // - dist/mcp-server.mjs: `omar mcp-server`, the stdio MCP server every agent CLI starts.
 //   One self-contained file (no chunks) holding only the MCP SDK, zod, the operation
 //   registry and the control client, so each agent pays the least start-up time and memory.
+// - dist/sim.mjs: the scripted `sim` agent (src/sim), an MCP client in a tmux pane. Also
+//   one self-contained file, with the same stubs: a hundred of them run at once.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
@@ -74,6 +76,16 @@ const mcpStubs = {
   },
 };
 
+// Fails the build when a bundle that must stay small pulls in one of these inputs.
+const assertLeanBundle = (file, metafile, forbidden) => {
+  const leaked = Object.keys(metafile.inputs).filter((input) => forbidden.some((re) => re.test(input)));
+  if (leaked.length > 0) {
+    console.error(`${file} must not include:\n  ${leaked.join('\n  ')}`);
+    process.exit(1);
+  }
+};
+const HEAVY_DEPENDENCIES = /node_modules\/(pino|execa|marked|marked-terminal|lowdb|smol-toml|croner|immer)\//;
+
 const mcp = await build({
   ...common,
   entryPoints: { 'mcp-server': 'src/mcp/stdio-entry.ts' },
@@ -90,9 +102,17 @@ for (const stub of MCP_STUBS) {
 
 // The MCP server must stay a thin proxy: fail the build if it ever pulls in the CLI,
 // the daemon or a heavy dependency.
-const FORBIDDEN = [/^src\/cli\//, /^src\/daemon\//, /node_modules\/(pino|execa|marked|marked-terminal|lowdb|smol-toml|croner|immer)\//];
-const leaked = Object.keys(mcp.metafile.inputs).filter((input) => FORBIDDEN.some((re) => re.test(input)));
-if (leaked.length > 0) {
-  console.error(`dist/mcp-server.mjs must not include:\n  ${leaked.join('\n  ')}`);
-  process.exit(1);
-}
+assertLeanBundle('dist/mcp-server.mjs', mcp.metafile, [/^src\/cli\//, /^src\/daemon\//, HEAVY_DEPENDENCIES]);
+
+// The sim agent: the MCP SDK client, zod and its own pure modules. Its client never
+// validates tool outputs with ajv (src/sim/tool-client.ts), so the same stubs apply.
+const sim = await build({
+  ...common,
+  entryPoints: { sim: 'src/sim/main.ts' },
+  splitting: false,
+  minify: true,
+  metafile: true,
+  plugins: [mcpStubs],
+});
+// Nor the operation registry or the MCP server: the sim is a client, like any agent CLI.
+assertLeanBundle('dist/sim.mjs', sim.metafile, [/^src\/(cli|daemon|mcp)\//, /^src\/core\/operations\//, /^src\/runtime\//, HEAVY_DEPENDENCIES]);

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
 import type { BackendCatalog, BackendInfo } from '../core/ports.js';
+import { parseVersion } from '../runtime/backends/backend-registry.js';
 
 export interface CatalogEntry {
   name: string;
   binary: string;
   verified: boolean;
   install: string;
+  /** Shipped with omar (the scripted `sim` agent): always installed, at this version, never probed. */
+  builtInVersion?: string;
 }
 
 /** Probes `<binary> --version` (3 s timeout); null when it is not installed or does not answer. */
@@ -14,7 +17,7 @@ export function probeVersion(binary: string): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(binary, ['--version'], { timeout: 3000, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) return resolve(null);
-      resolve(((stdout || stderr).trim().split('\n')[0] ?? '').slice(0, 120) || 'installed');
+      resolve(parseVersion((stdout || stderr).slice(0, 2000))?.slice(0, 120) ?? 'installed');
     });
   });
 }
@@ -22,7 +25,7 @@ export function probeVersion(binary: string): Promise<string | null> {
 /**
  * Which agent CLIs are installed (probed once, in parallel, then cached) and which one
  * a spawn without `backend` uses: the configured one, else the first installed CLI in
- * the catalogue's order, else `fallback` (the built-in scripted agent once it exists).
+ * the catalogue's order, else `fallback` (the built-in scripted agent `sim`).
  */
 export function createBackendCatalog(options: {
   entries: readonly CatalogEntry[];
@@ -35,7 +38,7 @@ export function createBackendCatalog(options: {
   const list = (): Promise<BackendInfo[]> =>
     (cached ??= Promise.all(
       options.entries.map(async (e) => {
-        const version = await probe(e.binary);
+        const version = e.builtInVersion ?? (await probe(e.binary));
         return { name: e.name, binary: e.binary, installed: version !== null, version, verified: e.verified, install: e.install };
       }),
     ));
@@ -43,7 +46,8 @@ export function createBackendCatalog(options: {
     list,
     async defaultBackend() {
       if (options.configured !== 'auto') return options.configured;
-      const installed = (await list()).find((b) => b.installed);
+      const builtIn = new Set(options.entries.filter((e) => e.builtInVersion !== undefined).map((e) => e.name));
+      const installed = (await list()).find((b) => b.installed && !builtIn.has(b.name));
       return installed?.name ?? options.fallback;
     },
     refresh() {

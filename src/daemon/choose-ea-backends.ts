@@ -7,12 +7,16 @@ import type { BackendCatalog, Logger, Multiplexer, StateStore } from '../core/po
  *   another backend is replaced now (as the original's `omar -a B`), so you meet B.
  * - `auto`: an EA still on a raw command moves to the first installed CLI the next time
  *   its manager starts; a live manager is left alone.
- * With no CLI installed the EA keeps running `ea.command`, with a warning.
+ * With no CLI installed, `auto` means omar's scripted agent `sim` (said in the log, so a
+ * fresh machine still shows a working organisation); with no backend at all (an explicit
+ * one that is missing) the EA keeps running `ea.command`, with a warning.
  */
 export async function chooseEaBackends(options: {
   store: StateStore;
   mux: Multiplexer;
   catalog: BackendCatalog;
+  /** The backend used when no CLI is installed (sim). */
+  fallback?: string | null;
   explicit: boolean;
   logger: Logger;
   record: (kind: string, fields: Record<string, unknown>) => void;
@@ -24,6 +28,9 @@ export async function chooseEaBackends(options: {
     if (options.explicit) options.logger.warn({ backend: wanted }, `the backend '${wanted}' is not installed (${info?.install ?? 'unknown backend'}); EAs keep running ea.command`);
     else options.logger.warn('no agent CLI is installed: EAs run ea.command (a shell) and spawns need --command; see omar doctor');
     return;
+  }
+  if (wanted === options.fallback && !options.explicit) {
+    options.logger.warn({ backend: wanted }, `no agent CLI is installed: EAs and agents run omar's scripted agent '${wanted}' (omar doctor says how to install one)`);
   }
   const live = new Set((await options.mux.listPanes()).filter((p) => !p.dead).map((p) => p.session));
   const replaced: number[] = [];

@@ -12,7 +12,7 @@ import { createSystemClock } from '../runtime/clock.js';
 import { createCronCalculator } from '../runtime/cron/croner-calculator.js';
 import { createAgentContexts } from '../runtime/identity/agent-contexts.js';
 import { findMcpServerBundle } from '../mcp/launch.js';
-import { backendByName, BACKENDS } from '../runtime/backends/backend-registry.js';
+import { backendByName, BACKENDS, FALLBACK_BACKEND } from '../runtime/backends/backend-registry.js';
 import { createFileNotes } from '../runtime/notes/file-notes.js';
 import { packagePromptsDir } from '../runtime/prompts/load-prompt.js';
 import { ensureOwnerToken } from '../runtime/identity/owner-token.js';
@@ -115,9 +115,15 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
   const notes = createFileNotes(config.home);
   const catalog = createBackendCatalog({
-    entries: BACKENDS.map((b) => ({ name: b.name, binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary, verified: b.verified, install: b.install })),
+    entries: BACKENDS.map((b) => ({
+      name: b.name,
+      binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary,
+      verified: b.verified,
+      install: b.install,
+      ...(b.builtIn ? { builtInVersion: VERSION } : {}),
+    })),
     configured: config.agent.backend,
-    fallback: null,
+    fallback: FALLBACK_BACKEND,
   });
   const custom = config.custom.command
     ? { command: config.custom.command, ...(config.custom.promptFlag ? { promptFlag: config.custom.promptFlag } : {}), ...(config.custom.mcpConfigFlag ? { mcpConfigFlag: config.custom.mcpConfigFlag } : {}) }
@@ -173,7 +179,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   const created = await store.mutate((s) => ensureDefaultEa(s, clock, settings));
   if (created) journal.record('ea.created', { ea: created.id, name: created.name, by: 'omar' });
-  await chooseEaBackends({ store, mux, catalog, explicit: config.agent.backend !== 'auto', logger, record: (kind, fields) => journal.record(kind, fields) });
+  await chooseEaBackends({ store, mux, catalog, fallback: FALLBACK_BACKEND, explicit: config.agent.backend !== 'auto', logger, record: (kind, fields) => journal.record(kind, fields) });
 
   const server = await startControlServer({
     socketPath: paths.socket,

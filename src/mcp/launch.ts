@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { findBundle } from '../runtime/find-bundle.js';
 
 /** How an agent CLI starts an agent's MCP server: an executable and its arguments. */
 export interface McpLaunch {
@@ -21,19 +20,7 @@ export function mcpServerLaunch(contextPath: string, options: { bundle: string |
   return { command: 'omar', args: ['mcp-server', '--context', contextPath] };
 }
 
-/**
- * Finds `mcp-server.mjs` near a module of the built omar (dist/, or dist/chunks/ for a
- * lazily loaded command) or, from sources, in the package's dist/.
- */
+/** `mcp-server.mjs` near a module of the built omar or, from sources, in the package's dist/. */
 export function findMcpServerBundle(startDir: string): string | null {
-  let dir = startDir;
-  for (let depth = 0; depth < 5; depth += 1) {
-    for (const candidate of [join(dir, MCP_SERVER_BUNDLE), join(dir, 'dist', MCP_SERVER_BUNDLE)]) {
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return null;
+  return findBundle(startDir, MCP_SERVER_BUNDLE);
 }

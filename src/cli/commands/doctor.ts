@@ -77,7 +77,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
         { key: 'check', header: 'check' },
         { key: 'found', header: 'found' },
         { key: 'fix', header: 'fix' },
-      ])}\n\n${healthy ? 'Everything omar needs is in place.' : 'Fix the problems above, then run omar doctor again.'}${installed.some((c) => c.version) ? '' : '\n\nNo agent CLI is installed: agents run raw commands (omar spawn NAME --command CMD).'}\n`,
+      ])}\n\n${healthy ? 'Everything omar needs is in place.' : 'Fix the problems above, then run omar doctor again.'}${installed.some((c) => c.version) ? '' : "\n\nNo agent CLI is installed: omar runs its scripted agent `sim` (no model needed); install a CLI above to run real agents."}\n`,
       io,
     );
   }

@@ -89,6 +89,8 @@ export interface BackendAdapter {
   install: string;
   /** Built and checked against its documentation only (e.g. cursor): say so. */
   verified: boolean;
+  /** Ships with omar (the scripted `sim` agent): always installed, the fallback when no CLI is. */
+  builtIn?: boolean;
   input: BackendInput;
   /**
    * Dialogs that may show before the CLI is ready. While one shows, omar types nothing into

@@ -6,8 +6,9 @@ import { cursorBackend } from './cursor-backend.js';
 import { customBackend } from './custom-backend.js';
 import { geminiBackend } from './gemini-backend.js';
 import { opencodeBackend } from './opencode-backend.js';
+import { simBackend } from './sim-backend.js';
 
-/** Every real-CLI adapter, in the order `auto` prefers them, then `custom`. */
+/** Every adapter: the real CLIs in the order `auto` prefers them, then `custom`, then the built-in `sim`. */
 export const BACKENDS: readonly BackendAdapter[] = Object.freeze([
   claudeBackend,
   codexBackend,
@@ -15,10 +16,11 @@ export const BACKENDS: readonly BackendAdapter[] = Object.freeze([
   opencodeBackend,
   cursorBackend,
   customBackend,
+  simBackend,
 ]);
 
-/** The CLIs `auto` may pick, in order of preference. */
-export const AUTO_ORDER: readonly BackendName[] = Object.freeze(['claude', 'codex', 'gemini', 'opencode', 'cursor']);
+/** What `auto` means when no agent CLI is installed: omar's own scripted agent. */
+export const FALLBACK_BACKEND: BackendName = 'sim';
 
 export function backendByName(name: string): BackendAdapter {
   const found = BACKENDS.find((backend) => backend.name === name);
@@ -27,45 +29,6 @@ export function backendByName(name: string): BackendAdapter {
   throw new AppError('INVALID_INPUT', `Unknown backend '${name}'. Valid backends: ${names.join(', ')}.`, {
     details: { backend: name, valid: names },
   });
-}
-
-export interface InstalledBackend {
-  name: BackendName;
-  binary: string;
-  installed: boolean;
-  /** The version the CLI printed (e.g. "2.1.330"), or its first output line; null when not installed. */
-  version: string | null;
-}
-
-/**
- * Runs `<binary> --version` for every CLI that has a binary, through the injected probe
- * (which resolves to the output, or null when the binary is missing or failed).
- */
-export async function detectInstalled(
-  run: (binary: string, args: string[]) => Promise<string | null>,
-): Promise<InstalledBackend[]> {
-  const probed = BACKENDS.filter((backend) => backend.binary !== '');
-  return Promise.all(
-    probed.map(async (backend) => {
-      let output: string | null;
-      try {
-        output = await run(backend.binary, ['--version']);
-      } catch {
-        output = null;
-      }
-      return {
-        name: backend.name,
-        binary: backend.binary,
-        installed: output !== null,
-        version: output === null ? null : parseVersion(output),
-      };
-    }),
-  );
-}
-
-/** The first installed CLI in the order claude, codex, gemini, opencode, cursor; null when none. */
-export function defaultBackend(installed: readonly InstalledBackend[]): BackendName | null {
-  return AUTO_ORDER.find((name) => installed.some((entry) => entry.name === name && entry.installed)) ?? null;
 }
 
 /** `2.1.330 (Claude Code)` → `2.1.330`; `codex-cli 0.169.0` → `0.169.0`; otherwise the first non-empty line. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fitColumns } from '../../../src/cli/render/fit-columns.js';
+import { displayWidth } from '../../../src/core/text/display-width.js';
+import { fitColumns } from '../../../src/cli/render/fit-columns.js';
 import { toMarkdownList, toMarkdownTable } from '../../../src/cli/render/markdown-table.js';
 import { colorWanted, renderMarkdown } from '../../../src/cli/render/render-markdown.js';
 import { renderTree, type TreeNode } from '../../../src/cli/render/render-tree.js';

@@ -34,10 +34,21 @@ describe('backend catalogue', () => {
     expect(await createBackendCatalog({ entries, configured: 'auto', fallback: 'sim', probe: async () => null }).defaultBackend()).toBe('sim');
   });
 
+  it('lists a built-in backend as installed without probing it, and never prefers it over an installed CLI', async () => {
+    const withSim = [...entries, { name: 'sim', binary: '', verified: true, install: 'built in', builtInVersion: '1.2.3' }];
+    const probed: string[] = [];
+    const none = createBackendCatalog({ entries: withSim, configured: 'auto', fallback: 'sim', probe: async (b) => (probed.push(b), null) });
+    expect(await none.defaultBackend()).toBe('sim');
+    expect((await none.list()).find((b) => b.name === 'sim')).toMatchObject({ installed: true, version: '1.2.3' });
+    expect(probed).not.toContain('sim');
+    const codex = createBackendCatalog({ entries: withSim, configured: 'auto', fallback: 'sim', probe: async (b) => (b === 'codex' ? '0.169.0' : null) });
+    expect(await codex.defaultBackend()).toBe('codex');
+  });
+
   it('probeVersion answers null for a missing or empty binary', async () => {
     expect(await probeVersion('')).toBeNull();
     expect(await probeVersion('surely-not-an-installed-binary-xyz')).toBeNull();
-    expect(await probeVersion(process.execPath)).toMatch(/^v\d+/);
+    expect(await probeVersion(process.execPath)).toBe(process.versions.node);
   });
 });
 

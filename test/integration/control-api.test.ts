@@ -60,6 +60,17 @@ describeWithTmux('control API', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
+  it('fails calls on a closed connection at once, and those still waiting when it closes, instead of leaving them pending', async () => {
+    const token = readFileSync(join(home, 'owner.token'), 'utf8').trim();
+    const c = await connectAs(token);
+    const waiting = c.call('list_agents');
+    c.close();
+    expect((await errorOf(waiting)).code).toBe('DAEMON_UNREACHABLE');
+    expect((await errorOf(c.call('whoami'))).code).toBe('DAEMON_UNREACHABLE');
+    // The daemon is fine: a new connection works.
+    expect(await (await connectAs(token)).call<{ kind: string }>('whoami')).toMatchObject({ kind: 'owner' });
+  });
+
   it('keeps the socket, token and contexts private', async () => {
     expect(statSync(daemon.socket).mode & 0o777).toBe(0o600);
     expect(statSync(join(home, 'owner.token')).mode & 0o777).toBe(0o600);

@@ -26,6 +26,8 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
   const listeners: Array<(topic: string, params: unknown) => void> = [];
   const closeHandlers: Array<() => void> = [];
 
+  /** Set once the connection is closed (by either side): every later call fails at once instead of hanging. */
+  let closed: AppError | null = null;
   const fail = (error: AppError): void => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
@@ -55,13 +57,15 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
     ),
   );
   socket.on('close', () => {
-    fail(new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.', { hint: 'Is it still running? Check with omar status.' }));
+    closed ??= new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.', { hint: 'Is it still running? Check with omar status.' });
+    fail(closed);
     for (const h of closeHandlers) h();
   });
   socket.on('error', () => undefined);
 
   const request = <T>(method: string, params: Record<string, unknown>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (closed) return reject(closed);
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
       socket.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, token: options.token } })}\n`);
@@ -74,7 +78,12 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
       listeners.push(onNotification);
       await request('subscribe', { topics: [...topics] });
     },
-    close: () => socket.end(),
+    close: () => {
+      // Calls still waiting would never be answered once the socket is ended: fail them now.
+      closed ??= new AppError('DAEMON_UNREACHABLE', 'This connection to the omar daemon was closed.', { hint: 'Connect again.' });
+      fail(closed);
+      socket.end();
+    },
     onClose: (handler) => closeHandlers.push(handler),
   };
 }

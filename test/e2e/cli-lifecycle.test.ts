@@ -158,4 +158,24 @@ describe('omar without a daemon', () => {
       await world.cleanup();
     }
   });
+
+  it('doctor checks node and tmux, lists every agent CLI with its install line, and finds the built-in sim', async () => {
+    const world = createOmarWorld();
+    try {
+      const r = await world.omar(['doctor', '--json']);
+      const report = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ check: string; ok: boolean; found: string; fix: string }> };
+      expect(r.exitCode).toBe(report.ok ? 0 : 1);
+      const names = report.checks.map((c) => c.check);
+      expect(names).toEqual(expect.arrayContaining(['node', 'agent CLI: claude', 'agent CLI: codex', 'agent CLI: gemini', 'agent CLI: opencode', 'agent CLI: cursor']));
+      for (const cli of report.checks.filter((c) => c.check.startsWith('agent CLI'))) {
+        // Installed: its version; missing: how to install it.
+        expect(cli.found === 'not installed' ? cli.fix : cli.found).not.toBe('');
+      }
+      const sim = report.checks.find((c) => c.check === 'agent: sim (built in)');
+      expect(sim).toMatchObject({ ok: true, fix: '' });
+      expect(sim?.found).toContain('sim.mjs');
+    } finally {
+      await world.cleanup();
+    }
+  });
 });

@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/config-schema.js';
 import { describeIssues, toAppError } from '../../core/errors.js';
 import { StateSchema } from '../../core/model/state.js';
 import { toMarkdownTable } from '../../core/surface/markdown-table.js';
 import { readLivePid } from '../../daemon/pid-file.js';
+import { BACKENDS, parseVersion } from '../../runtime/backends/backend-registry.js';
+import { findSimBundle } from '../../runtime/backends/sim-backend.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { printMarkdown } from '../output.js';
@@ -18,14 +22,8 @@ export interface Check {
   fix: string;
 }
 
-/** The agent CLIs omar can drive, with how to install each. */
-export const AGENT_CLIS: ReadonlyArray<{ name: string; binary: string; install: string }> = [
-  { name: 'claude', binary: 'claude', install: 'npm install -g @anthropic-ai/claude-code' },
-  { name: 'codex', binary: 'codex', install: 'npm install -g @openai/codex' },
-  { name: 'gemini', binary: 'gemini', install: 'npm install -g @google/gemini-cli' },
-  { name: 'opencode', binary: 'opencode', install: 'npm install -g opencode-ai' },
-  { name: 'cursor', binary: 'cursor-agent', install: 'see https://cursor.com/cli' },
-];
+/** The agent CLIs omar can drive (every backend with a binary), with how to install each. */
+export const AGENT_CLIS = BACKENDS.filter((b) => b.binary !== '').map((b) => ({ name: b.name, binary: b.binary, install: b.install }));
 
 /** `omar doctor`: each problem with its fix. Exit 1 when a required check fails. */
 export async function runDoctor(_args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
@@ -65,7 +63,9 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
   for (const cli of installed) {
     checks.push({ check: `agent CLI: ${cli.name}`, ok: true, found: cli.version ?? 'not installed', fix: cli.version ? '' : `Optional: ${cli.install}` });
   }
-  const required = checks.filter((c) => !c.check.startsWith('agent CLI') && c.check !== 'daemon');
+  const sim = findSimBundle(dirname(fileURLToPath(import.meta.url)));
+  checks.push({ check: 'agent: sim (built in)', ok: true, found: sim ? `${sim} (used when no CLI is installed)` : 'not built', fix: sim ? '' : 'Run npm run build (it builds dist/sim.mjs).' });
+  const required = checks.filter((c) => !c.check.startsWith('agent') && c.check !== 'daemon');
   const healthy = required.every((c) => c.ok);
   if (globals.json) {
     io.stdout.write(`${JSON.stringify({ ok: healthy, checks }, null, 2)}\n`);
@@ -94,7 +94,7 @@ function tmuxAtLeast(version: string, major: number, minor: number): boolean {
 function versionOf(binary: string): string | null {
   const result = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
   if (result.error || result.status !== 0) return null;
-  return (result.stdout || result.stderr).trim().split('\n')[0] ?? 'installed';
+  return parseVersion(result.stdout || result.stderr) ?? 'installed';
 }
 
 function homeCheck(config: Config): Check {

@@ -34,8 +34,8 @@ export interface BenchWorld {
   env: Record<string, string>;
   daemon: ResultPromise;
   owner: ControlClient;
-  /** kill -9 the daemon (or stop it) and start a new one on the same home. */
-  restart(options: { kill9: boolean }): Promise<void>;
+  /** kill -9 the daemon (or stop it) and start a new one on the same home; `whileDown` runs in between. */
+  restart(options: { kill9: boolean; whileDown?: () => Promise<void> }): Promise<void>;
   tmux(args: string[]): string;
   peakRssMb(): number;
   close(): Promise<void>;
@@ -78,10 +78,11 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
     get owner() {
       return owner;
     },
-    async restart({ kill9 }) {
+    async restart({ kill9, whileDown }) {
       owner.close();
       daemon.kill(kill9 ? 'SIGKILL' : 'SIGTERM');
       await daemon;
+      await whileDown?.();
       ({ daemon, owner } = await launch());
     },
     tmux: (args) => spawnSync('tmux', ['-L', socketName, ...args], { env, encoding: 'utf8' }).stdout ?? '',

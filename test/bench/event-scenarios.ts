@@ -114,13 +114,29 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
         const started = performance.now();
         let next = 0;
         let restarted = false;
+        /** Calls that failed during the restart and were sent again: each may exist twice (its first try may have landed). */
+        const retried = new Set<number>();
+        /**
+         * Events the receivers had already got while the killed daemon's state still held them
+         * open (pending or delivering: its last write came before their confirmation).
+         * At-least-once delivers exactly these again.
+         */
+        let unrecordedAtKill = 0;
         // Sixteen clients (agents) schedule concurrently; delays spread over 0–5 s.
         const scheduleSome = async (): Promise<void> => {
           while (next < EVENTS) {
             const n = next++;
             if (kill9 && !restarted && n === EVENTS / 2) {
               restarted = true;
-              await world.restart({ kill9: true });
+              await world.restart({
+                kill9: true,
+                whileDown: async () => {
+                  await sleep(300); // let the receivers finish recording a paste that was under way
+                  const state = JSON.parse(readFileSync(join(world.home, 'state.json'), 'utf8')) as { events: Array<{ status: string; payload: string }> };
+                  const got = new Set(receivers.flatMap((r) => payloadsIn(receivedBy(world, r), 'storm')));
+                  unrecordedAtKill = state.events.filter((e) => (e.status === 'pending' || e.status === 'delivering') && got.has(Number(e.payload.replace('storm-', '')))).length;
+                },
+              });
             }
             const receiver = receivers[n % RECEIVERS]!;
             const delay = Math.floor(Math.random() * 6);
@@ -132,7 +148,8 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
                 expected.set(receiver, list);
                 break;
               } catch {
-                // The daemon is restarting: an unacknowledged call is retried (it was not durable).
+                // The daemon is restarting: an unacknowledged call is retried (it may or may not have been recorded).
+                retried.add(n);
                 await sleep(50);
               }
             }
@@ -154,7 +171,8 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
           const got = payloadsIn(receivedBy(world, r), 'storm');
           duplicates += got.length - new Set(got).size;
           const want = (expected.get(r) ?? []).sort((a, b) => (a.t === b.t ? Number(a.seq - b.seq) : a.t < b.t ? -1 : 1)).map((e) => e.n);
-          const firstSeen = [...new Set(got)];
+          // A retried call's first copy carries an earlier time than the one acknowledged: leave those out of the order check.
+          const firstSeen = [...new Set(got)].filter((n) => !retried.has(n));
           // Order holds for events not interrupted by the restart; count inversions against the expected order.
           const rank = new Map(want.map((n, i) => [n, i]));
           for (let i = 1; i < firstSeen.length; i += 1) if ((rank.get(firstSeen[i]!) ?? 0) < (rank.get(firstSeen[i - 1]!) ?? 0)) outOfOrder += 1;
@@ -166,8 +184,8 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
           scenario: name,
           metric: `${EVENTS} events / ${RECEIVERS} receivers, events per second`,
           value: Math.round((delivered / wallMs) * 1000),
-          target: kill9 ? '100 % delivered, duplicates = unconfirmed submits, order kept' : '100 % delivered, none twice, order kept',
-          pass: delivered === EVENTS && outOfOrder === 0 && (kill9 ? duplicates <= unconfirmed + 1 : duplicates === 0),
+          target: kill9 ? '100 % delivered; duplicates only from deliveries cut by the kill and retried calls; order kept' : '100 % delivered, none twice, order kept',
+          pass: delivered === EVENTS && outOfOrder === 0 && duplicates <= unconfirmed + (kill9 ? unrecordedAtKill + retried.size : 0),
           agents: RECEIVERS,
           cleaned: 0,
           stragglers: 0,
@@ -175,8 +193,8 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
           duplicates,
           wallMs,
           peakRssMb: world.peakRssMb(),
-          notes: `scheduled in ${(scheduledMs / 1000).toFixed(1)} s; out of order ${outOfOrder}; unconfirmed submits ${unconfirmed}; state.json at the end ${(stateBytes / 1024).toFixed(1)} KB`,
-          extra: { delivered, outOfOrder, unconfirmed, stateBytes, scheduledMs },
+          notes: `scheduled in ${(scheduledMs / 1000).toFixed(1)} s; out of order ${outOfOrder}; unconfirmed submits ${unconfirmed}${kill9 ? `; at the kill ${unrecordedAtKill} event(s) were received but not yet recorded as delivered, and ${retried.size} call(s) unanswered` : ''}; state.json at the end ${(stateBytes / 1024).toFixed(1)} KB`,
+          extra: { delivered, outOfOrder, unconfirmed, stateBytes, scheduledMs, unrecordedAtKill, retriedCalls: retried.size },
         };
       } finally {
         await world.close();

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { connectControl } from '../../src/runtime/control/control-client.js';
 import { createControlClient } from '../../src/runtime/tmux/control-client.js';
+import { AGENT_SCENARIOS } from './agent-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
+import { MCP_SCENARIOS } from './mcp-scenarios.js';
 import { type BenchResult, OMAR_BIN, emptyCounts, percentile, sleep, startBenchWorld, timeEach } from './bench-kit.js';
 
 export interface Scenario {
@@ -150,6 +152,8 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   ...EVENT_SCENARIOS,
+  ...MCP_SCENARIOS,
+  ...AGENT_SCENARIOS,
 ];
 
 function countAgentSessions(list: string): number {

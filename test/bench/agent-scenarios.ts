@@ -1,0 +1,183 @@
+/**
+ * Agent benchmarks (issue: the scripted agent): whole organisations of `sim` agents, each a
+ * real process in a tmux pane driving omar through its own `omar mcp-server`.
+ *
+ * - tree-127: the reference's binary-tree test (7 levels, 127 agents). The root's task is
+ *   `tree depth=7 fanout=2`; every internal node waits for its children's
+ *   `[CHILD COMPLETE]`, kills them and completes, so the tree grows and folds back.
+ * - flat-100: the reference's flat test: one parent spawns 100 `echo` children, collects
+ *   every `[CHILD COMPLETE]`, kills them all and completes.
+ *
+ * The floor (CONTRACTS.md §9): the same number of tmux sessions, each starting the sim
+ * bundle and its `omar mcp-server` up to the first tool result, all at once, with no
+ * orchestration (contexts issued beforehand).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { shCommand } from '../../src/core/backends/backend-adapter.js';
+import { createSilentLogger } from '../../src/log/logger.js';
+import { createControlClient } from '../../src/runtime/tmux/control-client.js';
+import { childNoticeArrivals, readJournal } from '../helpers/journal-file.js';
+import { type BenchResult, type BenchWorld, percentile, sleep, startBenchWorld } from './bench-kit.js';
+
+const DIST = resolve(import.meta.dirname, '../../dist');
+const SIM_BUNDLE = join(DIST, 'sim.mjs');
+const MCP_BUNDLE = join(DIST, 'mcp-server.mjs');
+const SIM_CONFIG = '[agent]\nbackend = "sim"\n';
+
+interface OrgOutcome {
+  agents: number;
+  cleaned: number;
+  stragglers: number;
+  lostEvents: number;
+  duplicates: number;
+  failedTasks: number;
+  wallMs: number;
+  peakRssMb: number;
+  /** The daemon's health tick while the organisation lived: median and slowest seen, and tmux commands per tick. */
+  healthTickP50Ms: number;
+  healthTickMaxMs: number;
+  tmuxCommandsPerTick: number;
+  peakAgents: number;
+}
+
+/**
+ * Spawns `root` with `task` and waits until its task is closed and every agent it led is
+ * gone (the sim EA folds a finished root back; the benchmark kills it if the EA did not).
+ */
+export async function runOrganisation(world: BenchWorld, task: string, timeoutMs: number): Promise<OrgOutcome> {
+  const started = performance.now();
+  await world.owner.call('spawn_agent', { name: 'root', backend: 'sim', task });
+  const deadline = Date.now() + timeoutMs;
+  const rootClosed = (): unknown => readJournal(world.home).find((e) => e.kind === 'task.closed' && e['agent'] === 'root');
+  const health = { ticks: [] as number[], commands: 0, peakAgents: 0 };
+  for (;;) {
+    const status = await world.owner.call<{ health_tick_ms: number | null; health_tick_tmux_commands: number; agents: Record<string, number> }>('get_status');
+    if (status.health_tick_ms !== null) health.ticks.push(status.health_tick_ms);
+    health.commands = Math.max(health.commands, status.health_tick_tmux_commands);
+    health.peakAgents = Math.max(health.peakAgents, Object.values(status.agents).reduce((a, b) => a + b, 0));
+    if (rootClosed()) break;
+    if (Date.now() > deadline) throw new Error(`the organisation did not finish in ${timeoutMs} ms (task: ${task})`);
+    await sleep(100);
+  }
+  for (;;) {
+    const agents = await world.owner.call<{ agents: Array<{ name: string }> }>('list_agents', {});
+    if (agents.agents.length === 0) break;
+    if (agents.agents.some((a) => a.name === 'root')) await world.owner.call('kill_agent', { name: 'root', recursive: true }).catch(() => undefined);
+    if (Date.now() > deadline) break;
+    await sleep(50);
+  }
+  const wallMs = performance.now() - started;
+  return { ...countOutcome(world), wallMs, peakRssMb: world.peakRssMb(), healthTickP50Ms: percentile(health.ticks, 50), healthTickMaxMs: Math.max(0, ...health.ticks), tmuxCommandsPerTick: health.commands, peakAgents: health.peakAgents };
+}
+
+/** Counts from the journal and tmux: who was spawned, who is left, which completions never reached the parent. */
+function countOutcome(world: BenchWorld): Omit<OrgOutcome, 'wallMs' | 'peakRssMb' | 'healthTickP50Ms' | 'healthTickMaxMs' | 'tmuxCommandsPerTick' | 'peakAgents'> {
+  const journal = readJournal(world.home);
+  const spawned = new Map<string, string>();
+  for (const e of journal) if (e.kind === 'agent.spawned') spawned.set(String(e['agent']), String(e['parent']));
+  const sessions = world
+    .tmux(['list-sessions', '-F', '#{session_name}'])
+    .split('\n')
+    .filter((s) => s.startsWith('omar-agent-') && !s.startsWith('omar-agent-ea-'));
+  const closed = journal.filter((e) => e.kind === 'task.closed');
+  // Every closed task wakes the parent with one notice; count how often each arrived.
+  const arrivals = childNoticeArrivals(journal);
+  const lost = closed.filter((e) => !arrivals.has(String(e['agent']))).length;
+  const duplicates = [...arrivals.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  const failedEvents = journal.filter((e) => e.kind === 'event.failed').length;
+  return {
+    agents: spawned.size,
+    cleaned: spawned.size - sessions.length,
+    stragglers: sessions.length,
+    lostEvents: lost + failedEvents,
+    duplicates,
+    failedTasks: closed.filter((e) => e['status'] !== 'completed').length,
+  };
+}
+
+/**
+ * The floor: N sessions on the same tmux server each run `sim --probe` (the sim bundle,
+ * its omar mcp-server, the tool list and one `whoami` call), all at once.
+ */
+export async function probeFloor(world: BenchWorld, n: number): Promise<number> {
+  const contexts: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const issued = await world.owner.call<{ context_path: string }>('mcp_config', { name: `probe${i}` });
+    contexts.push(issued.context_path);
+  }
+  const omarArgv = JSON.stringify([process.execPath, MCP_BUNDLE]);
+  const newSession = (context: string, i: number): string[] => [
+    'new-session',
+    '-d',
+    '-s',
+    `probe-${i}`,
+    '-x',
+    '120',
+    '-y',
+    '30',
+    shCommand([process.execPath, SIM_BUNDLE, '--probe', '--role', 'worker', '--name', `probe${i}`, '--context', context, '--omar-argv', omarArgv]),
+  ];
+  const started = performance.now();
+  // A tmux client message has a size limit: a few sessions per command, chained with ';'.
+  for (let from = 0; from < contexts.length; from += 16) {
+    world.tmux(contexts.slice(from, from + 16).flatMap((context, k) => [...(k === 0 ? [] : [';']), ...newSession(context, from + k)]));
+  }
+  // Watched through one control-mode client (a tmux process per capture would load the floor).
+  const tmux = createControlClient({ socketName: world.socketName, logger: createSilentLogger(), env: world.env });
+  try {
+    const pending = new Set(contexts.map((_, i) => i));
+    const deadline = Date.now() + 120_000;
+    while (pending.size > 0) {
+      for (const i of [...pending]) if ((await tmux.run(['capture-pane', '-p', '-t', `=probe-${i}:`])).some((l) => l.includes('PROBE OK'))) pending.delete(i);
+      if (pending.size === 0) break;
+      if (Date.now() > deadline) throw new Error(`${pending.size} probes never reached their first tool result`);
+      await sleep(50);
+    }
+    const floorMs = performance.now() - started;
+    for (let i = 0; i < n; i += 1) await tmux.run(['kill-session', '-t', `=probe-${i}`]);
+    return floorMs;
+  } finally {
+    await tmux.close();
+  }
+}
+
+function organisationScenario(name: string, task: string, agents: number, limits: { wallMs: number; ratio: number }) {
+  return {
+    name,
+    async run(): Promise<BenchResult> {
+      if (!existsSync(SIM_BUNDLE)) throw new Error(`${SIM_BUNDLE} is missing: run npm run build`);
+      const world = await startBenchWorld({ config: SIM_CONFIG });
+      try {
+        const outcome = await runOrganisation(world, task, 180_000);
+        const floorMs = await probeFloor(world, agents);
+        const ratio = outcome.wallMs / floorMs;
+        const complete = outcome.agents === agents && outcome.stragglers === 0 && outcome.lostEvents === 0 && outcome.duplicates === 0 && outcome.failedTasks === 0;
+        return {
+          scenario: name,
+          metric: `${task}: spawn, complete and clean up ${agents} sim agents, wall ms`,
+          value: outcome.wallMs,
+          floorMs,
+          target: `≤ ${limits.wallMs / 1000} s and ≤ ${limits.ratio}× floor`,
+          pass: complete && outcome.wallMs <= limits.wallMs && ratio <= limits.ratio,
+          agents: outcome.agents,
+          cleaned: outcome.cleaned,
+          stragglers: outcome.stragglers,
+          lostEvents: outcome.lostEvents,
+          duplicates: outcome.duplicates,
+          wallMs: outcome.wallMs,
+          peakRssMb: outcome.peakRssMb,
+          notes: `${outcome.cleaned}/${outcome.agents} cleaned, ${outcome.failedTasks} failed tasks; up to ${outcome.peakAgents} agents live, health tick p50 ${outcome.healthTickP50Ms.toFixed(1)} ms (max ${outcome.healthTickMaxMs.toFixed(0)} ms under load) with ${outcome.tmuxCommandsPerTick} tmux command(s); floor = ${agents} sim probes started at once`,
+          extra: { ratio, failedTasks: outcome.failedTasks, peakAgents: outcome.peakAgents, healthTickP50Ms: outcome.healthTickP50Ms, healthTickMaxMs: outcome.healthTickMaxMs, tmuxCommandsPerTick: outcome.tmuxCommandsPerTick },
+        };
+      } finally {
+        await world.close();
+      }
+    },
+  };
+}
+
+export const AGENT_SCENARIOS = [
+  organisationScenario('tree-127', 'tree depth=7 fanout=2', 127, { wallMs: 45_000, ratio: 2 }),
+  organisationScenario('flat-100', 'flat n=100', 101, { wallMs: 30_000, ratio: 2 }),
+];

@@ -34,7 +34,14 @@ import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlStr
  *   GEMINI_CLI_TRUST_WORKSPACE=true trusts the agent's workdir for this run.
  * - Bypass only when asked: `--yolo`. `model` → `-m`; `reasoningEffort` is ignored
  *   (gemini has no flag for it; thinking budgets live in per-model settings).
+ * - Interactive, always: gemini 0.61 runs headless (reads stdin, exits 42 "No input
+ *   provided via stdin") whenever CI=true or GITHUB_ACTIONS=true, even in a terminal. An
+ *   omar started from such an environment would see its gemini agents crash in a loop, so
+ *   the launch command unsets both for gemini (and the commands it runs).
  * - Readiness: the input placeholder `Type your message`. Paste: `[Pasted Text: N lines]`.
+ * - Input: an Enter within 40 ms of a paste becomes a newline (its paste guard, trusted
+ *   only under the kitty keyboard protocol, which tmux lacks), so delivery waits 150 ms
+ *   and confirms the submit by the placeholder coming back.
  */
 export const GEMINI_DENIED_TOOLS = ['invoke_agent'] as const;
 
@@ -84,6 +91,7 @@ export const geminiBackend: BackendAdapter = {
     ];
     const userGemini = posix.join(request.home, '.gemini');
     const prelude = [
+      'unset CI GITHUB_ACTIONS',
       CHOOSE_AUTH_TYPE,
       ...GEMINI_LOGIN_FILES.map((name) => linkIfPresent(posix.join(userGemini, name), posix.join(dotGemini, name))),
     ];

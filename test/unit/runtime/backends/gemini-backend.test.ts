@@ -44,7 +44,7 @@ describe('geminiBackend', () => {
       },
     };
     expect(plan).toEqual({
-      command: [CHOOSE_AUTH, link('oauth_creds.json'), link('google_accounts.json'), gemini].join('; '),
+      command: ['unset CI GITHUB_ACTIONS', CHOOSE_AUTH, link('oauth_creds.json'), link('google_accounts.json'), gemini].join('; '),
       env: { GEMINI_CLI_HOME: gh, GEMINI_SYSTEM_MD: request.promptFile, GEMINI_CLI_TRUST_WORKSPACE: 'true' },
       files: [
         { path: `${gh}/.gemini/settings.json`, content: `${JSON.stringify(settings, null, 2)}\n`, mode: 0o600 },
@@ -83,6 +83,15 @@ describe('geminiBackend', () => {
     const request = makeRequest({ agentDir: `${root}/agent`, home: `${root}/home` });
     const run = runPlan(geminiBackend.plan(request), ['gemini'], env);
     expect(run.env.GEMINI_DEFAULT_AUTH_TYPE).toBe(expected);
+  });
+
+  it('starts gemini interactive even where CI=true (it would go headless and exit)', () => {
+    const root = scratchDir('gemini');
+    const request = makeRequest({ agentDir: `${root}/agent`, home: `${root}/home` });
+    const run = runPlan(geminiBackend.plan(request), ['gemini'], { CI: 'true', GITHUB_ACTIONS: 'true', OTHER: 'kept' });
+    expect(run.env.CI).toBeUndefined();
+    expect(run.env.GITHUB_ACTIONS).toBeUndefined();
+    expect(run.env.OTHER).toBe('kept');
   });
 
   it("links the user's Google login into the agent's folder, and starts without one", () => {

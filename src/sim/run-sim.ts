@@ -1,5 +1,6 @@
 import { BACKEND_NAMES } from '../core/backends/backend-adapter.js';
 import { createEaAgent } from './ea-agent.js';
+import { EA_HELP } from './ea-requests.js';
 import { createKeyDecoder } from './key-decoder.js';
 import { createCallQueue } from './call-queue.js';
 import { mcpServerArgv, parseSimArgs, SIM_USAGE, type SimArgs } from './sim-args.js';
@@ -131,6 +132,8 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
   if (proc.stdin.isTTY) proc.stdin.setRawMode?.(true);
   proc.stdin.setEncoding('utf8');
   term.start(`omar sim — ${args.role} ${args.name} (Ctrl-C quits)`);
+  // The person who lands in the EA (npm start with no agent CLI) sees what to type.
+  if (args.role === 'ea') term.log([...EA_HELP, 'Watch the organisation with omar tree --watch in another terminal.']);
   proc.stdin.on('data', (chunk: string | Buffer) => {
     for (const key of decoder.feed(String(chunk))) {
       if (key.kind === 'quit') return quit(0);

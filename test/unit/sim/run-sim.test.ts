@@ -88,12 +88,14 @@ describe('runSim', () => {
     expect(sim.calls.map((c) => c.tool)).toEqual(['tools/list']);
   });
 
-  it('an EA answers a typed request', async () => {
+  it('an EA says on start what it understands, and answers a typed request', async () => {
     const sim = fakeProcess([...ARGV, '--role', 'ea']);
     await runSim(sim.proc);
-    sim.stdin.write('help\r');
     await waitFor(() => sim.out().includes('I understand:'));
     expect(sim.out()).toContain('omar sim — ea ea');
+    expect(sim.out()).toContain('omar tree --watch');
+    sim.stdin.write('status\r');
+    await waitFor(() => sim.calls.some((c) => c.tool === 'list_agents'));
   });
 
   it('without an MCP server: says so, and tool calls fail without crashing', async () => {

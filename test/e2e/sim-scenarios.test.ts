@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { childNoticeArrivals, readJournal, type JournalLine } from '../helpers/journal-file.js';
-import { createOmarWorld, type OmarWorld } from '../helpers/omar-env.js';
+import { createOmarWorld, type DaemonProcess, type OmarWorld } from '../helpers/omar-env.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -14,10 +14,11 @@ const CONFIG = `[agent]\nbackend = "sim"\n[health]\ntick_ms = 200\nidle_seconds 
 
 describeWithTmux('sim organisations', () => {
   let world: OmarWorld;
+  let daemon: DaemonProcess;
 
   beforeEach(async () => {
     world = createOmarWorld({ config: CONFIG });
-    await world.startDaemon();
+    daemon = await world.startDaemon();
   });
   afterEach(async () => {
     await world.cleanup();
@@ -75,6 +76,12 @@ describeWithTmux('sim organisations', () => {
     for (const e of spawned) expect(arrivals.get(String(e['agent'])), String(e['agent'])).toBe(1);
     expect(entries.filter((e) => e.kind === 'event.failed')).toEqual([]);
   };
+
+  it('omar up says that agents run sim (and why, when no agent CLI is installed)', async () => {
+    await waitFor(() => /scripted agent `sim`|Agents run sim unless told otherwise/.test(daemon.output()), { describe: () => daemon.output() });
+    const { default: backend } = await world.omarJson<{ default: string }>(['backends']);
+    expect(backend).toBe('sim');
+  });
 
   it('tree depth 3: seven agents grow, report up level by level and fold back with nothing left', async () => {
     await world.omarJson(['spawn', 'root', '--backend', 'sim', '--task', 'tree depth=3 fanout=2']);

@@ -50,6 +50,7 @@ async function foreground(config: Config, io: CliIo, options: { attach: boolean 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  await sayBackend(config, io);
   if (options.attach) {
     io.stderr.write(`omar is up (logs: ${logFile}). Taking you to your EA; detach with Ctrl-b d.\n`);
     await attachToEa(config, io);
@@ -79,6 +80,7 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
       if (client) {
         client.close();
         io.stdout.write(`omar is running in the background (pid ${pid}).\n  socket: ${config.paths.socket}\n  logs:   ${logFile}\n  stop:   omar down\n`);
+        await sayBackend(config, io);
         return EXIT_OK;
       }
     }
@@ -86,6 +88,28 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new AppError('DAEMON_UNREACHABLE', `The background daemon did not come up within 15 s.`, { hint: `See ${logFile}.` });
+}
+
+/**
+ * Says which backend agents run, on stderr: above all when no agent CLI is installed and
+ * omar falls back to its scripted agent, which a person would otherwise mistake for a model.
+ */
+async function sayBackend(config: Config, io: CliIo): Promise<void> {
+  const client = await connectAsOwner(config).catch(() => null);
+  if (!client) return;
+  try {
+    const { default: backend, backends } = await client.call<{ default: string | null; backends: Array<{ name: string; binary: string; installed: boolean }> }>('list_backends');
+    const clis = backends.filter((b) => b.installed && b.binary !== '');
+    if (backend === 'sim' && clis.length === 0) {
+      io.stderr.write(
+        "No agent CLI is installed, so your EA and its agents run omar's scripted agent `sim` (no model). Ask it: spawn a binary tree of agents 3 levels deep. `omar doctor` says how to install a real CLI.\n",
+      );
+    } else if (backend) io.stderr.write(`Agents run ${backend} unless told otherwise (installed: ${clis.map((b) => b.name).join(', ') || 'none'}).\n`);
+  } catch {
+    // Only a courtesy: the daemon is up either way.
+  } finally {
+    client.close();
+  }
 }
 
 async function attachToEa(config: Config, io: CliIo): Promise<number> {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectControl, type ControlClient } from '../../src/runtime/control/control-client.js';
+import { readJournal } from '../helpers/journal-file.js';
 
 export interface BenchResult {
   scenario: string;
@@ -65,6 +66,9 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
       }
       if (!owner) await sleep(50);
     }
+    // The EA (sim when no agent CLI is installed) starts with the daemon: let it settle, so
+    // that its start-up does not weigh on the first measurements.
+    while (Date.now() < deadline && !readJournal(home).some((e) => (e.kind === 'agent.ready' || e.kind === 'agent.ready_timeout') && e['agent'] === 'ea')) await sleep(50);
     return { daemon, owner };
   };
   let { daemon, owner } = await launch();

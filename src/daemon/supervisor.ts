@@ -1,6 +1,7 @@
 import { type AgentHealthChange, type HealthThresholds, classifyAgent, classifyManager, restartDelayMs } from '../core/health/classify-health.js';
 import { addEvent, addNotice } from '../core/events/new-event.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
+import { stripTerminalCodes } from '../core/operations/pane-text.js';
 import type { Ea, State } from '../core/model/state.js';
 import type { AgentContexts, Clock, Logger, Multiplexer, PaneInfo, PreparedLaunch, Recorder, StateStore } from '../core/ports.js';
 
@@ -154,7 +155,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   const startManager = async (ea: Ea, session: string, pane: PaneInfo | undefined, nowMs: number): Promise<void> => {
     const restarting = ea.manager.startedAt !== null;
-    if (pane?.dead) await countCommand(() => mux.killSession(session));
+    if (pane?.dead) {
+      // Why it died is on its screen (e.g. a CLI that refused to start): keep it before the session goes.
+      const screen = await countCommand(() => mux.capture(session, { lines: 40 })).catch(() => '');
+      const lastOutput = lastLines(stripTerminalCodes(screen), 6);
+      options.recorder.record('ea.manager_exited', { ea: ea.id, agent: EA_AGENT, backend: ea.manager.backend, exit_code: pane.deadStatus, last_output: lastOutput });
+      logger.warn({ ea: ea.id, backend: ea.manager.backend, exitCode: pane.deadStatus, lastOutput }, 'the EA exited; restarting it');
+      await countCommand(() => mux.killSession(session));
+    }
     // A retry after a failed first start backs off too (nextRestartAt is set by any attempt).
     const restarts = restarting || ea.manager.nextRestartAt !== null ? ea.manager.restarts + 1 : 0;
     const nextRestartAt = new Date(nowMs + Math.max(restartDelayMs(restarts, options.backoffMaxSeconds), 1000)).toISOString();
@@ -265,4 +273,14 @@ function applyChanges(
     }
   }
   return { closed, notices };
+}
+
+/** The last `n` non-blank lines of a screen, joined with newlines. */
+function lastLines(screen: string, n: number): string {
+  return screen
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '' && !/^Pane is dead/.test(l))
+    .slice(-n)
+    .join('\n');
 }

@@ -199,6 +199,18 @@ describe('supervisor: EA managers', () => {
     expect(r.recorder.ofKind('ea.manager_restarted').map(({ ts: _ts, ...rest }) => rest)).toEqual([{ kind: 'ea.manager_restarted', ea: 0, restarts: 1, backend: 'raw', command: 'sh' }]);
   });
 
+  it('keeps why a dead EA died: its exit code and the last lines of its screen, before the session goes', async () => {
+    const r = await started();
+    r.mux.setScreen(MANAGER, ['Warning: no true color', '', 'No input provided via stdin.', '', '']);
+    r.mux.markDead(MANAGER, 42);
+    r.clock.advance(1000);
+    await r.sup.tick();
+    expect(r.recorder.ofKind('ea.manager_exited').map(({ ts: _ts, ...rest }) => rest)).toEqual([
+      { kind: 'ea.manager_exited', ea: 0, agent: 'ea', backend: 'raw', exit_code: 42, last_output: 'Warning: no true color\nNo input provided via stdin.' },
+    ]);
+    expect(r.mux.callsOf('killSession')).toEqual([[MANAGER]]);
+  });
+
   it('restarts a manager whose session vanished (nothing to kill)', async () => {
     const r = await started();
     r.mux.sessions.delete(MANAGER);

@@ -110,11 +110,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   const applyAgentChanges = async (changes: AgentHealthChange[], nowMs: number): Promise<void> => {
     const now = new Date(nowMs).toISOString();
+    for (const c of changes) {
+      if (c.to !== 'exited' || c.exitReason !== 'pane-exited') continue;
+      // What a dead pane last printed tells its parent why (a crash, a refused start).
+      const screen = await countCommand(() => mux.capture(sessionNameFor(c.ea, c.name), { lines: 40 })).catch(() => '');
+      const last = lastLines(stripTerminalCodes(screen), 2).replace(/\n/g, ' / ');
+      if (last !== '') c.lastOutput = last.length > 200 ? `${last.slice(0, 199)}…` : last;
+    }
     const { closed, notices } = await store.mutate((s) => applyChanges(s, changes, now, clock.nowNs(), nowMs));
     if (notices > 0) options.onEventsAdded?.();
     for (const c of changes) {
       const kind = c.to === 'exited' ? 'agent.exited' : c.to === 'stuck' ? 'agent.stuck' : 'agent.health_changed';
-      options.recorder.record(kind, { ea: c.ea, agent: c.name, from: c.from, to: c.to, ...(c.to === 'exited' ? { exit_code: c.exitCode, reason: c.exitReason } : {}) });
+      options.recorder.record(kind, {
+        ea: c.ea,
+        agent: c.name,
+        from: c.from,
+        to: c.to,
+        ...(c.to === 'exited' ? { exit_code: c.exitCode, reason: c.exitReason, ...(c.lastOutput ? { last_output: c.lastOutput } : {}) } : {}),
+      });
     }
     for (const t of closed) options.recorder.record('task.closed', { ea: t.ea, agent: t.agent, task: t.id, status: 'failed', summary: t.summary });
   };
@@ -267,7 +280,10 @@ function applyChanges(
     if (task && task.status === 'running') {
       task.status = 'failed';
       task.closedAt = now;
-      task.summary = c.exitReason === 'session-vanished' ? 'its session vanished' : `its pane exited${c.exitCode !== null ? ` with status ${c.exitCode}` : ''}`;
+      task.summary =
+        c.exitReason === 'session-vanished'
+          ? 'its session vanished'
+          : `its pane exited${c.exitCode !== null ? ` with status ${c.exitCode}` : ''}${c.lastOutput ? `; last output: ${c.lastOutput}` : ''}`;
       closed.push({ id: task.id, ea: task.ea, agent: task.agent, summary: task.summary });
       if (addNotice(state, { ea: c.ea, receiver: agent.parent, text: `[CHILD FAILED] ${agent.name}: ${task.summary}`, nowNs, createdAt: now })) notices += 1;
     }

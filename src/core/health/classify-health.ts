@@ -15,6 +15,8 @@ export interface AgentHealthChange {
   exitCode: number | null;
   /** Why it exited: the pane's process ended, or the session vanished. */
   exitReason?: 'pane-exited' | 'session-vanished';
+  /** The last lines the pane printed before it exited (one line, bounded), when known. */
+  lastOutput?: string;
 }
 
 /**

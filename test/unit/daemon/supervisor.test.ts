@@ -348,6 +348,20 @@ describe('supervisor: agents', () => {
     expect(r.mux.callsOf('killSession')).toEqual([]);
   });
 
+  it('a dead pane: its last output lines go into the failure its parent hears', async () => {
+    const r = rig({ state: withWorker() });
+    r.mux.addSession(sessionNameFor(0, 'w'));
+    await r.sup.tick();
+    r.mux.setScreen(sessionNameFor(0, 'w'), ['working…', 'Error: ENOSPC: no space left on device', '  at write (fs.js:1)', '', '']);
+    r.mux.markDead(sessionNameFor(0, 'w'), 1);
+    r.advance(1000);
+    await r.sup.tick();
+    const summary = 'its pane exited with status 1; last output: Error: ENOSPC: no space left on device /   at write (fs.js:1)';
+    expect(r.store.get().tasks[0]).toMatchObject({ status: 'failed', summary });
+    expect(r.store.get().events.map((e) => e.payload)).toContain(`[CHILD FAILED] w: ${summary}`);
+    expect(r.recorder.ofKind('agent.exited')[0]).toMatchObject({ last_output: 'Error: ENOSPC: no space left on device /   at write (fs.js:1)' });
+  });
+
   it('an exit keeps a task that is already closed as it is', async () => {
     const r = rig({ state: withWorker((s) => void (s.tasks[0]!.status = 'completed')) });
     await r.sup.tick();

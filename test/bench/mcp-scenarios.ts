@@ -19,9 +19,9 @@ interface Connected {
 }
 
 /**
- * The client does not check tool results against their output schemas (as the sim agent,
- * and most agent CLIs): compiling 25 schemas with ajv costs the *client* 20–40 ms, which
- * is no part of the server's start.
+ * The client does not check tool results against their output schemas (as the sim agent
+ * does): compiling 25 schemas with ajv costs the *client* 20–40 ms, which is no part of
+ * the server's start.
  */
 const NO_OUTPUT_VALIDATION: jsonSchemaValidator = {
   getValidator: () => (input: unknown) => ({ valid: true, data: input as never, errorMessage: undefined }),

@@ -1,9 +1,12 @@
 import { type AgentHealthChange, type HealthThresholds, classifyAgent, classifyManager, restartDelayMs } from '../core/health/classify-health.js';
 import { addEvent, addNotice } from '../core/events/new-event.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
-import { stripTerminalCodes } from '../core/operations/pane-text.js';
+import { clip, lastOutputLines } from '../core/operations/pane-text.js';
 import type { Ea, State } from '../core/model/state.js';
 import type { AgentContexts, Clock, Logger, Multiplexer, PaneInfo, PreparedLaunch, Recorder, StateStore } from '../core/ports.js';
+
+/** What tmux prints in a pane whose process ended (remain-on-exit): not the agent's output. */
+const TMUX_DEAD_LINE = /^Pane is dead/;
 
 /** A record still `starting` after this long lost its spawn (e.g. a crash mid-spawn): judge it by its pane. */
 const STARTING_GRACE_MS = 30_000;
@@ -114,8 +117,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (c.to !== 'exited' || c.exitReason !== 'pane-exited') continue;
       // What a dead pane last printed tells its parent why (a crash, a refused start).
       const screen = await countCommand(() => mux.capture(sessionNameFor(c.ea, c.name), { lines: 40 })).catch(() => '');
-      const last = lastLines(stripTerminalCodes(screen), 2).replace(/\n/g, ' / ');
-      if (last !== '') c.lastOutput = last.length > 200 ? `${last.slice(0, 199)}…` : last;
+      const last = lastOutputLines(screen, 2, TMUX_DEAD_LINE).join(' / ');
+      if (last !== '') c.lastOutput = clip(last, 200);
     }
     const { closed, notices } = await store.mutate((s) => applyChanges(s, changes, now, clock.nowNs(), nowMs));
     if (notices > 0) options.onEventsAdded?.();
@@ -171,7 +174,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (pane?.dead) {
       // Why it died is on its screen (e.g. a CLI that refused to start): keep it before the session goes.
       const screen = await countCommand(() => mux.capture(session, { lines: 40 })).catch(() => '');
-      const lastOutput = lastLines(stripTerminalCodes(screen), 6);
+      const lastOutput = lastOutputLines(screen, 6, TMUX_DEAD_LINE).join('\n');
       options.recorder.record('ea.manager_exited', { ea: ea.id, agent: EA_AGENT, backend: ea.manager.backend, exit_code: pane.deadStatus, last_output: lastOutput });
       logger.warn({ ea: ea.id, backend: ea.manager.backend, exitCode: pane.deadStatus, lastOutput }, 'the EA exited; restarting it');
       await countCommand(() => mux.killSession(session));
@@ -289,14 +292,4 @@ function applyChanges(
     }
   }
   return { closed, notices };
-}
-
-/** The last `n` non-blank lines of a screen, joined with newlines. */
-function lastLines(screen: string, n: number): string {
-  return screen
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l !== '' && !/^Pane is dead/.test(l))
-    .slice(-n)
-    .join('\n');
 }

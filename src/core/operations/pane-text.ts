@@ -11,12 +11,21 @@ export function stripTerminalCodes(text: string): string {
 
 /** Last non-blank line, at most `max` characters. */
 export function lastOutputLine(screen: string, max = 120): string {
-  const lines = stripTerminalCodes(screen).split('\n');
-  for (let i = lines.length - 1; i >= 0; i -= 1) {
-    const line = lines[i]!.trimEnd();
-    if (line.trim() !== '') return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-  }
-  return '';
+  return clip(lastOutputLines(screen, 1)[0] ?? '', max);
+}
+
+/** The last `count` non-blank lines, escapes stripped, trailing blanks trimmed; lines matching `skip` left out. */
+export function lastOutputLines(screen: string, count: number, skip?: RegExp): string[] {
+  const lines = stripTerminalCodes(screen)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !skip?.test(l));
+  return lines.slice(-count);
+}
+
+/** At most `max` characters, an ellipsis marking a cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Drops trailing blank lines (tmux pads captures to the pane height). */

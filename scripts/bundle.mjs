@@ -97,7 +97,8 @@ const mcp = await build({
 
 // A dependency update may move a stubbed module: the bundle still works, but grows.
 for (const stub of MCP_STUBS) {
-  if (!stubsUsed.has(stub)) console.warn(`bundle: the MCP stub ${stub.filter} matched nothing; dist/mcp-server.mjs may have grown.`);
+  if (!stubsUsed.has(stub))
+    console.warn(`bundle: the MCP stub ${stub.filter} matched nothing; dist/mcp-server.mjs may have grown.`);
 }
 
 // The MCP server must stay a thin proxy: fail the build if it ever pulls in the CLI,
@@ -115,4 +116,9 @@ const sim = await build({
   plugins: [mcpStubs],
 });
 // Nor the operation registry or the MCP server: the sim is a client, like any agent CLI.
-assertLeanBundle('dist/sim.mjs', sim.metafile, [/^src\/(cli|daemon|mcp)\//, /^src\/core\/operations\//, /^src\/runtime\//, HEAVY_DEPENDENCIES]);
+assertLeanBundle('dist/sim.mjs', sim.metafile, [
+  /^src\/(cli|daemon|mcp)\//,
+  /^src\/core\/operations\//,
+  /^src\/runtime\//,
+  HEAVY_DEPENDENCIES,
+]);

@@ -20,7 +20,11 @@ export interface CliIo {
 }
 
 export function loadCliConfig(io: CliIo, flags: ConfigFlags = {}, globals?: GlobalOptions): Config {
-  return loadConfig({ env: io.env, cwd: io.cwd, flags: { ...flags, ...(globals?.home ? { home: globals.home } : {}) } });
+  return loadConfig({
+    env: io.env,
+    cwd: io.cwd,
+    flags: { ...flags, ...(globals?.home ? { home: globals.home } : {}) },
+  });
 }
 
 /** Connects to the daemon of this OMAR_HOME as the owner. */

@@ -24,19 +24,22 @@ export const LOCAL_COMMANDS: readonly LocalCommand[] = [
   {
     name: 'doctor',
     usage: 'omar doctor [--json]',
-    summary: 'Check tmux, the socket, the state file and which agent CLIs are installed, with the fix for each problem.',
+    summary:
+      'Check tmux, the socket, the state file and which agent CLIs are installed, with the fix for each problem.',
     run: async (args, globals, io) => (await import('./commands/doctor.js')).runDoctor(args, globals, io),
   },
   {
     name: 'mcp-server',
     usage: 'omar mcp-server --context FILE',
-    summary: "Serve omar's tools over stdio (MCP) as the agent of a launch context; agent CLIs start it (see mcp-config).",
+    summary:
+      "Serve omar's tools over stdio (MCP) as the agent of a launch context; agent CLIs start it (see mcp-config).",
     run: async (args, globals, io) => (await import('./commands/mcp-server.js')).runMcpServerCommand(args, globals, io),
   },
   {
     name: 'mcp-config',
     usage: 'omar mcp-config NAME [--format F]',
-    summary: 'Print the MCP server config for agent NAME (a new NAME becomes an external agent). F: json (the default, as claude and cursor read it), codex (TOML), gemini, opencode.',
+    summary:
+      'Print the MCP server config for agent NAME (a new NAME becomes an external agent). F: json (the default, as claude and cursor read it), codex (TOML), gemini, opencode.',
     run: async (args, globals, io) => (await import('./commands/mcp-config.js')).runMcpConfig(args, globals, io),
   },
 ];

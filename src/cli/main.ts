@@ -66,7 +66,10 @@ export function extractGlobals(argv: readonly string[]): { globals: GlobalOption
     else if (word === '--version' || word === '-V') globals.version = true;
     else if (word === '--ea' || word.startsWith('--ea=')) {
       const value = word.startsWith('--ea=') ? word.slice(5) : argv[++i];
-      if (value === undefined || !/^\d+$/.test(value)) throw new AppError('USAGE', `--ea needs an EA id (a number), got '${value ?? ''}'.`, { hint: 'See the ids with omar ea list.' });
+      if (value === undefined || !/^\d+$/.test(value))
+        throw new AppError('USAGE', `--ea needs an EA id (a number), got '${value ?? ''}'.`, {
+          hint: 'See the ids with omar ea list.',
+        });
       globals.ea = Number(value);
     } else if (word === '--home' || word.startsWith('--home=')) {
       const value = word.startsWith('--home=') ? word.slice(7) : argv[++i];

@@ -51,7 +51,11 @@ export const ConfigFileSchema = z.strictObject({
     .prefault({}),
   journal: z
     .strictObject({
-      max_bytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+      max_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(10 * 1024 * 1024),
       keep: z.number().int().min(0).max(1000).default(5),
     })
     .prefault({}),
@@ -96,7 +100,13 @@ export interface Config {
   health: { tickMs: number; idleSeconds: number; stuckSeconds: number };
   journal: { maxBytes: number; keep: number };
   daemon: { managerBackoffMaxSeconds: number };
-  events: { maxParallel: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; readinessTimeoutSeconds: number };
+  events: {
+    maxParallel: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    readinessTimeoutSeconds: number;
+  };
   delivery: { attempts: number; renderTimeoutMs: number; confirmTimeoutMs: number };
   /** The `custom` backend: any agent CLI, with optional hooks for its prompt file and MCP config file. */
   custom: { command: string | null; promptFlag: string | null; mcpConfigFlag: string | null };

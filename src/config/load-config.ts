@@ -64,7 +64,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const parsed = ConfigFileSchema.safeParse(raw);
   const problems = parsed.success ? [] : describeConfigIssues(parsed.error.issues);
 
-  const override = <T>(schema: z.ZodType<T>, sources: Array<[label: string, value: string | undefined]>): T | undefined => {
+  const override = <T>(
+    schema: z.ZodType<T>,
+    sources: Array<[label: string, value: string | undefined]>,
+  ): T | undefined => {
     let chosen: T | undefined;
     for (const [label, value] of sources) {
       const given = nonEmpty(value);
@@ -119,8 +122,16 @@ export function loadConfig(options: LoadConfigOptions): Config {
       retryMaxMs: file.events.retry_max_ms,
       readinessTimeoutSeconds: file.events.readiness_timeout_seconds,
     },
-    delivery: { attempts: file.delivery.attempts, renderTimeoutMs: file.delivery.render_timeout_ms, confirmTimeoutMs: file.delivery.confirm_timeout_ms },
-    custom: { command: file.custom.command ?? null, promptFlag: file.custom.prompt_flag ?? null, mcpConfigFlag: file.custom.mcp_config_flag ?? null },
+    delivery: {
+      attempts: file.delivery.attempts,
+      renderTimeoutMs: file.delivery.render_timeout_ms,
+      confirmTimeoutMs: file.delivery.confirm_timeout_ms,
+    },
+    custom: {
+      command: file.custom.command ?? null,
+      promptFlag: file.custom.prompt_flag ?? null,
+      mcpConfigFlag: file.custom.mcp_config_flag ?? null,
+    },
   };
   return deepFreeze(config);
 }

@@ -21,7 +21,10 @@ export async function invokeOperation(op: AnyOperation, services: Services, call
   const parsed = op.input.safeParse(call.input ?? {});
   if (!parsed.success) {
     throw new AppError('INVALID_INPUT', `Invalid input for ${op.name}: ${describeIssues(parsed.error.issues)}.`, {
-      details: { operation: op.name, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+      details: {
+        operation: op.name,
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      },
     });
   }
   const ea = resolveCallEa(services, call);

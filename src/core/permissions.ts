@@ -71,7 +71,8 @@ export function assertAllowed(category: AccessCategory, p: Principal, operation:
 
 function denialHint(category: AccessCategory, p: Principal): string {
   if (p.kind === 'chat' && p.role === 'viewer') return 'Viewers can only read; ask an admin for the operator role.';
-  if (category === 'project' && p.kind === 'agent') return 'Workers report to their parent, which adds and completes projects.';
+  if (category === 'project' && p.kind === 'agent')
+    return 'Workers report to their parent, which adds and completes projects.';
   if (category === 'ea-delete') return 'Only the owner or a chat admin can delete EAs.';
   if (category === 'ea-admin') return 'Only the owner, a chat admin or an EA agent can create or switch EAs.';
   return 'Ask the owner, or your parent, to do it.';
@@ -102,14 +103,24 @@ export function isDescendant(agents: readonly Agent[], ea: number, name: string,
 }
 
 /** Send input / kill / read a pane's full tail: the EA in its EA, a worker on its descendants. */
-export function assertCanControl(p: Principal, agents: readonly Agent[], ea: number, target: string, operation: string): void {
+export function assertCanControl(
+  p: Principal,
+  agents: readonly Agent[],
+  ea: number,
+  target: string,
+  operation: string,
+): void {
   assertSameEa(p, ea, operation);
   if (p.kind !== 'agent' || isEaAgent(p)) return;
   if (!isDescendant(agents, ea, target, p.name)) {
-    throw new AppError('PERMISSION_DENIED', `${p.name} may ${operation} only its own descendants, and '${target}' is not one.`, {
-      hint: 'Ask your parent (or the EA) to do it.',
-      details: { operation, target },
-    });
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `${p.name} may ${operation} only its own descendants, and '${target}' is not one.`,
+      {
+        hint: 'Ask your parent (or the EA) to do it.',
+        details: { operation, target },
+      },
+    );
   }
 }
 
@@ -129,6 +140,9 @@ export function assertCanSpawnUnder(p: Principal, agents: readonly Agent[], ea: 
 export function assertCanCancel(p: Principal, event: { ea: number; sender: string }): void {
   assertSameEa(p, event.ea, 'cancel events');
   if (p.kind === 'agent' && !isEaAgent(p) && event.sender !== p.name) {
-    throw new AppError('PERMISSION_DENIED', `${p.name} may cancel only events it scheduled (this one is from ${event.sender}).`);
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `${p.name} may cancel only events it scheduled (this one is from ${event.sender}).`,
+    );
   }
 }

@@ -46,7 +46,12 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
       const memory = renderMemory(state, spec.ea, { now: options.clock.now() });
       return buildEaPrompt({ template: rendered, memory, notes: await options.notes.read(spec.ea) });
     }
-    return renderPrompt(await template('agent'), { AGENT_NAME: spec.name, PARENT_NAME: spec.parent ?? 'ea', EA_NAME: eaName, EA_ID: spec.ea });
+    return renderPrompt(await template('agent'), {
+      AGENT_NAME: spec.name,
+      PARENT_NAME: spec.parent ?? 'ea',
+      EA_NAME: eaName,
+      EA_ID: spec.ea,
+    });
   };
 
   return {
@@ -77,7 +82,13 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
         await mkdir(dirname(file.path), { recursive: true, mode: 0o700 });
         await writePrivate(file.path, file.content, file.mode ?? 0o600);
       }
-      return { command: plan.command, env: plan.env, firstMessage: plan.firstMessage ?? null, readyMarkers: plan.readyMarkers, awaitsHello: plan.awaitsHello };
+      return {
+        command: plan.command,
+        env: plan.env,
+        firstMessage: plan.firstMessage ?? null,
+        readyMarkers: plan.readyMarkers,
+        awaitsHello: plan.awaitsHello,
+      };
     },
     watch: options.watch,
   };

@@ -4,7 +4,10 @@ import type { Principal } from '../core/principal.js';
 import { hashToken, sameHash } from '../runtime/identity/token.js';
 
 /** Maps a presented token to its principal: the owner's, an agent's, or an EA's (CONTRACTS.md §3). */
-export function createAuthenticator(options: { ownerToken: string; store: StateStore }): (token: string) => Principal | null {
+export function createAuthenticator(options: {
+  ownerToken: string;
+  store: StateStore;
+}): (token: string) => Principal | null {
   const ownerHash = hashToken(options.ownerToken);
   return (token) => {
     const hash = hashToken(token);

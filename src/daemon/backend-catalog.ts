@@ -39,7 +39,14 @@ export function createBackendCatalog(options: {
     (cached ??= Promise.all(
       options.entries.map(async (e) => {
         const version = e.builtInVersion ?? (await probe(e.binary));
-        return { name: e.name, binary: e.binary, installed: version !== null, version, verified: e.verified, install: e.install };
+        return {
+          name: e.name,
+          binary: e.binary,
+          installed: version !== null,
+          version,
+          verified: e.verified,
+          install: e.install,
+        };
       }),
     ));
   return {

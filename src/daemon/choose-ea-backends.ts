@@ -25,12 +25,22 @@ export async function chooseEaBackends(options: {
   const list = await options.catalog.list();
   const info = wanted ? list.find((b) => b.name === wanted) : undefined;
   if (!wanted || !info?.installed) {
-    if (options.explicit) options.logger.warn({ backend: wanted }, `the backend '${wanted}' is not installed (${info?.install ?? 'unknown backend'}); EAs keep running ea.command`);
-    else options.logger.warn('no agent CLI is installed: EAs run ea.command (a shell) and spawns need --command; see omar doctor');
+    if (options.explicit)
+      options.logger.warn(
+        { backend: wanted },
+        `the backend '${wanted}' is not installed (${info?.install ?? 'unknown backend'}); EAs keep running ea.command`,
+      );
+    else
+      options.logger.warn(
+        'no agent CLI is installed: EAs run ea.command (a shell) and spawns need --command; see omar doctor',
+      );
     return;
   }
   if (wanted === options.fallback && !options.explicit) {
-    options.logger.warn({ backend: wanted }, `no agent CLI is installed: EAs and agents run omar's scripted agent '${wanted}' (omar doctor says how to install one)`);
+    options.logger.warn(
+      { backend: wanted },
+      `no agent CLI is installed: EAs and agents run omar's scripted agent '${wanted}' (omar doctor says how to install one)`,
+    );
   }
   const live = new Set((await options.mux.listPanes()).filter((p) => !p.dead).map((p) => p.session));
   const replaced: number[] = [];

@@ -43,10 +43,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
       'data',
       createLineSplitter(
         (line) => {
-          void handleLine(line, options, send, unsubscribers).catch((error: unknown) => logger.error({ err: String(error) }, 'control request crashed'));
+          void handleLine(line, options, send, unsubscribers).catch((error: unknown) =>
+            logger.error({ err: String(error) }, 'control request crashed'),
+          );
         },
         () => {
-          send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERRORS.invalidRequest, message: 'Request line too large.' } });
+          send({
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: RPC_ERRORS.invalidRequest, message: 'Request line too large.' },
+          });
           socket.destroy();
         },
       ),
@@ -70,7 +76,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   };
 }
 
-async function handleLine(line: string, options: ControlServerOptions, send: (m: object) => void, unsubscribers: Array<() => void>): Promise<void> {
+async function handleLine(
+  line: string,
+  options: ControlServerOptions,
+  send: (m: object) => void,
+  unsubscribers: Array<() => void>,
+): Promise<void> {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -81,13 +92,21 @@ async function handleLine(line: string, options: ControlServerOptions, send: (m:
   const parsed = RequestSchema.safeParse(raw);
   const id = (raw as { id?: string | number } | null)?.id ?? null;
   if (!parsed.success) {
-    send(errorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, RPC_ERRORS.invalidRequest, 'Invalid request: expected {jsonrpc:"2.0", id, method, params:{token, input}}.'));
+    send(
+      errorResponse(
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+        RPC_ERRORS.invalidRequest,
+        'Invalid request: expected {jsonrpc:"2.0", id, method, params:{token, input}}.',
+      ),
+    );
     return;
   }
   const request = parsed.data;
   const caller = options.authenticate(request.params.token);
   if (!caller) {
-    const error = new AppError('UNAUTHENTICATED', 'The token is not valid (revoked, or from another omar home).', { hint: 'CLI: check OMAR_HOME. Agents: your agent was killed or never registered.' });
+    const error = new AppError('UNAUTHENTICATED', 'The token is not valid (revoked, or from another omar home).', {
+      hint: 'CLI: check OMAR_HOME. Agents: your agent was killed or never registered.',
+    });
     send(errorResponse(request.id, RPC_ERRORS.unauthenticated, error.message, error.toJSON()));
     return;
   }
@@ -95,15 +114,29 @@ async function handleLine(line: string, options: ControlServerOptions, send: (m:
     send(success(request.id, await dispatch(request.method, request.params, caller, options, send, unsubscribers)));
   } catch (thrown) {
     const error = toAppError(thrown);
-    if (error.code === 'INTERNAL') options.logger.error({ err: thrown instanceof Error ? thrown.stack : String(thrown), method: request.method }, 'internal error');
-    const code = error.code === 'INVALID_INPUT' ? RPC_ERRORS.invalidParams : error.code === 'USAGE' ? RPC_ERRORS.methodNotFound : RPC_ERRORS.app;
+    if (error.code === 'INTERNAL')
+      options.logger.error(
+        { err: thrown instanceof Error ? thrown.stack : String(thrown), method: request.method },
+        'internal error',
+      );
+    const code =
+      error.code === 'INVALID_INPUT'
+        ? RPC_ERRORS.invalidParams
+        : error.code === 'USAGE'
+          ? RPC_ERRORS.methodNotFound
+          : RPC_ERRORS.app;
     send(errorResponse(request.id, code, error.message, error.toJSON()));
   }
 }
 
 async function dispatch(
   method: string,
-  params: { ea?: number | undefined; input?: unknown; topics?: string[] | undefined; listed_tools?: string[] | undefined },
+  params: {
+    ea?: number | undefined;
+    input?: unknown;
+    topics?: string[] | undefined;
+    listed_tools?: string[] | undefined;
+  },
   caller: Principal,
   options: ControlServerOptions,
   send: (m: object) => void,
@@ -126,7 +159,9 @@ async function dispatch(
   }
   const op = options.operations.get(method);
   if (!op) {
-    throw new AppError('USAGE', `Unknown method '${method}'.`, { hint: 'Methods are operation names such as spawn_agent or list_agents.' });
+    throw new AppError('USAGE', `Unknown method '${method}'.`, {
+      hint: 'Methods are operation names such as spawn_agent or list_agents.',
+    });
   }
   return invokeOperation(op, options.services, { caller, ea: params.ea, input: params.input ?? {} });
 }

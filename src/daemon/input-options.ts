@@ -6,7 +6,10 @@ import type { DeliverOptions, StateStore } from '../core/ports.js';
 export function adapterOfAgent(store: StateStore, adapterFor: (backend: string) => BackendAdapter | undefined) {
   return (ea: number, name: string): BackendAdapter | undefined => {
     const state = store.get();
-    const backend = name === EA_AGENT ? state.eas.find((e) => e.id === ea)?.manager.backend : state.agents.find((a) => a.ea === ea && a.name === name)?.backend;
+    const backend =
+      name === EA_AGENT
+        ? state.eas.find((e) => e.id === ea)?.manager.backend
+        : state.agents.find((a) => a.ea === ea && a.name === name)?.backend;
     return backend ? adapterFor(backend) : undefined;
   };
 }

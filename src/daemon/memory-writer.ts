@@ -17,7 +17,13 @@ export interface MemoryWriter {
  * any change of an EA's state, at most once per `debounceMs`. Read by the EA's prompt
  * builder at every (re)start, and by people.
  */
-export function createMemoryWriter(options: { home: string; store: StateStore; clock: Clock; logger: Logger; debounceMs?: number }): MemoryWriter {
+export function createMemoryWriter(options: {
+  home: string;
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  debounceMs?: number;
+}): MemoryWriter {
   const debounceMs = options.debounceMs ?? 1000;
   const due = new Set<number>();
   let timer: NodeJS.Timeout | null = null;
@@ -48,7 +54,8 @@ export function createMemoryWriter(options: { home: string; store: StateStore; c
 
   return {
     onRecord(entry) {
-      if (typeof entry.ea !== 'number' || entry.kind.startsWith('daemon.') || entry.kind === 'agent.justification') return;
+      if (typeof entry.ea !== 'number' || entry.kind.startsWith('daemon.') || entry.kind === 'agent.justification')
+        return;
       due.add(entry.ea);
       timer ??= setTimeout(() => void writeAll(), debounceMs);
     },

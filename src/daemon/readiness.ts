@@ -66,7 +66,13 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     const waitedMs = clock.now() - w.since;
     if (how === 'ready') recorder.record('agent.ready', { ea: w.ea, agent: w.name, waited_ms: waitedMs });
     else {
-      recorder.record('agent.ready_timeout', { ea: w.ea, agent: w.name, waited_ms: waitedMs, hello: w.hello, markers: w.markers });
+      recorder.record('agent.ready_timeout', {
+        ea: w.ea,
+        agent: w.name,
+        waited_ms: waitedMs,
+        hello: w.hello,
+        markers: w.markers,
+      });
       logger.warn({ ea: w.ea, agent: w.name, hello: w.hello }, 'agent not ready in time; delivering anyway');
     }
     options.onReady();
@@ -107,7 +113,9 @@ export function createReadiness(options: ReadinessOptions): Readiness {
           if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
           continue;
         }
-        const screen = stripTerminalCodes(await mux.capture(sessionNameFor(w.ea, w.name), { lines: 120 }).catch(() => ''));
+        const screen = stripTerminalCodes(
+          await mux.capture(sessionNameFor(w.ea, w.name), { lines: 120 }).catch(() => ''),
+        );
         if (await blockedByDialog(w, screen, dialogs)) continue;
         if (w.hello && w.markers.every((m) => screen.includes(m))) await markReady(w, 'ready');
         else if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
@@ -129,7 +137,14 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   return {
     watch(ea, name, markers, awaitsHello = true) {
       const k = key(ea, name);
-      watches.set(k, { ea, name, markers: [...markers], hello: hellos.has(k) || !awaitsHello, since: clock.now(), dialog: null });
+      watches.set(k, {
+        ea,
+        name,
+        markers: [...markers],
+        hello: hellos.has(k) || !awaitsHello,
+        since: clock.now(),
+        dialog: null,
+      });
       hellos.delete(k);
       schedule();
     },

@@ -6,7 +6,17 @@ import { planLaneDelivery } from '../core/events/plan-lane.js';
 import { nextOccurrence } from '../core/events/recurrence.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import type { OmarEvent, State } from '../core/model/state.js';
-import type { Clock, CronCalculator, DeliverOptions, DeliveryQueue, DeliveryReport, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
+import type {
+  Clock,
+  CronCalculator,
+  DeliverOptions,
+  DeliveryQueue,
+  DeliveryReport,
+  Logger,
+  Multiplexer,
+  Recorder,
+  StateStore,
+} from '../core/ports.js';
 
 export interface SchedulerOptions {
   store: StateStore;
@@ -81,7 +91,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 60_000;
   const lanes = new Map<string, Lane>();
   const inFlight = new Set<Promise<void>>();
-  const stats: SchedulerStats = { delivered: 0, batches: 0, retried: 0, failed: 0, unconfirmedSubmits: 0, activeLanes: 0 };
+  const stats: SchedulerStats = {
+    delivered: 0,
+    batches: 0,
+    retried: 0,
+    failed: 0,
+    unconfirmedSubmits: 0,
+    activeLanes: 0,
+  };
   let timer: NodeJS.Timeout | null = null;
   let planning = false;
   let replan = false;
@@ -128,7 +145,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       else byLane.set(key, [event]);
     }
     let nextWakeMs = Number.POSITIVE_INFINITY;
-    const keys = new Set([...byLane.keys(), ...[...lanes.entries()].filter(([, l]) => l.inputs.length > 0).map(([k]) => k)]);
+    const keys = new Set([
+      ...byLane.keys(),
+      ...[...lanes.entries()].filter(([, l]) => l.inputs.length > 0).map(([k]) => k),
+    ]);
     for (const key of keys) {
       const events = byLane.get(key) ?? [];
       const lane = events[0] ? laneOf(events[0].ea, events[0].receiver) : lanes.get(key)!;
@@ -180,7 +200,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     const agent = state.agents.find((a) => a.ea === lane.ea && a.name === lane.receiver);
     if (!agent || agent.health === 'exited' || agent.kind === 'external') return 'gone';
-    if ((!agent.ready || agent.health === 'starting') && nowMs - Date.parse(agent.createdAt) < readinessTimeoutMs) return 'wait';
+    if ((!agent.ready || agent.health === 'starting') && nowMs - Date.parse(agent.createdAt) < readinessTimeoutMs)
+      return 'wait';
     return 'open';
   };
 
@@ -188,7 +209,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lane.busy = true;
     stats.activeLanes += 1;
     const work = (lane.inputs.length > 0 ? deliverInput(lane, lane.inputs.shift()!) : deliverBatch(lane, batch))
-      .catch((error: unknown) => logger.error({ err: String(error), lane: laneKey(lane.ea, lane.receiver) }, 'lane delivery crashed'))
+      .catch((error: unknown) =>
+        logger.error({ err: String(error), lane: laneKey(lane.ea, lane.receiver) }, 'lane delivery crashed'),
+      )
       .finally(() => {
         lane.busy = false;
         stats.activeLanes -= 1;
@@ -222,7 +245,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           if (e.status === 'pending') e.status = 'delivering';
         });
       })
-      .catch((error: unknown) => logger.warn({ err: String(error), lane: laneKey(lane.ea, lane.receiver) }, 'could not mark events as delivering'));
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: String(error), lane: laneKey(lane.ea, lane.receiver) },
+          'could not mark events as delivering',
+        ),
+      );
     const started = clock.now();
     try {
       const report = await mux.deliver(session(lane), formatDelivery(batch), deliverOptions(lane, true));
@@ -245,7 +273,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         if (!e.recurrence) return [];
         const t = nextOccurrence(e.recurrence, BigInt(e.t), nowNs, options.cron);
         if (t === null) return [];
-        const again: OmarEvent = { ...e, t: t.toString(), seq: takeSeq(s), status: 'pending', attempts: 0, lastError: null, deliveredAt };
+        const again: OmarEvent = {
+          ...e,
+          t: t.toString(),
+          seq: takeSeq(s),
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          deliveredAt,
+        };
         next.push({ id: e.id, t: again.t });
         return [again];
       });
@@ -256,7 +292,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lane.retryAtMs = 0;
     if (report.unconfirmedSubmit) {
       stats.unconfirmedSubmits += 1;
-      recorder.record('event.unconfirmed_submit', { ea: lane.ea, receiver: lane.receiver, events: batch.map((e) => e.id) });
+      recorder.record('event.unconfirmed_submit', {
+        ea: lane.ea,
+        receiver: lane.receiver,
+        events: batch.map((e) => e.id),
+      });
     }
     for (const e of batch) {
       const again = rescheduled.find((r) => r.id === e.id);
@@ -293,7 +333,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           e.lastError = error.message;
         }),
       );
-      for (const e of batch) recorder.record('event.retried', { ea: e.ea, event: e.id, receiver: e.receiver, attempts, retry_in_ms: delay, error: error.message, took_ms: tookMs });
+      for (const e of batch)
+        recorder.record('event.retried', {
+          ea: e.ea,
+          event: e.id,
+          receiver: e.receiver,
+          attempts,
+          retry_in_ms: delay,
+          error: error.message,
+          took_ms: tookMs,
+        });
       return;
     }
     await markFailed(lane, batch, error.message, attempts);
@@ -329,11 +378,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       });
       for (const e of batch) {
         if (e.sender === 'omar' || e.sender === lane.receiver) continue;
-        addNotice(s, { ea: e.ea, receiver: e.sender, text: `[DELIVERY FAILED] to ${e.receiver}: ${reason} — ${JSON.stringify(quote(e.payload))}`, nowNs, createdAt });
+        addNotice(s, {
+          ea: e.ea,
+          receiver: e.sender,
+          text: `[DELIVERY FAILED] to ${e.receiver}: ${reason} — ${JSON.stringify(quote(e.payload))}`,
+          nowNs,
+          createdAt,
+        });
       }
     });
     stats.failed += batch.length;
-    for (const e of batch) recorder.record('event.failed', { ea: e.ea, event: e.id, sender: e.sender, receiver: e.receiver, attempts, error: reason });
+    for (const e of batch)
+      recorder.record('event.failed', {
+        ea: e.ea,
+        event: e.id,
+        sender: e.sender,
+        receiver: e.receiver,
+        attempts,
+        error: reason,
+      });
     plan();
   };
 
@@ -342,7 +405,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (!stopped) setImmediate(plan);
     },
     input(ea, name, text, inputOptions) {
-      if (stopped) return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'omar is stopping; input was not delivered.'));
+      if (stopped)
+        return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'omar is stopping; input was not delivered.'));
       return new Promise<DeliveryReport>((resolve, reject) => {
         laneOf(ea, name).inputs.push({ text, submit: inputOptions.submit, resolve, reject });
         plan();
@@ -367,7 +431,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      for (const lane of lanes.values()) for (const input of lane.inputs.splice(0)) input.reject(new AppError('DAEMON_UNREACHABLE', 'omar stopped before the input was delivered.'));
+      for (const lane of lanes.values())
+        for (const input of lane.inputs.splice(0))
+          input.reject(new AppError('DAEMON_UNREACHABLE', 'omar stopped before the input was delivered.'));
       await Promise.allSettled([...inFlight]);
     },
     stats: () => ({ ...stats }),

@@ -59,7 +59,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   const running = await readLivePid(paths.pidFile);
   if (running !== null && running !== process.pid) {
-    throw new AppError('DAEMON_RUNNING', `omar is already running for ${config.home} (pid ${running}).`, { hint: 'Use it (omar status), or stop it first (omar down).' });
+    throw new AppError('DAEMON_RUNNING', `omar is already running for ${config.home} (pid ${running}).`, {
+      hint: 'Use it (omar status), or stop it first (omar down).',
+    });
   }
   const store = await openStateStore({ path: paths.state, logger });
   await writePidFile(paths.pidFile, process.pid);
@@ -100,7 +102,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     retryBaseMs: config.events.retryBaseMs,
     retryMaxMs: config.events.retryMaxMs,
     readinessTimeoutMs: config.events.readinessTimeoutSeconds * 1000,
-    deliver: { attempts: config.delivery.attempts, renderTimeoutMs: config.delivery.renderTimeoutMs, confirmTimeoutMs: config.delivery.confirmTimeoutMs },
+    deliver: {
+      attempts: config.delivery.attempts,
+      renderTimeoutMs: config.delivery.renderTimeoutMs,
+      confirmTimeoutMs: config.delivery.confirmTimeoutMs,
+    },
     inputOptionsFor: (ea, receiver) => inputOptionsOf(adapterOf(ea, receiver)),
   });
   const readiness = createReadiness({
@@ -126,7 +132,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     fallback: FALLBACK_BACKEND,
   });
   const custom = config.custom.command
-    ? { command: config.custom.command, ...(config.custom.promptFlag ? { promptFlag: config.custom.promptFlag } : {}), ...(config.custom.mcpConfigFlag ? { mcpConfigFlag: config.custom.mcpConfigFlag } : {}) }
+    ? {
+        command: config.custom.command,
+        ...(config.custom.promptFlag ? { promptFlag: config.custom.promptFlag } : {}),
+        ...(config.custom.mcpConfigFlag ? { mcpConfigFlag: config.custom.mcpConfigFlag } : {}),
+      }
     : undefined;
   const mcpBundle = findMcpServerBundle(dirname(fileURLToPath(import.meta.url)));
   const launcher = createAgentLauncher({
@@ -142,7 +152,15 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
   });
   const supervisor = createSupervisor({
-    launchManager: (ea, contextPath) => launcher.prepare({ role: 'ea', ea: ea.id, name: 'ea', backend: ea.manager.backend, workdir: ea.manager.workdir, contextPath }),
+    launchManager: (ea, contextPath) =>
+      launcher.prepare({
+        role: 'ea',
+        ea: ea.id,
+        name: 'ea',
+        backend: ea.manager.backend,
+        workdir: ea.manager.workdir,
+        contextPath,
+      }),
     watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
     onEventsAdded: () => scheduler.wake(),
     store,
@@ -173,13 +191,31 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     supervisor: {
       kick: () => supervisor.kick(),
       requestShutdown: ({ killAgents }) => setImmediate(() => void stop({ killAgents })),
-      status: () => ({ pid: process.pid, startedAt, home: config.home, socket: paths.socket, tmuxSocket: config.tmux.socket, version: VERSION, backend: settings.defaultBackend, healthTickMs: supervisor.lastTickMs(), healthTickCommands: supervisor.lastTickCommands() }),
+      status: () => ({
+        pid: process.pid,
+        startedAt,
+        home: config.home,
+        socket: paths.socket,
+        tmuxSocket: config.tmux.socket,
+        version: VERSION,
+        backend: settings.defaultBackend,
+        healthTickMs: supervisor.lastTickMs(),
+        healthTickCommands: supervisor.lastTickCommands(),
+      }),
     },
   };
 
   const created = await store.mutate((s) => ensureDefaultEa(s, clock, settings));
   if (created) journal.record('ea.created', { ea: created.id, name: created.name, by: 'omar' });
-  await chooseEaBackends({ store, mux, catalog, fallback: FALLBACK_BACKEND, explicit: config.agent.backend !== 'auto', logger, record: (kind, fields) => journal.record(kind, fields) });
+  await chooseEaBackends({
+    store,
+    mux,
+    catalog,
+    fallback: FALLBACK_BACKEND,
+    explicit: config.agent.backend !== 'auto',
+    logger,
+    record: (kind, fields) => journal.record(kind, fields),
+  });
 
   const server = await startControlServer({
     socketPath: paths.socket,
@@ -190,7 +226,12 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     logger: logger.child({ component: 'control' }),
     onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
   });
-  journal.record('daemon.started', { pid: process.pid, version: VERSION, socket: paths.socket, tmux_socket: config.tmux.socket });
+  journal.record('daemon.started', {
+    pid: process.pid,
+    version: VERSION,
+    socket: paths.socket,
+    tmux_socket: config.tmux.socket,
+  });
   // The first tick is the reconcile: adopt live sessions, mark vanished agents exited, start managers.
   await supervisor.tick();
   supervisor.start();
@@ -206,7 +247,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       await scheduler.stop();
       readiness.stop();
       if (options.killAgents) {
-        const sessions = (await mux.listPanes().catch(() => [])).map((p) => p.session).filter((s) => parseSessionName(s) !== null);
+        const sessions = (await mux.listPanes().catch(() => []))
+          .map((p) => p.session)
+          .filter((s) => parseSessionName(s) !== null);
         await Promise.all([...new Set(sessions)].map((s) => mux.killSession(s).catch(() => false)));
         journal.record('daemon.agents_killed', { sessions: sessions.length });
       }

@@ -1,9 +1,24 @@
-import { type AgentHealthChange, type HealthThresholds, classifyAgent, classifyManager, restartDelayMs } from '../core/health/classify-health.js';
+import {
+  type AgentHealthChange,
+  type HealthThresholds,
+  classifyAgent,
+  classifyManager,
+  restartDelayMs,
+} from '../core/health/classify-health.js';
 import { addEvent, addNotice } from '../core/events/new-event.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import { clip, lastOutputLines } from '../core/operations/pane-text.js';
 import type { Ea, State } from '../core/model/state.js';
-import type { AgentContexts, Clock, Logger, Multiplexer, PaneInfo, PreparedLaunch, Recorder, StateStore } from '../core/ports.js';
+import type {
+  AgentContexts,
+  Clock,
+  Logger,
+  Multiplexer,
+  PaneInfo,
+  PreparedLaunch,
+  Recorder,
+  StateStore,
+} from '../core/ports.js';
 
 /** What tmux prints in a pane whose process ended (remain-on-exit): not the agent's output. */
 const TMUX_DEAD_LINE = /^Pane is dead/;
@@ -90,7 +105,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const sampledAt = clock.now();
     const known = new Set(
       before.agents
-        .filter((a) => a.kind === 'pane' && (a.health !== 'starting' || sampledAt - Date.parse(a.createdAt) > STARTING_GRACE_MS))
+        .filter(
+          (a) =>
+            a.kind === 'pane' && (a.health !== 'starting' || sampledAt - Date.parse(a.createdAt) > STARTING_GRACE_MS),
+        )
         .map((a) => `${a.ea}/${a.name}`),
     );
     const panes = new Map((await countCommand(() => mux.listPanes())).map((p) => [p.session, p]));
@@ -99,7 +117,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const changes: AgentHealthChange[] = [];
     for (const agent of state.agents) {
       if (agent.kind !== 'pane' || agent.health === 'exited' || !known.has(`${agent.ea}/${agent.name}`)) continue;
-      const next = classifyAgent(state, agent, panes.get(sessionNameFor(agent.ea, agent.name)), nowMs, options.thresholds);
+      const next = classifyAgent(
+        state,
+        agent,
+        panes.get(sessionNameFor(agent.ea, agent.name)),
+        nowMs,
+        options.thresholds,
+      );
       if (next.to !== agent.health) changes.push({ name: agent.name, ea: agent.ea, from: agent.health, ...next });
     }
     if (changes.length > 0) await applyAgentChanges(changes, nowMs);
@@ -129,10 +153,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         agent: c.name,
         from: c.from,
         to: c.to,
-        ...(c.to === 'exited' ? { exit_code: c.exitCode, reason: c.exitReason, ...(c.lastOutput ? { last_output: c.lastOutput } : {}) } : {}),
+        ...(c.to === 'exited'
+          ? { exit_code: c.exitCode, reason: c.exitReason, ...(c.lastOutput ? { last_output: c.lastOutput } : {}) }
+          : {}),
       });
     }
-    for (const t of closed) options.recorder.record('task.closed', { ea: t.ea, agent: t.agent, task: t.id, status: 'failed', summary: t.summary });
+    for (const t of closed)
+      options.recorder.record('task.closed', {
+        ea: t.ea,
+        agent: t.agent,
+        task: t.id,
+        status: 'failed',
+        summary: t.summary,
+      });
   };
 
   const superviseManager = async (ea: Ea, pane: PaneInfo | undefined, nowMs: number): Promise<void> => {
@@ -175,24 +208,42 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // Why it died is on its screen (e.g. a CLI that refused to start): keep it before the session goes.
       const screen = await countCommand(() => mux.capture(session, { lines: 40 })).catch(() => '');
       const lastOutput = lastOutputLines(screen, 6, TMUX_DEAD_LINE).join('\n');
-      options.recorder.record('ea.manager_exited', { ea: ea.id, agent: EA_AGENT, backend: ea.manager.backend, exit_code: pane.deadStatus, last_output: lastOutput });
-      logger.warn({ ea: ea.id, backend: ea.manager.backend, exitCode: pane.deadStatus, lastOutput }, 'the EA exited; restarting it');
+      options.recorder.record('ea.manager_exited', {
+        ea: ea.id,
+        agent: EA_AGENT,
+        backend: ea.manager.backend,
+        exit_code: pane.deadStatus,
+        last_output: lastOutput,
+      });
+      logger.warn(
+        { ea: ea.id, backend: ea.manager.backend, exitCode: pane.deadStatus, lastOutput },
+        'the EA exited; restarting it',
+      );
       await countCommand(() => mux.killSession(session));
     }
     // A retry after a failed first start backs off too (nextRestartAt is set by any attempt).
     const restarts = restarting || ea.manager.nextRestartAt !== null ? ea.manager.restarts + 1 : 0;
-    const nextRestartAt = new Date(nowMs + Math.max(restartDelayMs(restarts, options.backoffMaxSeconds), 1000)).toISOString();
+    const nextRestartAt = new Date(
+      nowMs + Math.max(restartDelayMs(restarts, options.backoffMaxSeconds), 1000),
+    ).toISOString();
     try {
       const { tokenHash, contextPath } = await options.contexts.issue(ea.id, EA_AGENT);
       // A backend EA gets a freshly built prompt (template + memory + notes) at every (re)start.
-      const plan = ea.manager.backend !== 'raw' && options.launchManager ? await options.launchManager(ea, contextPath) : null;
+      const plan =
+        ea.manager.backend !== 'raw' && options.launchManager ? await options.launchManager(ea, contextPath) : null;
       const command = plan ? plan.command : ea.manager.command;
       await countCommand(() =>
         mux.createSession({
           name: session,
           command,
           workdir: ea.manager.workdir,
-          env: { ...options.paneEnv, ...plan?.env, OMAR_AGENT: EA_AGENT, OMAR_EA: String(ea.id), OMAR_CONTEXT: contextPath },
+          env: {
+            ...options.paneEnv,
+            ...plan?.env,
+            OMAR_AGENT: EA_AGENT,
+            OMAR_EA: String(ea.id),
+            OMAR_CONTEXT: contextPath,
+          },
         }),
       );
       const createdAt = new Date(nowMs).toISOString();
@@ -206,15 +257,32 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         m.restarts = restarts;
         m.nextRestartAt = nextRestartAt;
         // A CLI without a prompt option gets its prompt as the first message (the original's opencode EA never did).
-        if (plan?.firstMessage) addEvent(s, { ea: ea.id, sender: 'omar', receiver: EA_AGENT, tNs: clock.nowNs(), payload: plan.firstMessage, format: 'raw', createdAt });
+        if (plan?.firstMessage)
+          addEvent(s, {
+            ea: ea.id,
+            sender: 'omar',
+            receiver: EA_AGENT,
+            tNs: clock.nowNs(),
+            payload: plan.firstMessage,
+            format: 'raw',
+            createdAt,
+          });
       });
       if (plan) {
         options.watch?.(ea.id, EA_AGENT, plan.readyMarkers, plan.awaitsHello);
         if (plan.firstMessage) options.onEventsAdded?.();
       }
-      options.recorder.record(restarting ? 'ea.manager_restarted' : 'ea.manager_started', { ea: ea.id, restarts, backend: ea.manager.backend, ...(plan ? {} : { command }) });
+      options.recorder.record(restarting ? 'ea.manager_restarted' : 'ea.manager_started', {
+        ea: ea.id,
+        restarts,
+        backend: ea.manager.backend,
+        ...(plan ? {} : { command }),
+      });
     } catch (error) {
-      logger.warn({ ea: ea.id, err: error instanceof Error ? error.message : String(error) }, 'could not start the EA manager');
+      logger.warn(
+        { ea: ea.id, err: error instanceof Error ? error.message : String(error) },
+        'could not start the EA manager',
+      );
       await store.mutate((s) => {
         const m = s.eas.find((e) => e.id === ea.id)?.manager;
         if (!m) return;
@@ -274,7 +342,16 @@ function applyChanges(
     if (c.activityMs !== null) agent.lastActivityAt = new Date(c.activityMs).toISOString();
     if (c.to === 'stuck') {
       const idleS = c.activityMs !== null ? Math.round((nowMs - c.activityMs) / 1000) : 0;
-      if (addNotice(state, { ea: c.ea, receiver: agent.parent, text: `[CHILD STUCK] ${agent.name}: idle ${idleS}s`, nowNs, createdAt: now })) notices += 1;
+      if (
+        addNotice(state, {
+          ea: c.ea,
+          receiver: agent.parent,
+          text: `[CHILD STUCK] ${agent.name}: idle ${idleS}s`,
+          nowNs,
+          createdAt: now,
+        })
+      )
+        notices += 1;
     }
     if (c.to !== 'exited') continue;
     agent.exitedAt = now;
@@ -288,7 +365,16 @@ function applyChanges(
           ? 'its session vanished'
           : `its pane exited${c.exitCode !== null ? ` with status ${c.exitCode}` : ''}${c.lastOutput ? `; last output: ${c.lastOutput}` : ''}`;
       closed.push({ id: task.id, ea: task.ea, agent: task.agent, summary: task.summary });
-      if (addNotice(state, { ea: c.ea, receiver: agent.parent, text: `[CHILD FAILED] ${agent.name}: ${task.summary}`, nowNs, createdAt: now })) notices += 1;
+      if (
+        addNotice(state, {
+          ea: c.ea,
+          receiver: agent.parent,
+          text: `[CHILD FAILED] ${agent.name}: ${task.summary}`,
+          nowNs,
+          createdAt: now,
+        })
+      )
+        notices += 1;
     }
   }
   return { closed, notices };

@@ -24,7 +24,10 @@ export function renderMcpConfig(format: McpConfigFormat, launch: McpLaunch, serv
     case 'gemini':
       return json({ mcpServers: { [serverName]: { command: launch.command, args: launch.args, trust: true } } });
     case 'opencode':
-      return json({ $schema: 'https://opencode.ai/config.json', mcp: { [serverName]: { type: 'local', command: [launch.command, ...launch.args], enabled: true } } });
+      return json({
+        $schema: 'https://opencode.ai/config.json',
+        mcp: { [serverName]: { type: 'local', command: [launch.command, ...launch.args], enabled: true } },
+      });
     case 'codex':
       // JSON strings are valid TOML basic strings (same escapes), and so are JSON arrays of them.
       return `[mcp_servers.${tomlKey(serverName)}]\ncommand = ${JSON.stringify(launch.command)}\nargs = [${launch.args.map((a) => JSON.stringify(a)).join(', ')}]\n`;

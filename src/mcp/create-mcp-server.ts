@@ -29,7 +29,10 @@ export const ERROR_META_KEY = 'omar/error';
  * them again and stays the authority (every schema's output is a valid input).
  */
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
-  const server = new McpServer({ name: 'omar', version: VERSION }, options.instructions ? { instructions: options.instructions } : {});
+  const server = new McpServer(
+    { name: 'omar', version: VERSION },
+    options.instructions ? { instructions: options.instructions } : {},
+  );
   for (const op of mcpOperations(options.operations)) {
     const objectOutput = op.output instanceof ZodObject;
     server.registerTool(
@@ -84,7 +87,13 @@ export function errorResult(error: AppError): CallToolResult {
   return {
     isError: true,
     content: [{ type: 'text', text: `[${error.code}] ${error.fullMessage}` }],
-    _meta: { [ERROR_META_KEY]: { code: serialized.code, message: serialized.message, ...(serialized.hint ? { hint: serialized.hint } : {}) } },
+    _meta: {
+      [ERROR_META_KEY]: {
+        code: serialized.code,
+        message: serialized.message,
+        ...(serialized.hint ? { hint: serialized.hint } : {}),
+      },
+    },
   };
 }
 

@@ -76,7 +76,11 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
         client = c;
         failures = 0;
         warnedDown = false;
-        log.info(everConnected ? `reconnected to the omar daemon at ${options.socket}` : `connected to the omar daemon at ${options.socket}`);
+        log.info(
+          everConnected
+            ? `reconnected to the omar daemon at ${options.socket}`
+            : `connected to the omar daemon at ${options.socket}`,
+        );
         everConnected = true;
         c.onClose(() => {
           if (client !== c) return;
@@ -136,9 +140,13 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
         return await withAbort(c.call(method, input), signal, method);
       } catch (error) {
         if (error instanceof AppError && error.code === 'DAEMON_UNREACHABLE') {
-          throw new AppError('DAEMON_UNREACHABLE', `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`, {
-            hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.',
-          });
+          throw new AppError(
+            'DAEMON_UNREACHABLE',
+            `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`,
+            {
+              hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.',
+            },
+          );
         }
         throw error;
       }
@@ -162,7 +170,13 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
 function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, method: string): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AppError('TIMEOUT', `The call to ${method} was cancelled by the client; it may still complete in the daemon.`));
+    const onAbort = (): void =>
+      reject(
+        new AppError(
+          'TIMEOUT',
+          `The call to ${method} was cancelled by the client; it may still complete in the daemon.`,
+        ),
+      );
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(

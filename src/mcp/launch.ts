@@ -13,7 +13,10 @@ export const MCP_SERVER_BUNDLE = 'mcp-server.mjs';
  * bundle `dist/mcp-server.mjs` directly (no CLI in between). Without the bundle (running
  * from sources), falls back to the `omar` script given as `cliScript`.
  */
-export function mcpServerLaunch(contextPath: string, options: { bundle: string | null; execPath?: string; cliScript?: string }): McpLaunch {
+export function mcpServerLaunch(
+  contextPath: string,
+  options: { bundle: string | null; execPath?: string; cliScript?: string },
+): McpLaunch {
   const node = options.execPath ?? process.execPath;
   if (options.bundle) return { command: node, args: [options.bundle, '--context', contextPath] };
   if (options.cliScript) return { command: node, args: [options.cliScript, 'mcp-server', '--context', contextPath] };

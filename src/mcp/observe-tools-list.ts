@@ -20,7 +20,8 @@ export function observeToolsList(inner: Transport, onListed: (toolNames: string[
     },
     async send(message: JSONRPCMessage, options?: TransportSendOptions) {
       await inner.send(message, options);
-      if (!('id' in message) || 'method' in message || message.id === undefined || !listRequests.delete(message.id)) return;
+      if (!('id' in message) || 'method' in message || message.id === undefined || !listRequests.delete(message.id))
+        return;
       if ('result' in message) {
         const tools = (message.result as { tools?: Array<{ name?: unknown }> }).tools ?? [];
         onListed(tools.map((t) => t.name).filter((n): n is string => typeof n === 'string'));

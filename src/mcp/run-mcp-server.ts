@@ -10,7 +10,8 @@ import { createDaemonLink, type DaemonLinkOptions } from './daemon-link.js';
 import { observeToolsList } from './observe-tools-list.js';
 import { createStderrLog } from './stderr-log.js';
 
-export const MCP_SERVER_USAGE = 'usage: omar mcp-server --context FILE   (the agent launch context written by the omar daemon)';
+export const MCP_SERVER_USAGE =
+  'usage: omar mcp-server --context FILE   (the agent launch context written by the omar daemon)';
 
 export interface McpServerProcess {
   argv: readonly string[];
@@ -29,7 +30,10 @@ export interface McpServerProcess {
  * once the client has listed the tools (again after each reconnect), and exits
  * when stdin ends. Exit code 2 when the context is missing or invalid.
  */
-export async function runMcpServer(proc: McpServerProcess, tuning: Pick<DaemonLinkOptions, 'callWaitMs' | 'retryInitialMs' | 'retryMaxMs'> = {}): Promise<void> {
+export async function runMcpServer(
+  proc: McpServerProcess,
+  tuning: Pick<DaemonLinkOptions, 'callWaitMs' | 'retryInitialMs' | 'retryMaxMs'> = {},
+): Promise<void> {
   const loaded = loadContext(proc.argv);
   if (loaded instanceof AppError) {
     proc.stderr.write(`omar mcp-server: ${loaded.fullMessage}\n${MCP_SERVER_USAGE}\n`);
@@ -43,7 +47,13 @@ export async function runMcpServer(proc: McpServerProcess, tuning: Pick<DaemonLi
     write: (line) => void proc.stderr.write(line),
   });
 
-  const link = createDaemonLink({ ...tuning, socket: context.socket, token: context.token, connect: connectControl, log });
+  const link = createDaemonLink({
+    ...tuning,
+    socket: context.socket,
+    token: context.token,
+    connect: connectControl,
+    log,
+  });
 
   // Readiness: agent_hello after the client has listed the tools, once per connection.
   let listedTools: string[] | null = null;
@@ -105,7 +115,11 @@ export function loadContext(argv: readonly string[]): AgentContext | AppError {
     return new AppError('CONFIG_INVALID', `The context file ${file} is not JSON.`);
   }
   const parsed = AgentContextSchema.safeParse(raw);
-  if (!parsed.success) return new AppError('CONFIG_INVALID', `The context file ${file} is not an omar agent context: ${describeIssues(parsed.error.issues)}.`);
+  if (!parsed.success)
+    return new AppError(
+      'CONFIG_INVALID',
+      `The context file ${file} is not an omar agent context: ${describeIssues(parsed.error.issues)}.`,
+    );
   return parsed.data;
 }
 

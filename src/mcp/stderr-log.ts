@@ -13,7 +13,11 @@ export interface StderrLog {
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 type Level = keyof typeof LEVELS;
 
-export function createStderrLog(options: { prefix: string; level?: string | undefined; write?: (line: string) => void }): StderrLog {
+export function createStderrLog(options: {
+  prefix: string;
+  level?: string | undefined;
+  write?: (line: string) => void;
+}): StderrLog {
   const threshold = LEVELS[(options.level && options.level in LEVELS ? options.level : 'warn') as Level];
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const at = (level: Exclude<Level, 'silent'>) => (message: string) => {

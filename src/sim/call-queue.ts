@@ -19,7 +19,10 @@ export function createCallQueue<C, R>(limit: number, perform: (call: C) => Promi
     run(call, done) {
       waiting.push(() => {
         void perform(call)
-          .catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }))
+          .catch((error: unknown) => ({
+            ok: false as const,
+            error: error instanceof Error ? error.message : String(error),
+          }))
           .then((result) => {
             running -= 1;
             next();

@@ -11,7 +11,12 @@ export const NAME_MAX = 48;
 
 const HASH_PART = 9; // '_' + 8 hex digits
 
-export function childName(parent: string, index: number, backend: string | undefined, backends: readonly string[] = []): string {
+export function childName(
+  parent: string,
+  index: number,
+  backend: string | undefined,
+  backends: readonly string[] = [],
+): string {
   const base = stripBackend(parent, backends);
   const suffix = `-${index}${backend ? `-${backend}` : ''}`;
   return fitName(base, suffix);

@@ -38,7 +38,8 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
   const roots = new Set<string>();
   const print = (line: string): Effect => ({ kind: 'print', line });
   /** A child whose whole organisation is done: one the EA grew, or any whose summary says it led a tree or a flat team. */
-  const isRoot = (name: string, summary: string): boolean => roots.has(name) || TREE_ROOT_PATTERN.test(name) || FOLDED_SUMMARY.test(summary);
+  const isRoot = (name: string, summary: string): boolean =>
+    roots.has(name) || TREE_ROOT_PATTERN.test(name) || FOLDED_SUMMARY.test(summary);
 
   const onRequest = (text: string): Effect[] => {
     const request = parseEaRequest(text, options.knownBackends);
@@ -65,14 +66,20 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
       case 'kill-all': {
         const top = rows.filter((r) => r.parent === 'ea');
         if (top.length === 0) return [print(`${MARK.note} nothing to kill`)];
-        return top.flatMap((r) => [print(`${MARK.call} kill_agent ${r.name} (recursive)`), calls.call('kill_agent', { name: r.name, recursive: true }, { what: 'kill', name: r.name, why: 'all' })]);
+        return top.flatMap((r) => [
+          print(`${MARK.call} kill_agent ${r.name} (recursive)`),
+          calls.call('kill_agent', { name: r.name, recursive: true }, { what: 'kill', name: r.name, why: 'all' }),
+        ]);
       }
       case 'tree': {
         const backend = then.backends[0]!;
         const name = freeName(taken, (k) => `tree${k === 1 ? '' : k}-${backend}`);
         const task = formatTask({ kind: 'tree', depth: then.depth, fanout: then.fanout, backends: then.backends });
         const agents = 1 + treeDescendants(then.depth, then.fanout);
-        return [print(`${MARK.call} spawn_agent ${name} [${backend}] (${task}): ${agents} agents`), calls.call('spawn_agent', { name, backend, task }, { what: 'spawn-root', name })];
+        return [
+          print(`${MARK.call} spawn_agent ${name} [${backend}] (${task}): ${agents} agents`),
+          calls.call('spawn_agent', { name, backend, task }, { what: 'spawn-root', name }),
+        ];
       }
       case 'spawn': {
         const batch: Batch = { total: then.n, open: then.n, failed: 0 };
@@ -97,7 +104,11 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
     const { name } = notice;
     if (!isRoot(name, notice.kind === 'child-complete' ? notice.summary : notice.reason)) return effects;
     roots.delete(name);
-    return [...effects, print(`${MARK.call} kill_agent ${name} (recursive): its organisation is done`), calls.call('kill_agent', { name, recursive: true }, { what: 'kill', name, why: 'fold' })];
+    return [
+      ...effects,
+      print(`${MARK.call} kill_agent ${name} (recursive): its organisation is done`),
+      calls.call('kill_agent', { name, recursive: true }, { what: 'kill', name, why: 'fold' }),
+    ];
   };
 
   const onEvent = (event: EventItem): Effect[] => {
@@ -106,14 +117,18 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
       return [print(`${MARK.received} ${event.sender}: ${oneLine(event.payload, 160)}`), ...onRequest(event.payload)];
     }
     const from = event.sender === DAEMON_SENDER ? 'omar' : event.sender;
-    return [print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${oneLine(event.payload, 160)}`)];
+    return [
+      print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${oneLine(event.payload, 160)}`),
+    ];
   };
 
   const onResult = (input: Extract<SimInput, { kind: 'result' }>): Effect[] => {
     const purpose = calls.take(input.id);
     if (!purpose) return [];
     if (purpose.what === 'list') {
-      return input.ok ? afterList(purpose.then, input.data) : [print(`${MARK.error} list_agents: ${oneLine(input.error, 200)}`)];
+      return input.ok
+        ? afterList(purpose.then, input.data)
+        : [print(`${MARK.error} list_agents: ${oneLine(input.error, 200)}`)];
     }
     if (purpose.what === 'spawn-root') {
       if (!input.ok) return [print(`${MARK.error} spawn_agent ${purpose.name}: ${oneLine(input.error, 200)}`)];
@@ -128,12 +143,23 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
         batch.failed += 1;
         effects.push(print(`${MARK.error} spawn_agent ${purpose.name}: ${oneLine(input.error, 200)}`));
       }
-      if (batch.open === 0) effects.push(print(`${batch.failed === 0 ? MARK.ok : MARK.error} spawned ${batch.total - batch.failed} of ${batch.total} agents`));
+      if (batch.open === 0)
+        effects.push(
+          print(
+            `${batch.failed === 0 ? MARK.ok : MARK.error} spawned ${batch.total - batch.failed} of ${batch.total} agents`,
+          ),
+        );
       return effects;
     }
     if (!input.ok) return [print(`${MARK.error} kill_agent ${purpose.name}: ${oneLine(input.error, 200)}`)];
-    const killed = Array.isArray((input.data as { killed?: unknown } | null)?.killed) ? (input.data as { killed: unknown[] }).killed.length : 1;
-    return [print(`${MARK.ok} killed ${purpose.name}${killed > 1 ? ` and ${killed - 1} below it` : ''}${purpose.why === 'fold' ? ': folded back' : ''}`)];
+    const killed = Array.isArray((input.data as { killed?: unknown } | null)?.killed)
+      ? (input.data as { killed: unknown[] }).killed.length
+      : 1;
+    return [
+      print(
+        `${MARK.ok} killed ${purpose.name}${killed > 1 ? ` and ${killed - 1} below it` : ''}${purpose.why === 'fold' ? ': folded back' : ''}`,
+      ),
+    ];
   };
 
   return {

@@ -31,17 +31,41 @@ export const EA_HELP: readonly string[] = [
   'Backends default to sim; name several to mix them round-robin.',
 ];
 
-const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
 const FANOUT_WORDS: Record<string, number> = { unary: 1, binary: 2, ternary: 3, quaternary: 4 };
 
 export function parseEaRequest(raw: string, knownBackends: readonly string[]): EaRequest {
-  const text = raw.toLowerCase().replace(/\s+/g, ' ').replace(/[.!?]+$/, '').trim();
+  const text = raw
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!?]+$/, '')
+    .trim();
   if (text === '') return { kind: 'help' };
   const backends = mentionedBackends(text, knownBackends);
 
-  if (/\btree\b/.test(text) && /\b(spawn|start|launch|create|build|make|grow)\b|\blevels?\b|\bdeep\b|\bdepth\b/.test(text)) return treeRequest(text, backends);
+  if (
+    /\btree\b/.test(text) &&
+    /\b(spawn|start|launch|create|build|make|grow)\b|\blevels?\b|\bdeep\b|\bdepth\b/.test(text)
+  )
+    return treeRequest(text, backends);
 
-  const spawn = /\b(?:spawn|start|launch|create)\s+(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z0-9_-]+\s+){0,2}agents?\b/.exec(text);
+  const spawn =
+    /\b(?:spawn|start|launch|create)\s+(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z0-9_-]+\s+){0,2}agents?\b/.exec(
+      text,
+    );
   if (spawn) {
     const n = /^\d+$/.test(spawn[1]!) ? Number(spawn[1]) : NUMBER_WORDS[spawn[1]!]!;
     if (n < 1) return { kind: 'invalid', reason: 'spawn at least one agent' };
@@ -57,23 +81,33 @@ export function parseEaRequest(raw: string, knownBackends: readonly string[]): E
 
 function treeRequest(text: string, backends: string[]): EaRequest {
   const depthMatch =
-    /(\d+)\s*-?\s*(?:levels?|layers?|deep)\b/.exec(text) ?? /\bdepth\s*(?:=|:|of)?\s*(\d+)/.exec(text) ?? /\b(?:levels?|layers?)\s*(?:=|:)?\s*(\d+)/.exec(text);
-  if (!depthMatch) return { kind: 'invalid', reason: "how deep? say e.g. 'spawn a binary tree of agents 3 levels deep'" };
+    /(\d+)\s*-?\s*(?:levels?|layers?|deep)\b/.exec(text) ??
+    /\bdepth\s*(?:=|:|of)?\s*(\d+)/.exec(text) ??
+    /\b(?:levels?|layers?)\s*(?:=|:)?\s*(\d+)/.exec(text);
+  if (!depthMatch)
+    return { kind: 'invalid', reason: "how deep? say e.g. 'spawn a binary tree of agents 3 levels deep'" };
   const depth = Number(depthMatch[1]);
   const fanoutWord = /\b(unary|binary|ternary|quaternary)\b/.exec(text)?.[1];
   const fanoutNumber = /\bfan-?out\s*(?:=|:|of)?\s*(\d+)/.exec(text)?.[1] ?? /\b(\d+)-ary\b/.exec(text)?.[1];
-  const fanout = fanoutNumber !== undefined ? Number(fanoutNumber) : fanoutWord !== undefined ? FANOUT_WORDS[fanoutWord]! : 2;
-  if (depth < 1 || depth > TASK_LIMITS.depth) return { kind: 'invalid', reason: `depth must be 1 to ${TASK_LIMITS.depth}` };
-  if (fanout < 1 || fanout > TASK_LIMITS.fanout) return { kind: 'invalid', reason: `fanout must be 1 to ${TASK_LIMITS.fanout}` };
+  const fanout =
+    fanoutNumber !== undefined ? Number(fanoutNumber) : fanoutWord !== undefined ? FANOUT_WORDS[fanoutWord]! : 2;
+  if (depth < 1 || depth > TASK_LIMITS.depth)
+    return { kind: 'invalid', reason: `depth must be 1 to ${TASK_LIMITS.depth}` };
+  if (fanout < 1 || fanout > TASK_LIMITS.fanout)
+    return { kind: 'invalid', reason: `fanout must be 1 to ${TASK_LIMITS.fanout}` };
   const agents = 1 + treeDescendants(depth, fanout);
-  if (agents > EA_MAX_AGENTS) return { kind: 'invalid', reason: `that tree has ${agents} agents; at most ${EA_MAX_AGENTS}` };
+  if (agents > EA_MAX_AGENTS)
+    return { kind: 'invalid', reason: `that tree has ${agents} agents; at most ${EA_MAX_AGENTS}` };
   return { kind: 'tree', depth, fanout, backends };
 }
 
 /** Backend names the text mentions as words, in order of first mention; the default when none. */
 function mentionedBackends(text: string, known: readonly string[]): string[] {
   const found = known
-    .map((name) => ({ name, at: new RegExp(`(?:^|[^a-z0-9_-])${escape(name)}(?:$|[^a-z0-9_-])`).exec(text)?.index ?? -1 }))
+    .map((name) => ({
+      name,
+      at: new RegExp(`(?:^|[^a-z0-9_-])${escape(name)}(?:$|[^a-z0-9_-])`).exec(text)?.index ?? -1,
+    }))
     .filter((m) => m.at >= 0)
     .sort((a, b) => a.at - b.at)
     .map((m) => m.name);

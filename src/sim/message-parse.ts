@@ -77,11 +77,26 @@ function item(sender: string, payload: string, recurring: boolean): EventItem {
 
 const NAME = '([A-Za-z0-9_-]+)';
 const NOTICES: Array<[RegExp, (m: RegExpExecArray) => Notice]> = [
-  [new RegExp(`^\\[CHILD COMPLETE\\] ${NAME}: ?([\\s\\S]*)$`), (m) => ({ kind: 'child-complete', name: m[1]!, summary: m[2]! })],
-  [new RegExp(`^\\[CHILD FAILED\\] ${NAME}: ?([\\s\\S]*)$`), (m) => ({ kind: 'child-failed', name: m[1]!, reason: m[2]! })],
-  [new RegExp(`^\\[CHILD STUCK\\] ${NAME}: idle (\\d+)s`), (m) => ({ kind: 'child-stuck', name: m[1]!, idleSeconds: Number(m[2]) })],
-  [new RegExp(`^\\[DELIVERY FAILED\\] to ${NAME}: ?([\\s\\S]*)$`), (m) => ({ kind: 'delivery-failed', receiver: m[1]!, reason: m[2]! })],
-  [new RegExp(`^\\[EVENT CANCELLED\\] to ${NAME}: ?([\\s\\S]*)$`), (m) => ({ kind: 'event-cancelled', receiver: m[1]!, reason: m[2]! })],
+  [
+    new RegExp(`^\\[CHILD COMPLETE\\] ${NAME}: ?([\\s\\S]*)$`),
+    (m) => ({ kind: 'child-complete', name: m[1]!, summary: m[2]! }),
+  ],
+  [
+    new RegExp(`^\\[CHILD FAILED\\] ${NAME}: ?([\\s\\S]*)$`),
+    (m) => ({ kind: 'child-failed', name: m[1]!, reason: m[2]! }),
+  ],
+  [
+    new RegExp(`^\\[CHILD STUCK\\] ${NAME}: idle (\\d+)s`),
+    (m) => ({ kind: 'child-stuck', name: m[1]!, idleSeconds: Number(m[2]) }),
+  ],
+  [
+    new RegExp(`^\\[DELIVERY FAILED\\] to ${NAME}: ?([\\s\\S]*)$`),
+    (m) => ({ kind: 'delivery-failed', receiver: m[1]!, reason: m[2]! }),
+  ],
+  [
+    new RegExp(`^\\[EVENT CANCELLED\\] to ${NAME}: ?([\\s\\S]*)$`),
+    (m) => ({ kind: 'event-cancelled', receiver: m[1]!, reason: m[2]! }),
+  ],
 ];
 
 /** A daemon notice in an event payload, or null. */

@@ -54,14 +54,19 @@ async function runProbe(proc: SimProcess, connect: Connect): Promise<void> {
     const tools = await connect({ onStderr: (line) => void proc.stderr.write(`${line}\n`), onClose: () => undefined });
     await tools.listTools(); // as every agent does first (and what makes its server say hello)
     const who = await tools.call('whoami', {});
-    proc.stdout.write(who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${oneLine(who.error, 200)}\n`);
+    proc.stdout.write(
+      who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${oneLine(who.error, 200)}\n`,
+    );
   } catch (error) {
     proc.stdout.write(`PROBE FAILED ${oneLine(error instanceof Error ? error.message : String(error), 200)}\n`);
   }
 }
 
 function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
-  const term = createTerminal({ write: (text) => void proc.stdout.write(text), columns: () => proc.stdout.columns ?? 80 });
+  const term = createTerminal({
+    write: (text) => void proc.stdout.write(text),
+    columns: () => proc.stdout.columns ?? 80,
+  });
   const agent: SimAgent = args.role === 'ea' ? createEaAgent({ knownBackends: BACKEND_NAMES }) : createWorkerAgent();
   const decoder = createKeyDecoder();
   let hung = false;
@@ -92,7 +97,10 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     }
     try {
       const names = await client.listTools();
-      term.log([`${MARK.note} connected: ${names.length} tools`, args.role === 'ea' ? `${MARK.note} type a request ('help' lists them)` : `${MARK.note} waiting for my task`]);
+      term.log([
+        `${MARK.note} connected: ${names.length} tools`,
+        args.role === 'ea' ? `${MARK.note} type a request ('help' lists them)` : `${MARK.note} waiting for my task`,
+      ]);
     } catch (error) {
       term.log([`${MARK.error} tools/list: ${describe(error)}`]);
     }
@@ -115,7 +123,8 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     };
     for (const effect of effects) {
       if (effect.kind === 'print') lines.push(effect.line);
-      else if (effect.kind === 'call') calls.run(effect, (outcome) => dispatch({ kind: 'result', id: effect.id, ...outcome }));
+      else if (effect.kind === 'call')
+        calls.run(effect, (outcome) => dispatch({ kind: 'result', id: effect.id, ...outcome }));
       else if (effect.kind === 'hang') {
         flush();
         hung = true;

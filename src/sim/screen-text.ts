@@ -15,7 +15,6 @@ export function sanitize(text: string): string {
   return text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-
 /** The input area as written to the terminal: prompt, buffer, each further line after CR LF and the continuation prefix. */
 export function renderInput(buffer: string): string {
   return PROMPT + sanitize(buffer).split('\n').join(`\r\n${CONTINUATION}`);

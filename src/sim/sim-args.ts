@@ -46,7 +46,13 @@ export function parseSimArgs(argv: readonly string[]): ParsedSimArgs {
   try {
     omarArgv = JSON.parse(String(values['omar-argv'] ?? ''));
   } catch {
-    return { ok: false, error: values['omar-argv'] === undefined ? '--omar-argv JSON is required' : '--omar-argv is not JSON (expected an array of strings)' };
+    return {
+      ok: false,
+      error:
+        values['omar-argv'] === undefined
+          ? '--omar-argv JSON is required'
+          : '--omar-argv is not JSON (expected an array of strings)',
+    };
   }
   const role = values.role === 'ea' ? 'ea' : values.role;
   const parsed = SimArgsSchema.safeParse({
@@ -59,7 +65,12 @@ export function parseSimArgs(argv: readonly string[]): ParsedSimArgs {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path[0] === 'omarArgv' ? '--omar-argv' : `--${String(issue.path[0] ?? '')}`;
-    return { ok: false, error: issue.message.startsWith('--') ? issue.message : `${field}: ${issue.message.replace(/^Invalid (input|option): /, '')}` };
+    return {
+      ok: false,
+      error: issue.message.startsWith('--')
+        ? issue.message
+        : `${field}: ${issue.message.replace(/^Invalid (input|option): /, '')}`,
+    };
   }
   return { ok: true, args: parsed.data };
 }

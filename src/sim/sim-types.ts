@@ -3,7 +3,8 @@
  * one input at a time and answers with effects; the runner prints, calls the MCP tools
  * and feeds each tool result back as another input.
  */
-export type ToolName = 'spawn_agent' | 'kill_agent' | 'list_agents' | 'complete_task' | 'schedule_omar_event' | 'whoami';
+export type ToolName =
+  'spawn_agent' | 'kill_agent' | 'list_agents' | 'complete_task' | 'schedule_omar_event' | 'whoami';
 
 export interface ToolCall {
   kind: 'call';
@@ -42,7 +43,10 @@ export function oneLine(text: string, max = 300): string {
 }
 
 /** Allocates call ids and remembers what each call was for. */
-export function createCalls<P>(): { call(tool: ToolName, args: Record<string, unknown>, purpose: P): ToolCall; take(id: number): P | undefined } {
+export function createCalls<P>(): {
+  call(tool: ToolName, args: Record<string, unknown>, purpose: P): ToolCall;
+  take(id: number): P | undefined;
+} {
   let next = 1;
   const open = new Map<number, P>();
   return {

@@ -32,7 +32,11 @@ export function statusTable(rows: readonly AgentListRow[], maxRows = 30): string
       .map((cell, i) => fit(cell, widths[i]!))
       .join('  ')
       .trimEnd();
-  const out = [summaryLine(rows), line(COLUMNS.map((c) => c.title)), ...shown.map((r) => line(COLUMNS.map((c) => c.of(r))))];
+  const out = [
+    summaryLine(rows),
+    line(COLUMNS.map((c) => c.title)),
+    ...shown.map((r) => line(COLUMNS.map((c) => c.of(r)))),
+  ];
   if (rows.length > shown.length) out.push(`… ${rows.length - shown.length} more`);
   return out;
 }
@@ -40,9 +44,15 @@ export function statusTable(rows: readonly AgentListRow[], maxRows = 30): string
 /** `3 agents · health: 2 running, 1 idle · tasks: 1 running, 2 completed` */
 export function summaryLine(rows: readonly AgentListRow[]): string {
   const count = (values: string[]): string =>
-    [...values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>())].map(([v, n]) => `${n} ${v}`).join(', ');
+    [...values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>())]
+      .map(([v, n]) => `${n} ${v}`)
+      .join(', ');
   const tasks = rows.map((r) => r.task_status).filter((s): s is string => s !== null);
-  return [`${rows.length} agent${rows.length === 1 ? '' : 's'}`, `health: ${count(rows.map((r) => r.health))}`, ...(tasks.length > 0 ? [`tasks: ${count(tasks)}`] : [])].join(' · ');
+  return [
+    `${rows.length} agent${rows.length === 1 ? '' : 's'}`,
+    `health: ${count(rows.map((r) => r.health))}`,
+    ...(tasks.length > 0 ? [`tasks: ${count(tasks)}`] : []),
+  ].join(' · ');
 }
 
 function fit(text: string, width: number): string {

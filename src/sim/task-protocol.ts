@@ -43,19 +43,37 @@ const whole = (min: number, max: number) =>
 
 const backendList = z
   .string()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b !== ''))
-  .pipe(z.array(z.string().regex(BACKEND_PATTERN, 'expected backend names such as sim or claude, separated by commas')).min(1, 'names at least one backend'));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(BACKEND_PATTERN, 'expected backend names such as sim or claude, separated by commas'))
+      .min(1, 'names at least one backend'),
+  );
 
-const TreeArgs = z.strictObject({ depth: whole(1, TASK_LIMITS.depth), fanout: whole(1, TASK_LIMITS.fanout).default(2), backends: backendList.default([]) });
+const TreeArgs = z.strictObject({
+  depth: whole(1, TASK_LIMITS.depth),
+  fanout: whole(1, TASK_LIMITS.fanout).default(2),
+  backends: backendList.default([]),
+});
 const childTask = z
   .string()
   .transform((t) => t.replace(/:/g, ' ').trim())
   .superRefine((t, ctx) => {
     const parsed = parseTask(t);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `is not a task: ${parsed.error}` });
-    else if (parsed.task.kind === 'tree' || parsed.task.kind === 'flat') ctx.addIssue({ code: 'custom', message: 'cannot be tree or flat (use tree for nested spawns)' });
+    else if (parsed.task.kind === 'tree' || parsed.task.kind === 'flat')
+      ctx.addIssue({ code: 'custom', message: 'cannot be tree or flat (use tree for nested spawns)' });
   });
-const FlatArgs = z.strictObject({ n: whole(1, TASK_LIMITS.flat), task: childTask.default('echo'), backends: backendList.default([]) });
+const FlatArgs = z.strictObject({
+  n: whole(1, TASK_LIMITS.flat),
+  task: childTask.default('echo'),
+  backends: backendList.default([]),
+});
 const SpamArgs = z.strictObject({
   n: whole(1, TASK_LIMITS.spam),
   to: z.string().regex(RECEIVER_PATTERN, "expected an agent name or 'ea'"),
@@ -63,7 +81,10 @@ const SpamArgs = z.strictObject({
 
 /** Parses a task text; never throws. An unknown or malformed task gives a sentence saying what is wrong. */
 export function parseTask(text: string): ParsedTask {
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim();
+  const line = text
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== '')
+    ?.trim();
   if (line === undefined) return fail(`the task is empty; ${knownList()}`);
   const [head = '', ...words] = line.split(/\s+/);
   const keyword = head.toLowerCase();
@@ -138,7 +159,11 @@ function parseSleep(words: readonly string[]): ParsedTask {
   return ok({ kind: 'sleep', seconds });
 }
 
-function keyValues<T>(words: readonly string[], schema: z.ZodType<T>, keyword: string): { ok: true; value: T } | { ok: false; error: string } {
+function keyValues<T>(
+  words: readonly string[],
+  schema: z.ZodType<T>,
+  keyword: string,
+): { ok: true; value: T } | { ok: false; error: string } {
   const raw: Record<string, string> = {};
   for (const word of words) {
     const at = word.indexOf('=');
@@ -148,7 +173,10 @@ function keyValues<T>(words: readonly string[], schema: z.ZodType<T>, keyword: s
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0]!;
-  const where = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : `${issue.path.join('.') || 'arguments'} ${issueText(issue.message)}`;
+  const where =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key ${issue.keys.join(', ')}`
+      : `${issue.path.join('.') || 'arguments'} ${issueText(issue.message)}`;
   return fail(`${keyword}: ${where}`);
 }
 

@@ -33,7 +33,10 @@ export function createTerminal(terminal: TerminalOutput): Terminal {
   let buffer = '';
   let stopped = false;
   // Nothing is drawn once stopped (a late tool result must not undo the restored terminal).
-  const out = { write: (text: string): void => void (stopped || terminal.write(text)), columns: () => terminal.columns() };
+  const out = {
+    write: (text: string): void => void (stopped || terminal.write(text)),
+    columns: () => terminal.columns(),
+  };
 
   const erase = (): string => {
     const rows = rowsAboveCursor(buffer, out.columns());

@@ -55,7 +55,9 @@ export async function connectTools(options: ToolClientOptions): Promise<ToolClie
     },
     async call(tool, callArgs) {
       try {
-        const result: Record<string, unknown> = await client.callTool({ name: tool, arguments: callArgs }, undefined, { timeout });
+        const result: Record<string, unknown> = await client.callTool({ name: tool, arguments: callArgs }, undefined, {
+          timeout,
+        });
         return toolOutcome(result);
       } catch (error) {
         return { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -66,10 +68,15 @@ export async function connectTools(options: ToolClientOptions): Promise<ToolClie
 }
 
 /** A tool result as data (structuredContent, else the text parsed as JSON, else the text) or as its error text. */
-export function toolOutcome(result: { isError?: unknown; structuredContent?: unknown; content?: unknown }): ToolOutcome {
+export function toolOutcome(result: {
+  isError?: unknown;
+  structuredContent?: unknown;
+  content?: unknown;
+}): ToolOutcome {
   const text = firstText(result.content);
   if (result.isError === true) return { ok: false, error: text ?? 'the tool failed without a message' };
-  if (result.structuredContent !== undefined && result.structuredContent !== null) return { ok: true, data: result.structuredContent };
+  if (result.structuredContent !== undefined && result.structuredContent !== null)
+    return { ok: true, data: result.structuredContent };
   if (text === null) return { ok: true, data: null };
   try {
     return { ok: true, data: JSON.parse(text) as unknown };
@@ -80,6 +87,9 @@ export function toolOutcome(result: { isError?: unknown; structuredContent?: unk
 
 function firstText(content: unknown): string | null {
   if (!Array.isArray(content)) return null;
-  const part = content.find((c): c is { type: 'text'; text: string } => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'text');
+  const part = content.find(
+    (c): c is { type: 'text'; text: string } =>
+      typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'text',
+  );
   return part ? part.text : null;
 }

@@ -44,7 +44,10 @@ export function createWorkerAgent(): SimAgent {
   const complete = (status: 'completed' | 'failed', summary: string): Effect[] => {
     if (closing) return [];
     closing = true;
-    return [print(`${MARK.call} complete_task ${status}: ${oneLine(summary, 120)}`), calls.call('complete_task', { status, summary: oneLine(summary, 500) }, { what: 'complete', status })];
+    return [
+      print(`${MARK.call} complete_task ${status}: ${oneLine(summary, 120)}`),
+      calls.call('complete_task', { status, summary: oneLine(summary, 500) }, { what: 'complete', status }),
+    ];
   };
 
   const start = (task: TaskProtocol, text: string): Effect[] => {
@@ -63,14 +66,24 @@ export function createWorkerAgent(): SimAgent {
         job = { kind: 'sleep', seconds: task.seconds, token, scheduled: false };
         return [
           print(`${MARK.call} schedule_omar_event to ${self.name} in ${task.seconds}s (wake)`),
-          calls.call('schedule_omar_event', { receiver: self.name, payload: token, delay_seconds: task.seconds }, { what: 'wake' }),
+          calls.call(
+            'schedule_omar_event',
+            { receiver: self.name, payload: token, delay_seconds: task.seconds },
+            { what: 'wake' },
+          ),
         ];
       }
       case 'spam': {
         job = { kind: 'spam', n: task.n, to: task.to, open: task.n, failures: [] };
         const effects: Effect[] = [print(`${MARK.call} schedule_omar_event ×${task.n} to ${task.to}`)];
         for (let seq = 1; seq <= task.n; seq += 1) {
-          effects.push(calls.call('schedule_omar_event', { receiver: task.to, payload: `spam ${seq}/${task.n} from ${self.name}` }, { what: 'spam', seq }));
+          effects.push(
+            calls.call(
+              'schedule_omar_event',
+              { receiver: task.to, payload: `spam ${seq}/${task.n} from ${self.name}` },
+              { what: 'spam', seq },
+            ),
+          );
         }
         return effects;
       }
@@ -78,24 +91,43 @@ export function createWorkerAgent(): SimAgent {
         if (task.depth <= 1) return complete('completed', `tree leaf ${self.name}: done`);
         return fanOut(
           `tree depth=${task.depth}`,
-          Array.from({ length: task.fanout }, (_, i) => ({ index: i, task: formatTask({ ...task, depth: task.depth - 1 }), backend: backendFor(i, task.backends), backends: task.backends })),
+          Array.from({ length: task.fanout }, (_, i) => ({
+            index: i,
+            task: formatTask({ ...task, depth: task.depth - 1 }),
+            backend: backendFor(i, task.backends),
+            backends: task.backends,
+          })),
         );
       case 'flat':
         return fanOut(
           `flat n=${task.n}`,
-          Array.from({ length: task.n }, (_, i) => ({ index: i, task: task.task, backend: backendFor(i, task.backends), backends: task.backends })),
+          Array.from({ length: task.n }, (_, i) => ({
+            index: i,
+            task: task.task,
+            backend: backendFor(i, task.backends),
+            backends: task.backends,
+          })),
         );
     }
   };
 
-  const fanOut = (label: string, specs: Array<{ index: number; task: string; backend: string | undefined; backends: string[] }>): Effect[] => {
+  const fanOut = (
+    label: string,
+    specs: Array<{ index: number; task: string; backend: string | undefined; backends: string[] }>,
+  ): Effect[] => {
     const children = new Map<string, Child>();
     const effects: Effect[] = [];
     for (const spec of specs) {
       const name = childName(me!.name, spec.index, spec.backend, spec.backends);
       children.set(name, { state: 'spawning', task: spec.task, killing: false });
       effects.push(print(`${MARK.call} spawn_agent ${name}${spec.backend ? ` [${spec.backend}]` : ''} (${spec.task})`));
-      effects.push(calls.call('spawn_agent', { name, task: spec.task, ...(spec.backend ? { backend: spec.backend } : {}) }, { what: 'spawn', child: name }));
+      effects.push(
+        calls.call(
+          'spawn_agent',
+          { name, task: spec.task, ...(spec.backend ? { backend: spec.backend } : {}) },
+          { what: 'spawn', child: name },
+        ),
+      );
     }
     job = { kind: 'fanout', label, children };
     return effects;
@@ -109,7 +141,8 @@ export function createWorkerAgent(): SimAgent {
     const failed = children.filter(([, c]) => c.state === 'failed');
     const label = job.label;
     job = { kind: 'closed' };
-    if (failed.length === 0) return complete('completed', `${label}: ${children.length} ${children.length === 1 ? 'child' : 'children'} done`);
+    if (failed.length === 0)
+      return complete('completed', `${label}: ${children.length} ${children.length === 1 ? 'child' : 'children'} done`);
     const list = failed.map(([name, c]) => `${name} (${oneLine(c.reason ?? 'failed', 80)})`).join(', ');
     return complete('failed', `${label}: ${failed.length} of ${children.length} children failed: ${list}`);
   };
@@ -121,7 +154,10 @@ export function createWorkerAgent(): SimAgent {
     child.state = state;
     if (state === 'failed') child.reason = reason;
     child.killing = true;
-    return [print(`${MARK.call} kill_agent ${name} (recursive)`), calls.call('kill_agent', { name, recursive: true }, { what: 'kill', child: name })];
+    return [
+      print(`${MARK.call} kill_agent ${name} (recursive)`),
+      calls.call('kill_agent', { name, recursive: true }, { what: 'kill', child: name }),
+    ];
   };
 
   const onNotice = (notice: Notice): Effect[] => {
@@ -136,10 +172,15 @@ export function createWorkerAgent(): SimAgent {
     if (job.kind === 'sleep' && me && event.sender === me.name && event.payload.trim() === job.token) {
       const { seconds } = job;
       job = { kind: 'closed' };
-      return [print(`${MARK.received} wake-up after ${seconds}s`), ...complete('completed', `slept ${seconds}s and woke up`)];
+      return [
+        print(`${MARK.received} wake-up after ${seconds}s`),
+        ...complete('completed', `slept ${seconds}s and woke up`),
+      ];
     }
     const from = event.sender === DAEMON_SENDER ? 'omar' : event.sender;
-    return [print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${oneLine(event.payload, 160)}`)];
+    return [
+      print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${oneLine(event.payload, 160)}`),
+    ];
   };
 
   const onMessage = (message: Message): Effect[] => {
@@ -148,8 +189,11 @@ export function createWorkerAgent(): SimAgent {
         if (me) return [print(`${MARK.note} a second header for ${message.name}: ignored (I am ${me.name})`)];
         me = { name: message.name, parent: message.parent };
         const parsed = parseTask(message.task);
-        const effects: Effect[] = [print(`${MARK.received} I am ${message.name}, parent ${message.parent}, task: ${oneLine(message.task, 120)}`)];
-        if (!parsed.ok) return [...effects, print(`${MARK.error} ${parsed.error}`), ...complete('failed', `sim: ${parsed.error}`)];
+        const effects: Effect[] = [
+          print(`${MARK.received} I am ${message.name}, parent ${message.parent}, task: ${oneLine(message.task, 120)}`),
+        ];
+        if (!parsed.ok)
+          return [...effects, print(`${MARK.error} ${parsed.error}`), ...complete('failed', `sim: ${parsed.error}`)];
         return [...effects, ...start(parsed.task, message.task)];
       }
       case 'events':
@@ -180,7 +224,8 @@ export function createWorkerAgent(): SimAgent {
         if (job.kind !== 'fanout') return [];
         const child = job.children.get(purpose.child);
         if (child) child.killing = false;
-        const effects: Effect[] = failure === null ? [] : [print(`${MARK.error} kill_agent ${purpose.child}: ${oneLine(failure, 200)}`)];
+        const effects: Effect[] =
+          failure === null ? [] : [print(`${MARK.error} kill_agent ${purpose.child}: ${oneLine(failure, 200)}`)];
         return [...effects, ...settleFanout()];
       }
       case 'complete':
@@ -193,7 +238,10 @@ export function createWorkerAgent(): SimAgent {
           if (job.kind === 'sleep') job.scheduled = true;
           return [print(`${MARK.note} waiting for the wake-up event`)];
         }
-        return [print(`${MARK.error} schedule_omar_event: ${oneLine(failure, 200)}`), ...complete('failed', `sleep: could not schedule the wake-up: ${failure}`)];
+        return [
+          print(`${MARK.error} schedule_omar_event: ${oneLine(failure, 200)}`),
+          ...complete('failed', `sleep: could not schedule the wake-up: ${failure}`),
+        ];
       case 'spam': {
         if (job.kind !== 'spam') return [];
         job.open -= 1;
@@ -201,8 +249,15 @@ export function createWorkerAgent(): SimAgent {
         if (job.open > 0) return [];
         const { n, to, failures } = job;
         job = { kind: 'closed' };
-        if (failures.length === 0) return [print(`${MARK.ok} ${n} events scheduled to ${to}`), ...complete('completed', `spam: ${n} events scheduled to ${to}`)];
-        return [print(`${MARK.error} ${failures.length} of ${n} events to ${to} failed`), ...complete('failed', `spam: ${failures.length} of ${n} events to ${to} failed; first ${failures[0]}`)];
+        if (failures.length === 0)
+          return [
+            print(`${MARK.ok} ${n} events scheduled to ${to}`),
+            ...complete('completed', `spam: ${n} events scheduled to ${to}`),
+          ];
+        return [
+          print(`${MARK.error} ${failures.length} of ${n} events to ${to} failed`),
+          ...complete('failed', `spam: ${failures.length} of ${n} events to ${to} failed; first ${failures[0]}`),
+        ];
       }
     }
   };

@@ -17,11 +17,30 @@ export const FAKE_GEMINI_KEY = 'fake-gemini-key-omar-backends-test';
 
 /** Variables that could send a CLI through a proxy or to a configured cloud; removed from the env. */
 const STRIP = [
-  'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy',
-  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME',
-  'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'OPENAI_API_KEY', 'OPENAI_BASE_URL',
-  'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT', 'GEMINI_DEFAULT_AUTH_TYPE', 'GEMINI_MODEL',
-  'OPENCODE_CONFIG', 'OPENCODE_CONFIG_CONTENT', 'OPENCODE_CONFIG_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_STATE_HOME',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_MODEL',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'GOOGLE_API_KEY',
+  'GOOGLE_GENAI_USE_VERTEXAI',
+  'GOOGLE_CLOUD_PROJECT',
+  'GEMINI_DEFAULT_AUTH_TYPE',
+  'GEMINI_MODEL',
+  'OPENCODE_CONFIG',
+  'OPENCODE_CONFIG_CONTENT',
+  'OPENCODE_CONFIG_DIR',
 ];
 
 /**
@@ -31,7 +50,9 @@ const STRIP = [
  *   at every start (tui/src/tooltips.rs, prewarmed unconditionally; `[tui] show_tooltips = false`
  *   does not stop it).
  */
-export const KNOWN_OUTBOUND: ReadonlyArray<{ cli: string; target: RegExp }> = [{ cli: 'codex', target: /^raw\.githubusercontent\.com:443$/ }];
+export const KNOWN_OUTBOUND: ReadonlyArray<{ cli: string; target: RegExp }> = [
+  { cli: 'codex', target: /^raw\.githubusercontent\.com:443$/ },
+];
 
 export interface CliEnvOptions {
   home: string;

@@ -37,7 +37,8 @@ export interface Turn {
   raw: string;
 }
 
-export type Action = { call: string; args?: Record<string, unknown> | ((turn: Turn) => Record<string, unknown>) } | { text: string };
+export type Action =
+  { call: string; args?: Record<string, unknown> | ((turn: Turn) => Record<string, unknown>) } | { text: string };
 
 export interface Step {
   label: string;
@@ -78,7 +79,8 @@ export const saw = {
    */
   text: (needle: string) => (turn: Turn) => turn.text.includes(needle),
   /** The trailing turn carries the result of omar tool `tool`. */
-  result: (tool: string, needle?: string) => (turn: Turn) => turn.toolResult?.tool === tool && (needle === undefined || turn.raw.includes(needle)),
+  result: (tool: string, needle?: string) => (turn: Turn) =>
+    turn.toolResult?.tool === tool && (needle === undefined || turn.raw.includes(needle)),
 };
 
 export async function startFakeModelServer(): Promise<FakeModelServer> {
@@ -94,9 +96,26 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     const url = req.url ?? '/';
     // Debugging aid: OMAR_FAKE_MODEL_DUMP=<dir> keeps every request body.
     const dump = process.env.OMAR_FAKE_MODEL_DUMP;
-    if (dump) writeFileSync(join(dump, `${String(n).padStart(3, '0')}-${url.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 60)}.json`), raw);
+    if (dump)
+      writeFileSync(
+        join(dump, `${String(n).padStart(3, '0')}-${url.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 60)}.json`),
+        raw,
+      );
     const record = (entry: Partial<RecordedRequest>): void => {
-      requests.push({ seq: n, api: 'other', method: req.method ?? '?', path: url, model: null, tools: 0, kind: 'side', turnText: '', toolResult: null, step: null, reply: '', ...entry });
+      requests.push({
+        seq: n,
+        api: 'other',
+        method: req.method ?? '?',
+        path: url,
+        model: null,
+        tools: 0,
+        kind: 'side',
+        turnText: '',
+        toolResult: null,
+        step: null,
+        reply: '',
+        ...entry,
+      });
     };
     if (!url.startsWith('/')) {
       record({ kind: 'refused', reply: 'absolute URI refused (not a proxy)' });
@@ -112,7 +131,8 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     }
     if (path.endsWith('/count_tokens')) return json(res, { input_tokens: 42 }, record);
     if (/:countTokens$/.test(path)) return json(res, { totalTokens: 42 }, record);
-    if (req.method === 'GET' && path.endsWith('/models')) return json(res, { object: 'list', data: [{ id: 'fake-model', object: 'model' }], models: [] }, record);
+    if (req.method === 'GET' && path.endsWith('/models'))
+      return json(res, { object: 'list', data: [{ id: 'fake-model', object: 'model' }], models: [] }, record);
     if (req.method !== 'POST') {
       record({ kind: 'unknown', reply: '404' });
       res.writeHead(404).end();
@@ -135,12 +155,21 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     const tools = offeredTools(api, body);
     const turn = trailingTurn(api, body, raw, issued);
     const model = typeof body.model === 'string' ? body.model : (/models\/([^:/]+):/.exec(path)?.[1] ?? null);
-    const base = { api, model, tools: tools.length, turnText: turn.text.slice(-400), toolResult: turn.toolResult ? `${turn.toolResult.tool}: ${turn.toolResult.text.slice(0, 200)}` : null };
+    const base = {
+      api,
+      model,
+      tools: tools.length,
+      turnText: turn.text.slice(-400),
+      toolResult: turn.toolResult ? `${turn.toolResult.tool}: ${turn.toolResult.text.slice(0, 200)}` : null,
+    };
 
     let reply: Reply;
     let stepLabel: string | null = null;
     let kind: RecordedRequest['kind'] = 'main';
-    const schema = api === 'gemini' ? body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema : undefined;
+    const schema =
+      api === 'gemini'
+        ? (body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema)
+        : undefined;
     if (schema) {
       kind = 'side';
       reply = { kind: 'text', text: JSON.stringify(fromSchema(schema)) };
@@ -152,17 +181,41 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       const step = pending?.step ?? steps.find((s) => s.when(turn));
       const seen = pending?.turn ?? turn;
       stepLabel = step ? step.label + (pending ? ' (after ToolSearch)' : '') : null;
-      reply = step ? act(api, step, seen, tools, issued, pending !== undefined) : { kind: 'text', text: 'Nothing scripted for this turn.' };
+      reply = step
+        ? act(api, step, seen, tools, issued, pending !== undefined)
+        : { kind: 'text', text: 'Nothing scripted for this turn.' };
     }
-    record({ ...base, kind, step: stepLabel, reply: reply.kind === 'call' ? `call ${reply.name}${reply.namespace ? ` (ns ${reply.namespace})` : ''} ${JSON.stringify(reply.args)}` : `text ${reply.text.slice(0, 80)}` });
+    record({
+      ...base,
+      kind,
+      step: stepLabel,
+      reply:
+        reply.kind === 'call'
+          ? `call ${reply.name}${reply.namespace ? ` (ns ${reply.namespace})` : ''} ${JSON.stringify(reply.args)}`
+          : `text ${reply.text.slice(0, 80)}`,
+    });
     const stream = api === 'gemini' ? path.endsWith(':streamGenerateContent') : body.stream === true;
     if (!stream) {
       if (api === 'gemini') return json(res, geminiJson(reply, model ?? 'fake'));
       // Non-streaming clients are not expected; answer text as JSON in the API's shape anyway.
-      return json(res, { id: `msg_${n}`, type: 'message', role: 'assistant', content: [{ type: 'text', text: reply.kind === 'text' ? reply.text : '' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } });
+      return json(res, {
+        id: `msg_${n}`,
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'text', text: reply.kind === 'text' ? reply.text : '' }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      });
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const chunks = api === 'anthropic' ? anthropicSse(reply, n, model) : api === 'responses' ? responsesSse(reply, n, model) : api === 'chat' ? chatSse(reply, n, model) : geminiSse(reply, model ?? 'fake');
+    const chunks =
+      api === 'anthropic'
+        ? anthropicSse(reply, n, model)
+        : api === 'responses'
+          ? responsesSse(reply, n, model)
+          : api === 'chat'
+            ? chatSse(reply, n, model)
+            : geminiSse(reply, model ?? 'fake');
     for (const chunk of chunks) res.write(chunk);
     res.end();
   };
@@ -175,7 +228,19 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   });
   // A proxy client would CONNECT: refuse, so nothing is tunnelled anywhere.
   server.on('connect', (req: IncomingMessage, socket) => {
-    requests.push({ seq: ++seq, api: 'other', method: 'CONNECT', path: req.url ?? '', model: null, tools: 0, kind: 'refused', turnText: '', toolResult: null, step: null, reply: 'CONNECT refused' });
+    requests.push({
+      seq: ++seq,
+      api: 'other',
+      method: 'CONNECT',
+      path: req.url ?? '',
+      model: null,
+      tools: 0,
+      kind: 'refused',
+      turnText: '',
+      toolResult: null,
+      step: null,
+      reply: 'CONNECT refused',
+    });
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   await new Promise<void>((resolve, reject) => {
@@ -197,7 +262,14 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
 }
 
 /** The answer to a step: a call (resolved to this client's tool name), ToolSearch first when deferred, or text. */
-function act(api: Api, step: Step, turn: Turn, tools: OfferedTool[], issued: Map<string, { tool: string; pending?: { step: Step; turn: Turn } }>, searched: boolean): Reply {
+function act(
+  api: Api,
+  step: Step,
+  turn: Turn,
+  tools: OfferedTool[],
+  issued: Map<string, { tool: string; pending?: { step: Step; turn: Turn } }>,
+  searched: boolean,
+): Reply {
   const action = step.then;
   if ('text' in action) return { kind: 'text', text: action.text };
   const id = `${api === 'anthropic' ? 'toolu_' : 'call_'}${Math.random().toString(36).slice(2, 14)}`;
@@ -205,10 +277,18 @@ function act(api: Api, step: Step, turn: Turn, tools: OfferedTool[], issued: Map
   if (offered) {
     issued.set(id, { tool: action.call });
     const args = typeof action.args === 'function' ? action.args(turn) : (action.args ?? {});
-    return { kind: 'call', id, name: offered.name, ...(offered.namespace ? { namespace: offered.namespace } : {}), args };
+    return {
+      kind: 'call',
+      id,
+      name: offered.name,
+      ...(offered.namespace ? { namespace: offered.namespace } : {}),
+      args,
+    };
   }
   if (api === 'anthropic' && !searched && tools.some((t) => t.name === 'ToolSearch')) {
-    const deferred = new RegExp(`mcp__[A-Za-z0-9_-]*omar[A-Za-z0-9_-]*__${action.call}\\b`).exec(turn.raw)?.[0] ?? `mcp__omar__${action.call}`;
+    const deferred =
+      new RegExp(`mcp__[A-Za-z0-9_-]*omar[A-Za-z0-9_-]*__${action.call}\\b`).exec(turn.raw)?.[0] ??
+      `mcp__omar__${action.call}`;
     issued.set(id, { tool: 'ToolSearch', pending: { step, turn } });
     return { kind: 'call', id, name: 'ToolSearch', args: { query: `select:${deferred}`, max_results: 5 } };
   }
@@ -224,11 +304,13 @@ function offeredTools(api: Api, body: Json): OfferedTool[] {
   const out: OfferedTool[] = [];
   for (const tool of asArray(body.tools)) {
     if (api === 'gemini') {
-      for (const decl of asArray(tool?.functionDeclarations)) if (typeof decl?.name === 'string') out.push({ name: decl.name });
+      for (const decl of asArray(tool?.functionDeclarations))
+        if (typeof decl?.name === 'string') out.push({ name: decl.name });
     } else if (api === 'chat') {
       if (typeof tool?.function?.name === 'string') out.push({ name: tool.function.name });
     } else if (api === 'responses' && tool?.type === 'namespace') {
-      for (const fn of asArray(tool.tools)) if (typeof fn?.name === 'string') out.push({ name: fn.name, namespace: tool.name });
+      for (const fn of asArray(tool.tools))
+        if (typeof fn?.name === 'string') out.push({ name: fn.name, namespace: tool.name });
     } else if (typeof tool?.name === 'string') out.push({ name: tool.name });
   }
   return out;
@@ -238,7 +320,12 @@ function offeredTools(api: Api, body: Json): OfferedTool[] {
 export function resolveTool(tools: OfferedTool[], tool: string): OfferedTool | undefined {
   return (
     tools.find((t) => t.namespace !== undefined && t.namespace.includes('omar') && t.name === tool) ??
-    tools.find((t) => t.namespace === undefined && t.name.includes('omar') && (t.name.endsWith(`_${tool}`) || t.name.endsWith(`__${tool}`)))
+    tools.find(
+      (t) =>
+        t.namespace === undefined &&
+        t.name.includes('omar') &&
+        (t.name.endsWith(`_${tool}`) || t.name.endsWith(`__${tool}`)),
+    )
   );
 }
 
@@ -261,13 +348,19 @@ function trailingTurn(api: Api, body: Json, raw: string, issued: Map<string, { t
   };
   const list = asArray(api === 'responses' ? body.input : api === 'gemini' ? body.contents : body.messages);
   const isModel = (item: Json): boolean =>
-    api === 'gemini' ? item?.role === 'model' : api === 'responses' ? item?.role === 'assistant' || /^(function_call|reasoning|custom_tool_call)$/.test(String(item?.type)) : item?.role === 'assistant';
+    api === 'gemini'
+      ? item?.role === 'model'
+      : api === 'responses'
+        ? item?.role === 'assistant' || /^(function_call|reasoning|custom_tool_call)$/.test(String(item?.type))
+        : item?.role === 'assistant';
   let from = list.length;
   while (from > 0 && !isModel(list[from - 1])) from -= 1;
   for (const item of list.slice(from)) {
     if (api === 'anthropic' && item?.role === 'user') {
       // claude 2.1.330 also puts a `system` message (environment, deferred tools) there: skipped.
-      for (const block of typeof item.content === 'string' ? [{ type: 'text', text: item.content }] : asArray(item.content)) {
+      for (const block of typeof item.content === 'string'
+        ? [{ type: 'text', text: item.content }]
+        : asArray(item.content)) {
         if (block?.type === 'text') texts.push(String(block.text));
         if (block?.type === 'tool_result') found(String(block.tool_use_id), undefined, textOf(block.content));
       }
@@ -281,7 +374,12 @@ function trailingTurn(api: Api, body: Json, raw: string, issued: Map<string, { t
       for (const part of asArray(item?.parts)) {
         if (typeof part?.text === 'string') texts.push(part.text);
         const fr = part?.functionResponse;
-        if (fr) found(String(fr.id ?? ''), String(fr.name ?? ''), typeof fr.response?.output === 'string' ? fr.response.output : JSON.stringify(fr.response ?? {}));
+        if (fr)
+          found(
+            String(fr.id ?? ''),
+            String(fr.name ?? ''),
+            typeof fr.response?.output === 'string' ? fr.response.output : JSON.stringify(fr.response ?? {}),
+          );
       }
     }
   }
@@ -290,7 +388,10 @@ function trailingTurn(api: Api, body: Json, raw: string, issued: Map<string, { t
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((c: Json) => (typeof c === 'string' ? c : typeof c?.text === 'string' ? c.text : JSON.stringify(c))).join('\n');
+  if (Array.isArray(content))
+    return content
+      .map((c: Json) => (typeof c === 'string' ? c : typeof c?.text === 'string' ? c.text : JSON.stringify(c)))
+      .join('\n');
   return content === undefined ? '' : JSON.stringify(content);
 }
 
@@ -302,7 +403,8 @@ function asArray(value: unknown): Json[] {
 export function fromSchema(schema: Json): unknown {
   const type = String(schema?.type ?? '').toLowerCase();
   if (Array.isArray(schema?.enum)) return schema.enum.includes('user') ? 'user' : schema.enum[0];
-  if (type === 'object') return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fromSchema(v)]));
+  if (type === 'object')
+    return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fromSchema(v)]));
   if (type === 'array') return [];
   if (type === 'integer' || type === 'number') return 10;
   if (type === 'boolean') return false;

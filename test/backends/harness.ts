@@ -20,9 +20,28 @@ export interface JournalEntry {
 
 /** The approval, trust and login prompts of each CLI; none may ever show in a pane. */
 export const DIALOGS: Record<CliName, RegExp[]> = {
-  claude: [/Do you want to (proceed|make this edit|use this API key|allow)/i, /Quick safety check/i, /trust this folder/i, /don't ask again/i, /Select login method/i, /Unable to connect to Anthropic/i],
-  codex: [/Allow .* to run tool/i, /Approve|approval required/i, /Trust this folder|Do you trust/i, /Sign in with ChatGPT/i, /Would you like to run/i],
-  gemini: [/Allow execution/i, /Do you want to proceed/i, /Allow (once|always)/i, /Do you trust this folder/i, /Get started|How would you like to authenticate/i],
+  claude: [
+    /Do you want to (proceed|make this edit|use this API key|allow)/i,
+    /Quick safety check/i,
+    /trust this folder/i,
+    /don't ask again/i,
+    /Select login method/i,
+    /Unable to connect to Anthropic/i,
+  ],
+  codex: [
+    /Allow .* to run tool/i,
+    /Approve|approval required/i,
+    /Trust this folder|Do you trust/i,
+    /Sign in with ChatGPT/i,
+    /Would you like to run/i,
+  ],
+  gemini: [
+    /Allow execution/i,
+    /Do you want to proceed/i,
+    /Allow (once|always)/i,
+    /Do you trust this folder/i,
+    /Get started|How would you like to authenticate/i,
+  ],
   opencode: [/Permission required/i, /Allow (once|always)/i, /\bReject\b/, /Connect a provider/i],
 };
 
@@ -45,7 +64,10 @@ export interface BackendWorld {
   cleanup(): Promise<void>;
 }
 
-export async function createBackendWorld(clis: InstalledClis, options: { config?: string } = {}): Promise<BackendWorld> {
+export async function createBackendWorld(
+  clis: InstalledClis,
+  options: { config?: string } = {},
+): Promise<BackendWorld> {
   const fake = await startFakeModelServer();
   const home = mkdtempSync(join(tmpdir(), 'omar-cli-home-'));
   const workdir = realpathSync(mkdtempSync(join(tmpdir(), 'omar-cli-work-')));
@@ -56,7 +78,8 @@ export async function createBackendWorld(clis: InstalledClis, options: { config?
   const screens = new Map<string, string[]>();
   const dialogsSeen: string[] = [];
   const watched = new Map<string, CliName>();
-  const capture = (session: string): string => world.tmux(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', '-300']).stdout;
+  const capture = (session: string): string =>
+    world.tmux(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', '-300']).stdout;
   const poll = (): void => {
     for (const [session, cli] of watched) {
       const screen = capture(session);
@@ -72,7 +95,8 @@ export async function createBackendWorld(clis: InstalledClis, options: { config?
   };
   const timer = setInterval(poll, 400);
 
-  const journal = async (): Promise<JournalEntry[]> => (await world.omarJson<{ entries: JournalEntry[] }>(['log', '--limit', '2000'])).entries;
+  const journal = async (): Promise<JournalEntry[]> =>
+    (await world.omarJson<{ entries: JournalEntry[] }>(['log', '--limit', '2000'])).entries;
   const bw: BackendWorld = {
     world,
     fake,
@@ -83,9 +107,15 @@ export async function createBackendWorld(clis: InstalledClis, options: { config?
     capture,
     journal,
     unexpectedOutbound: () =>
-      fake.requests.filter((r) => r.kind === 'refused' && !KNOWN_OUTBOUND.some((k) => k.target.test(r.path))).map((r) => `${r.method} ${r.path}`),
+      fake.requests
+        .filter((r) => r.kind === 'refused' && !KNOWN_OUTBOUND.some((k) => k.target.test(r.path)))
+        .map((r) => `${r.method} ${r.path}`),
     async waitJournal(what, match, timeoutMs = 60_000) {
-      const found = await waitFor(async () => (await journal()).find(match), { timeoutMs, intervalMs: 300, describe: async () => `${what}\n${await bw.describe()}` });
+      const found = await waitFor(async () => (await journal()).find(match), {
+        timeoutMs,
+        intervalMs: 300,
+        describe: async () => `${what}\n${await bw.describe()}`,
+      });
       return found!; // waitFor resolves only with a truthy value
     },
     async describe() {
@@ -93,8 +123,15 @@ export async function createBackendWorld(clis: InstalledClis, options: { config?
         (entries) => entries.map((e) => `${e.kind}${e['agent'] ? `(${String(e['agent'])})` : ''}`).join(', '),
         (error: unknown) => `journal unreadable: ${String(error)}`,
       );
-      const requests = fake.requests.map((r) => `  #${r.seq} ${r.method} ${r.path} [${r.kind}] tools=${r.tools} step=${r.step ?? '-'} saw=${JSON.stringify(r.turnText.slice(-120))} result=${r.toolResult ?? '-'} → ${r.reply}`).join('\n');
-      const last = [...screens.entries()].map(([s, list]) => `--- ${s} ---\n${(list.at(-1) ?? '').trimEnd()}`).join('\n');
+      const requests = fake.requests
+        .map(
+          (r) =>
+            `  #${r.seq} ${r.method} ${r.path} [${r.kind}] tools=${r.tools} step=${r.step ?? '-'} saw=${JSON.stringify(r.turnText.slice(-120))} result=${r.toolResult ?? '-'} → ${r.reply}`,
+        )
+        .join('\n');
+      const last = [...screens.entries()]
+        .map(([s, list]) => `--- ${s} ---\n${(list.at(-1) ?? '').trimEnd()}`)
+        .join('\n');
       return `journal: ${kinds}\nfake model requests:\n${requests}\nscreens:\n${last}\ndialogs: ${dialogsSeen.join('; ') || 'none'}`;
     },
     async cleanup() {
@@ -104,10 +141,15 @@ export async function createBackendWorld(clis: InstalledClis, options: { config?
       // helpers) may still write into HOME while they exit. Wait for every process of this
       // world (found by its HOME), then end stragglers by pid.
       const mine = (): number[] => processesWithEnv(`HOME=${home}`);
-      const gone = await waitFor(() => mine().length === 0, { timeoutMs: 8_000, intervalMs: 100 }).then(() => true, () => false);
+      const gone = await waitFor(() => mine().length === 0, { timeoutMs: 8_000, intervalMs: 100 }).then(
+        () => true,
+        () => false,
+      );
       if (!gone) {
         const left = mine();
-        console.error(`[backends] still running after the tmux server died, ending them: ${left.map(describePid).join('; ')}`);
+        console.error(
+          `[backends] still running after the tmux server died, ending them: ${left.map(describePid).join('; ')}`,
+        );
         for (const pid of left) signal(pid, 'SIGKILL');
       }
       await fake.close();

@@ -15,7 +15,18 @@
  * Run directly (`npx tsx test/backends/install-clis.ts`) to fill the cache.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,7 +46,12 @@ export interface CliSpec {
 export const CLI_SPECS: readonly CliSpec[] = [
   { name: 'claude', pkg: '@anthropic-ai/claude-code', version: '2.1.330', allowScripts: ['@anthropic-ai/claude-code'] },
   { name: 'codex', pkg: '@openai/codex', version: '0.169.0', allowScripts: [] },
-  { name: 'gemini', pkg: '@google/gemini-cli', version: '0.61.0', allowScripts: ['node-pty', '@lydell/node-pty', '@github/keytar', 'keytar'] },
+  {
+    name: 'gemini',
+    pkg: '@google/gemini-cli',
+    version: '0.61.0',
+    allowScripts: ['node-pty', '@lydell/node-pty', '@github/keytar', 'keytar'],
+  },
   { name: 'opencode', pkg: 'opencode-ai', version: '1.18.33', allowScripts: ['opencode-ai'] },
 ];
 
@@ -97,7 +113,8 @@ async function answersVersion(bin: string, spec: CliSpec): Promise<boolean> {
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_ignore_scripts: 'false' };
   const nodeDir = dirname(dirname(process.execPath));
-  if (!env.npm_config_nodedir && existsSync(join(nodeDir, 'include', 'node', 'node.h'))) env.npm_config_nodedir = nodeDir;
+  if (!env.npm_config_nodedir && existsSync(join(nodeDir, 'include', 'node', 'node.h')))
+    env.npm_config_nodedir = nodeDir;
   return env;
 }
 
@@ -108,13 +125,27 @@ async function install(spec: CliSpec, log: (line: string) => void): Promise<void
   const staging = mkdtempSync(`${final}.installing-`);
   const npmCache = mkdtempSync(join(tmpdir(), 'omar-npm-cache-'));
   const allow = Object.fromEntries(spec.allowScripts.map((name) => [name, true]));
-  writeFileSync(join(staging, 'package.json'), `${JSON.stringify({ name: 'omar-test-cli', private: true, allowScripts: allow }, null, 2)}\n`);
+  writeFileSync(
+    join(staging, 'package.json'),
+    `${JSON.stringify({ name: 'omar-test-cli', private: true, allowScripts: allow }, null, 2)}\n`,
+  );
   const started = Date.now();
   try {
     const { stderr } = await run(
       'npm',
       // engine-strict off: claude declares node >=22 but is a native binary (real-backends.md).
-      ['install', '--prefix', staging, '--no-audit', '--no-fund', '--no-update-notifier', '--engine-strict=false', '--cache', npmCache, `${spec.pkg}@${spec.version}`],
+      [
+        'install',
+        '--prefix',
+        staging,
+        '--no-audit',
+        '--no-fund',
+        '--no-update-notifier',
+        '--engine-strict=false',
+        '--cache',
+        npmCache,
+        `${spec.pkg}@${spec.version}`,
+      ],
       { cwd: staging, env: npmEnv(), timeout: 600_000, maxBuffer: 64 << 20 },
     );
     const warnings = stderr.split('\n').filter((l) => /script/i.test(l));
@@ -124,7 +155,9 @@ async function install(spec: CliSpec, log: (line: string) => void): Promise<void
   }
   if (!(await answersVersion(binOf(staging, spec), spec))) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(`${spec.pkg}@${spec.version} installed, but its binary does not answer --version with ${spec.version}.`);
+    throw new Error(
+      `${spec.pkg}@${spec.version} installed, but its binary does not answer --version with ${spec.version}.`,
+    );
   }
   rmSync(final, { recursive: true, force: true });
   renameSync(staging, final);
@@ -134,7 +167,8 @@ async function install(spec: CliSpec, log: (line: string) => void): Promise<void
 async function ensureOne(spec: CliSpec, log: (line: string) => void): Promise<InstalledCli> {
   const prefix = prefixOf(spec);
   if (!(await answersVersion(binOf(prefix, spec), spec))) {
-    if (existsSync(prefix)) log(`${spec.name}: cached install at ${prefix} does not answer --version; installing again`);
+    if (existsSync(prefix))
+      log(`${spec.name}: cached install at ${prefix} does not answer --version; installing again`);
     await install(spec, log);
   }
   return { bin: binOf(prefix, spec), version: spec.version };
@@ -146,7 +180,8 @@ function removeStaleStaging(): void {
   if (!existsSync(root)) return;
   for (const name of readdirSync(root)) {
     const path = join(root, name);
-    if (name.includes('.installing-') && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    if (name.includes('.installing-') && Date.now() - statSync(path).mtimeMs > 3_600_000)
+      rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -168,10 +203,14 @@ function linkInto(dir: string, name: string, target: string): void {
 export async function ensureClis(options: { log?: (line: string) => void } = {}): Promise<InstalledClis> {
   const log = options.log ?? ((line: string) => console.error(`[install-clis] ${line}`));
   removeStaleStaging();
-  const results = await Promise.all(CLI_SPECS.map(async (spec) => ((await answersVersion(binOf(prefixOf(spec), spec), spec)) ? spec : null)));
+  const results = await Promise.all(
+    CLI_SPECS.map(async (spec) => ((await answersVersion(binOf(prefixOf(spec), spec), spec)) ? spec : null)),
+  );
   const found: Partial<Record<CliName, InstalledCli>> = {};
   for (const [i, spec] of CLI_SPECS.entries()) {
-    found[spec.name] = results[i] ? { bin: binOf(prefixOf(spec), spec), version: spec.version } : await ensureOne(spec, log);
+    found[spec.name] = results[i]
+      ? { bin: binOf(prefixOf(spec), spec), version: spec.version }
+      : await ensureOne(spec, log);
   }
   const pathDir = join(cacheDir(), 'bin');
   mkdirSync(pathDir, { recursive: true });

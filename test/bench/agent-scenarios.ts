@@ -14,9 +14,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { shCommand } from '../../src/core/backends/backend-adapter.js';
-import { createSilentLogger } from '../../src/log/logger.js';
-import { createControlClient } from '../../src/runtime/tmux/control-client.js';
+import { shCommand } from '#core/backends/backend-adapter.js';
+import { createSilentLogger } from '#log/logger.js';
+import { createControlClient } from '#runtime/tmux/control-client.js';
 import { childNoticeArrivals, readJournal } from '../helpers/journal-file.js';
 import { type BenchResult, type BenchWorld, percentile, sleep, startBenchWorld } from './bench-kit.js';
 
@@ -49,13 +49,21 @@ export async function runOrganisation(world: BenchWorld, task: string, timeoutMs
   const started = performance.now();
   await world.owner.call('spawn_agent', { name: 'root', backend: 'sim', task });
   const deadline = Date.now() + timeoutMs;
-  const rootClosed = (): unknown => readJournal(world.home).find((e) => e.kind === 'task.closed' && e['agent'] === 'root');
+  const rootClosed = (): unknown =>
+    readJournal(world.home).find((e) => e.kind === 'task.closed' && e['agent'] === 'root');
   const health = { ticks: [] as number[], commands: 0, peakAgents: 0 };
   for (;;) {
-    const status = await world.owner.call<{ health_tick_ms: number | null; health_tick_tmux_commands: number; agents: Record<string, number> }>('get_status');
+    const status = await world.owner.call<{
+      health_tick_ms: number | null;
+      health_tick_tmux_commands: number;
+      agents: Record<string, number>;
+    }>('get_status');
     if (status.health_tick_ms !== null) health.ticks.push(status.health_tick_ms);
     health.commands = Math.max(health.commands, status.health_tick_tmux_commands);
-    health.peakAgents = Math.max(health.peakAgents, Object.values(status.agents).reduce((a, b) => a + b, 0));
+    health.peakAgents = Math.max(
+      health.peakAgents,
+      Object.values(status.agents).reduce((a, b) => a + b, 0),
+    );
     if (rootClosed()) break;
     if (Date.now() > deadline) throw new Error(`the organisation did not finish in ${timeoutMs} ms (task: ${task})`);
     await sleep(100);
@@ -63,16 +71,30 @@ export async function runOrganisation(world: BenchWorld, task: string, timeoutMs
   for (;;) {
     const agents = await world.owner.call<{ agents: Array<{ name: string }> }>('list_agents', {});
     if (agents.agents.length === 0) break;
-    if (agents.agents.some((a) => a.name === 'root')) await world.owner.call('kill_agent', { name: 'root', recursive: true }).catch(() => undefined);
+    if (agents.agents.some((a) => a.name === 'root'))
+      await world.owner.call('kill_agent', { name: 'root', recursive: true }).catch(() => undefined);
     if (Date.now() > deadline) break;
     await sleep(50);
   }
   const wallMs = performance.now() - started;
-  return { ...countOutcome(world), wallMs, peakRssMb: world.peakRssMb(), healthTickP50Ms: percentile(health.ticks, 50), healthTickMaxMs: Math.max(0, ...health.ticks), tmuxCommandsPerTick: health.commands, peakAgents: health.peakAgents };
+  return {
+    ...countOutcome(world),
+    wallMs,
+    peakRssMb: world.peakRssMb(),
+    healthTickP50Ms: percentile(health.ticks, 50),
+    healthTickMaxMs: Math.max(0, ...health.ticks),
+    tmuxCommandsPerTick: health.commands,
+    peakAgents: health.peakAgents,
+  };
 }
 
 /** Counts from the journal and tmux: who was spawned, who is left, which completions never reached the parent. */
-function countOutcome(world: BenchWorld): Omit<OrgOutcome, 'wallMs' | 'peakRssMb' | 'healthTickP50Ms' | 'healthTickMaxMs' | 'tmuxCommandsPerTick' | 'peakAgents'> {
+function countOutcome(
+  world: BenchWorld,
+): Omit<
+  OrgOutcome,
+  'wallMs' | 'peakRssMb' | 'healthTickP50Ms' | 'healthTickMaxMs' | 'tmuxCommandsPerTick' | 'peakAgents'
+> {
   const journal = readJournal(world.home);
   const spawned = new Map<string, string>();
   for (const e of journal) if (e.kind === 'agent.spawned') spawned.set(String(e['agent']), String(e['parent']));
@@ -116,12 +138,28 @@ export async function probeFloor(world: BenchWorld, n: number): Promise<number> 
     '120',
     '-y',
     '30',
-    shCommand([process.execPath, SIM_BUNDLE, '--probe', '--role', 'worker', '--name', `probe${i}`, '--context', context, '--omar-argv', omarArgv]),
+    shCommand([
+      process.execPath,
+      SIM_BUNDLE,
+      '--probe',
+      '--role',
+      'worker',
+      '--name',
+      `probe${i}`,
+      '--context',
+      context,
+      '--omar-argv',
+      omarArgv,
+    ]),
   ];
   const started = performance.now();
   // A tmux client message has a size limit: a few sessions per command, chained with ';'.
   for (let from = 0; from < contexts.length; from += 16) {
-    world.tmux(contexts.slice(from, from + 16).flatMap((context, k) => [...(k === 0 ? [] : [';']), ...newSession(context, from + k)]));
+    world.tmux(
+      contexts
+        .slice(from, from + 16)
+        .flatMap((context, k) => [...(k === 0 ? [] : [';']), ...newSession(context, from + k)]),
+    );
   }
   // Watched through one control-mode client (a tmux process per capture would load the floor).
   const tmux = createControlClient({ socketName: world.socketName, logger: createSilentLogger(), env: world.env });
@@ -129,7 +167,9 @@ export async function probeFloor(world: BenchWorld, n: number): Promise<number> 
     const pending = new Set(contexts.map((_, i) => i));
     const deadline = Date.now() + 120_000;
     while (pending.size > 0) {
-      for (const i of [...pending]) if ((await tmux.run(['capture-pane', '-p', '-t', `=probe-${i}:`])).some((l) => l.includes('PROBE OK'))) pending.delete(i);
+      for (const i of [...pending])
+        if ((await tmux.run(['capture-pane', '-p', '-t', `=probe-${i}:`])).some((l) => l.includes('PROBE OK')))
+          pending.delete(i);
       if (pending.size === 0) break;
       if (Date.now() > deadline) throw new Error(`${pending.size} probes never reached their first tool result`);
       await sleep(50);
@@ -152,7 +192,12 @@ function organisationScenario(name: string, task: string, agents: number, limits
         const outcome = await runOrganisation(world, task, 180_000);
         const floorMs = await probeFloor(world, agents);
         const ratio = outcome.wallMs / floorMs;
-        const complete = outcome.agents === agents && outcome.stragglers === 0 && outcome.lostEvents === 0 && outcome.duplicates === 0 && outcome.failedTasks === 0;
+        const complete =
+          outcome.agents === agents &&
+          outcome.stragglers === 0 &&
+          outcome.lostEvents === 0 &&
+          outcome.duplicates === 0 &&
+          outcome.failedTasks === 0;
         return {
           scenario: name,
           metric: `${task}: spawn, complete and clean up ${agents} sim agents, wall ms`,
@@ -168,7 +213,14 @@ function organisationScenario(name: string, task: string, agents: number, limits
           wallMs: outcome.wallMs,
           peakRssMb: outcome.peakRssMb,
           notes: `${outcome.cleaned}/${outcome.agents} cleaned, ${outcome.failedTasks} failed tasks; up to ${outcome.peakAgents} agents live, health tick p50 ${outcome.healthTickP50Ms.toFixed(1)} ms (max ${outcome.healthTickMaxMs.toFixed(0)} ms under load) with ${outcome.tmuxCommandsPerTick} tmux command(s); floor = ${agents} sim probes started at once`,
-          extra: { ratio, failedTasks: outcome.failedTasks, peakAgents: outcome.peakAgents, healthTickP50Ms: outcome.healthTickP50Ms, healthTickMaxMs: outcome.healthTickMaxMs, tmuxCommandsPerTick: outcome.tmuxCommandsPerTick },
+          extra: {
+            ratio,
+            failedTasks: outcome.failedTasks,
+            peakAgents: outcome.peakAgents,
+            healthTickP50Ms: outcome.healthTickP50Ms,
+            healthTickMaxMs: outcome.healthTickMaxMs,
+            tmuxCommandsPerTick: outcome.tmuxCommandsPerTick,
+          },
         };
       } finally {
         await world.close();

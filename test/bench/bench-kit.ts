@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectControl, type ControlClient } from '../../src/runtime/control/control-client.js';
+import { connectControl, type ControlClient } from '#runtime/control/control-client.js';
 import { readJournal } from '../helpers/journal-file.js';
 
 export interface BenchResult {
@@ -48,27 +48,55 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
   if (options.config) writeFileSync(join(home, 'config.toml'), options.config);
   const tmuxDir = mkdtempSync(join(tmpdir(), 'omar-bench-tmux-'));
   const socketName = `omar-bench-${process.pid}`;
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), OMAR_HOME: home, OMAR_TMUX_SOCKET: socketName, TMUX_TMPDIR: tmuxDir, OMAR_LOG_LEVEL: 'warn', SHELL: '/bin/sh' };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    OMAR_HOME: home,
+    OMAR_TMUX_SOCKET: socketName,
+    TMUX_TMPDIR: tmuxDir,
+    OMAR_LOG_LEVEL: 'warn',
+    SHELL: '/bin/sh',
+  };
   delete env['TMUX'];
   delete env['TMUX_PANE'];
   const launch = async (): Promise<{ daemon: ResultPromise; owner: ControlClient }> => {
-    const daemon = execa(process.execPath, [OMAR_BIN, 'up'], { env, extendEnv: false, reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
+    const daemon = execa(process.execPath, [OMAR_BIN, 'up'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'inherit',
+    });
     const deadline = Date.now() + 20_000;
     let owner: ControlClient | null = null;
     while (!owner) {
       if (Date.now() > deadline) throw new Error('bench daemon did not start');
-      if (existsSync(join(home, 'owner.token')) && existsSync(join(home, 'omar.sock')) && existsSync(join(home, 'omar.pid'))) {
-        owner = await connectControl({ socket: join(home, 'omar.sock'), token: readFileSync(join(home, 'owner.token'), 'utf8').trim() }).catch(() => null);
-        if (owner) await owner.call('whoami').catch(() => {
-          owner?.close();
-          owner = null;
-        });
+      if (
+        existsSync(join(home, 'owner.token')) &&
+        existsSync(join(home, 'omar.sock')) &&
+        existsSync(join(home, 'omar.pid'))
+      ) {
+        owner = await connectControl({
+          socket: join(home, 'omar.sock'),
+          token: readFileSync(join(home, 'owner.token'), 'utf8').trim(),
+        }).catch(() => null);
+        if (owner)
+          await owner.call('whoami').catch(() => {
+            owner?.close();
+            owner = null;
+          });
       }
       if (!owner) await sleep(50);
     }
     // The EA (sim when no agent CLI is installed) starts with the daemon: let it settle, so
     // that its start-up does not weigh on the first measurements.
-    while (Date.now() < deadline && !readJournal(home).some((e) => (e.kind === 'agent.ready' || e.kind === 'agent.ready_timeout') && e['agent'] === 'ea')) await sleep(50);
+    while (
+      Date.now() < deadline &&
+      !readJournal(home).some(
+        (e) => (e.kind === 'agent.ready' || e.kind === 'agent.ready_timeout') && e['agent'] === 'ea',
+      )
+    )
+      await sleep(50);
     return { daemon, owner };
   };
   let { daemon, owner } = await launch();

@@ -20,7 +20,14 @@ function receivedBy(world: BenchWorld, name: string): Received[] {
 }
 
 async function spawnReceivers(world: BenchWorld, names: string[]): Promise<void> {
-  await Promise.all(names.map((name) => world.owner.call('spawn_agent', { name, command: `${process.execPath} ${TIMING_AGENT} ${join(world.home, `${name}.jsonl`)}` })));
+  await Promise.all(
+    names.map((name) =>
+      world.owner.call('spawn_agent', {
+        name,
+        command: `${process.execPath} ${TIMING_AGENT} ${join(world.home, `${name}.jsonl`)}`,
+      }),
+    ),
+  );
   const deadline = Date.now() + 20_000;
   for (const name of names) {
     for (;;) {
@@ -70,7 +77,11 @@ export const EVENT_SCENARIOS = [
         await spawnReceivers(world, ['lat']);
         await latencyRun(world, 10, 'warm');
         const idle = await latencyRun(world, 100, 'idle');
-        await Promise.all(Array.from({ length: 100 }, (_, i) => world.owner.call('spawn_agent', { name: `busy${i}`, command: 'bash --norc --noprofile' })));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            world.owner.call('spawn_agent', { name: `busy${i}`, command: 'bash --norc --noprofile' }),
+          ),
+        );
         await sleep(1500);
         const loaded = await latencyRun(world, 100, 'loaded');
         const p50 = percentile(idle, 50);
@@ -132,9 +143,15 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
                 kill9: true,
                 whileDown: async () => {
                   await sleep(300); // let the receivers finish recording a paste that was under way
-                  const state = JSON.parse(readFileSync(join(world.home, 'state.json'), 'utf8')) as { events: Array<{ status: string; payload: string }> };
+                  const state = JSON.parse(readFileSync(join(world.home, 'state.json'), 'utf8')) as {
+                    events: Array<{ status: string; payload: string }>;
+                  };
                   const got = new Set(receivers.flatMap((r) => payloadsIn(receivedBy(world, r), 'storm')));
-                  unrecordedAtKill = state.events.filter((e) => (e.status === 'pending' || e.status === 'delivering') && got.has(Number(e.payload.replace('storm-', '')))).length;
+                  unrecordedAtKill = state.events.filter(
+                    (e) =>
+                      (e.status === 'pending' || e.status === 'delivering') &&
+                      got.has(Number(e.payload.replace('storm-', ''))),
+                  ).length;
                 },
               });
             }
@@ -142,7 +159,11 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
             const delay = Math.floor(Math.random() * 6);
             for (;;) {
               try {
-                const ev = await world.owner.call<{ t: string; seq: string }>('schedule_omar_event', { receiver, payload: `storm-${n}`, delay_seconds: delay });
+                const ev = await world.owner.call<{ t: string; seq: string }>('schedule_omar_event', {
+                  receiver,
+                  payload: `storm-${n}`,
+                  delay_seconds: delay,
+                });
                 const list = expected.get(receiver) ?? [];
                 list.push({ n, t: BigInt(ev.t), seq: BigInt(ev.seq) });
                 expected.set(receiver, list);
@@ -170,12 +191,15 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
         for (const r of receivers) {
           const got = payloadsIn(receivedBy(world, r), 'storm');
           duplicates += got.length - new Set(got).size;
-          const want = (expected.get(r) ?? []).sort((a, b) => (a.t === b.t ? Number(a.seq - b.seq) : a.t < b.t ? -1 : 1)).map((e) => e.n);
+          const want = (expected.get(r) ?? [])
+            .sort((a, b) => (a.t === b.t ? Number(a.seq - b.seq) : a.t < b.t ? -1 : 1))
+            .map((e) => e.n);
           // A retried call's first copy carries an earlier time than the one acknowledged: leave those out of the order check.
           const firstSeen = [...new Set(got)].filter((n) => !retried.has(n));
           // Order holds for events not interrupted by the restart; count inversions against the expected order.
           const rank = new Map(want.map((n, i) => [n, i]));
-          for (let i = 1; i < firstSeen.length; i += 1) if ((rank.get(firstSeen[i]!) ?? 0) < (rank.get(firstSeen[i - 1]!) ?? 0)) outOfOrder += 1;
+          for (let i = 1; i < firstSeen.length; i += 1)
+            if ((rank.get(firstSeen[i]!) ?? 0) < (rank.get(firstSeen[i - 1]!) ?? 0)) outOfOrder += 1;
         }
         const journal = readFileSync(join(world.home, 'journal.jsonl'), 'utf8');
         const unconfirmed = (journal.match(/"kind":"event\.unconfirmed_submit"/g) ?? []).length;
@@ -184,8 +208,13 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
           scenario: name,
           metric: `${EVENTS} events / ${RECEIVERS} receivers, events per second`,
           value: Math.round((delivered / wallMs) * 1000),
-          target: kill9 ? '100 % delivered; duplicates only from deliveries cut by the kill and retried calls; order kept' : '100 % delivered, none twice, order kept',
-          pass: delivered === EVENTS && outOfOrder === 0 && duplicates <= unconfirmed + (kill9 ? unrecordedAtKill + retried.size : 0),
+          target: kill9
+            ? '100 % delivered; duplicates only from deliveries cut by the kill and retried calls; order kept'
+            : '100 % delivered, none twice, order kept',
+          pass:
+            delivered === EVENTS &&
+            outOfOrder === 0 &&
+            duplicates <= unconfirmed + (kill9 ? unrecordedAtKill + retried.size : 0),
           agents: RECEIVERS,
           cleaned: 0,
           stragglers: 0,
@@ -194,7 +223,15 @@ function storm(name: string, kill9: boolean): { name: string; run(): Promise<Ben
           wallMs,
           peakRssMb: world.peakRssMb(),
           notes: `scheduled in ${(scheduledMs / 1000).toFixed(1)} s; out of order ${outOfOrder}; unconfirmed submits ${unconfirmed}${kill9 ? `; at the kill ${unrecordedAtKill} event(s) were received but not yet recorded as delivered, and ${retried.size} call(s) unanswered` : ''}; state.json at the end ${(stateBytes / 1024).toFixed(1)} KB`,
-          extra: { delivered, outOfOrder, unconfirmed, stateBytes, scheduledMs, unrecordedAtKill, retriedCalls: retried.size },
+          extra: {
+            delivered,
+            outOfOrder,
+            unconfirmed,
+            stateBytes,
+            scheduledMs,
+            unrecordedAtKill,
+            retriedCalls: retried.size,
+          },
         };
       } finally {
         await world.close();

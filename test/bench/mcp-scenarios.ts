@@ -28,7 +28,12 @@ const NO_OUTPUT_VALIDATION: jsonSchemaValidator = {
 };
 
 async function connect(context: string, env: Record<string, string>): Promise<Connected> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [MCP_BUNDLE, 'mcp-server', '--context', context], env, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MCP_BUNDLE, 'mcp-server', '--context', context],
+    env,
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'omar-bench', version: '0' }, { jsonSchemaValidator: NO_OUTPUT_VALIDATION });
   await client.connect(transport);
   await client.listTools();
@@ -52,7 +57,10 @@ export const MCP_SCENARIOS = [
       try {
         const started = performance.now();
         const contexts: string[] = [];
-        for (let i = 0; i < RUNNING; i += 1) contexts.push((await world.owner.call<{ context_path: string }>('mcp_config', { name: `m${i}` })).context_path);
+        for (let i = 0; i < RUNNING; i += 1)
+          contexts.push(
+            (await world.owner.call<{ context_path: string }>('mcp_config', { name: `m${i}` })).context_path,
+          );
         const cold = await timeEach(10, async (i) => {
           const c = await connect(contexts[i]!, world.env);
           await c.client.close();

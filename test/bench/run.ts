@@ -10,11 +10,16 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS } from './scenarios.js';
 import type { BenchResult } from './bench-kit.js';
 
-const { values } = parseArgs({ options: { scenario: { type: 'string', multiple: true }, json: { type: 'boolean' } }, strict: true });
+const { values } = parseArgs({
+  options: { scenario: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  strict: true,
+});
 const wanted = values.scenario ?? SCENARIOS.map((s) => s.name);
 const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
 if (unknown.length > 0) {
-  process.stderr.write(`Unknown scenario(s): ${unknown.join(', ')}. Known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+  process.stderr.write(
+    `Unknown scenario(s): ${unknown.join(', ')}. Known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 
@@ -46,7 +51,10 @@ if (!values.json) {
 
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify({ machine: machine(), results }, null, 2)}\n`);
+writeFileSync(
+  join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+  `${JSON.stringify({ machine: machine(), results }, null, 2)}\n`,
+);
 
 function fmt(n: number | undefined): string {
   if (n === undefined) return '';
@@ -54,5 +62,10 @@ function fmt(n: number | undefined): string {
 }
 
 function machine(): Record<string, unknown> {
-  return { node: process.version, platform: process.platform, arch: process.arch, cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency };
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency,
+  };
 }

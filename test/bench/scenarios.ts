@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSilentLogger } from '../../src/log/logger.js';
-import { connectControl } from '../../src/runtime/control/control-client.js';
-import { createControlClient } from '../../src/runtime/tmux/control-client.js';
+import { createSilentLogger } from '#log/logger.js';
+import { connectControl } from '#runtime/control/control-client.js';
+import { createControlClient } from '#runtime/tmux/control-client.js';
 import { AGENT_SCENARIOS } from './agent-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
 import { MCP_SCENARIOS } from './mcp-scenarios.js';
@@ -27,7 +27,9 @@ export const SCENARIOS: readonly Scenario[] = [
       const world = await startBenchWorld();
       try {
         const started = performance.now();
-        const omar = await timeEach(20, () => execa(process.execPath, [OMAR_BIN, 'whoami', '--json'], { env: world.env, extendEnv: false }));
+        const omar = await timeEach(20, () =>
+          execa(process.execPath, [OMAR_BIN, 'whoami', '--json'], { env: world.env, extendEnv: false }),
+        );
         const floor = await timeEach(20, () => execa(process.execPath, ['-e', '0']));
         const p50 = percentile(omar, 50);
         return {
@@ -86,7 +88,9 @@ export const SCENARIOS: readonly Scenario[] = [
         const started = performance.now();
         await timeEach(50, () => client.run(['display-message', '-p', 'x']));
         const omar = await timeEach(1000, () => client.run(['display-message', '-p', 'x']));
-        const perProcess = await timeEach(50, () => execa('tmux', ['-L', socketName, 'display-message', '-p', 'x'], { env }));
+        const perProcess = await timeEach(50, () =>
+          execa('tmux', ['-L', socketName, 'display-message', '-p', 'x'], { env }),
+        );
         const p50 = percentile(omar, 50);
         const spawnP50 = percentile(perProcess, 50);
         return {
@@ -112,14 +116,20 @@ export const SCENARIOS: readonly Scenario[] = [
       const world = await startBenchWorld();
       try {
         const started = performance.now();
-        await Promise.all(Array.from({ length: AGENTS }, (_, i) => world.owner.call('spawn_agent', { name: `b${i}`, command: 'bash --norc --noprofile' })));
+        await Promise.all(
+          Array.from({ length: AGENTS }, (_, i) =>
+            world.owner.call('spawn_agent', { name: `b${i}`, command: 'bash --norc --noprofile' }),
+          ),
+        );
         const wallMs = performance.now() - started;
         const live = countAgentSessions(world.tmux(['list-sessions', '-F', '#{session_name}']));
         // Health tick with AGENTS live sessions: let a few ticks run, then read the daemon's own figure.
         const ticks: number[] = [];
         for (let i = 0; i < 5; i += 1) {
           await sleep(1100);
-          const status = await world.owner.call<{ health_tick_ms: number | null; health_tick_tmux_commands: number }>('get_status');
+          const status = await world.owner.call<{ health_tick_ms: number | null; health_tick_tmux_commands: number }>(
+            'get_status',
+          );
           if (status.health_tick_ms !== null) ticks.push(status.health_tick_ms);
         }
         const status = await world.owner.call<{ health_tick_tmux_commands: number }>('get_status');
@@ -144,7 +154,13 @@ export const SCENARIOS: readonly Scenario[] = [
           wallMs,
           peakRssMb: world.peakRssMb(),
           notes: `health tick with ${AGENTS} live: ${tickP50.toFixed(2)} ms p50 (target ≤ 10 ms, floor: one list-panes ${tickFloor.toFixed(2)} ms), ${status.health_tick_tmux_commands} tmux command(s) per tick; kill all: ${killMs.toFixed(0)} ms`,
-          extra: { healthTickP50Ms: tickP50, healthTickFloorMs: tickFloor, tmuxCommandsPerTick: status.health_tick_tmux_commands, killAllMs: killMs, live },
+          extra: {
+            healthTickP50Ms: tickP50,
+            healthTickFloorMs: tickFloor,
+            tmuxCommandsPerTick: status.health_tick_tmux_commands,
+            killAllMs: killMs,
+            live,
+          },
         };
       } finally {
         await world.close();
@@ -170,7 +186,11 @@ async function spawnFloor(n: number): Promise<number> {
   try {
     await client.run(['display-message', '-p', 'warm']);
     const started = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, i) => client.run(['new-session', '-d', '-s', `f${i}`, '-x', '200', '-y', '50', 'bash --norc --noprofile'])));
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        client.run(['new-session', '-d', '-s', `f${i}`, '-x', '200', '-y', '50', 'bash --norc --noprofile']),
+      ),
+    );
     return performance.now() - started;
   } finally {
     await client.close();
@@ -184,7 +204,14 @@ async function listPanesFloor(socketName: string, env: Record<string, string>): 
   const client = createControlClient({ socketName, logger: createSilentLogger(), env });
   try {
     await client.run(['display-message', '-p', 'warm']);
-    const samples = await timeEach(20, () => client.run(['list-panes', '-a', '-F', '#{session_name}\t#{pane_id}\t#{pane_pid}\t#{pane_dead}\t#{window_activity}']));
+    const samples = await timeEach(20, () =>
+      client.run([
+        'list-panes',
+        '-a',
+        '-F',
+        '#{session_name}\t#{pane_id}\t#{pane_pid}\t#{pane_dead}\t#{window_activity}',
+      ]),
+    );
     return percentile(samples, 50);
   } finally {
     await client.close();
@@ -202,7 +229,9 @@ async function startEchoServer(): Promise<{ path: string; close(): Promise<void>
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 1);
         const id = (JSON.parse(line) as { id: number }).id;
-        socket.write(`${JSON.stringify({ jsonrpc: '2.0', id, result: { principal: 'owner', kind: 'owner', role: 'owner', ea: 0, ea_name: 'default', parent: null } })}\n`);
+        socket.write(
+          `${JSON.stringify({ jsonrpc: '2.0', id, result: { principal: 'owner', kind: 'owner', role: 'owner', ea: 0, ea_name: 'default', parent: null } })}\n`,
+        );
       }
     });
   });

@@ -30,9 +30,18 @@ describeWithTmux('omar CLI with a real daemon', () => {
     expect(status.pid).toBe(daemon.pid);
     expect(status.eas).toBe(1);
     expect(status.tmux_socket).toBe(world.socketName);
-    await waitFor(() => world.tmux(['has-session', '-t', '=omar-agent-ea-0']).status === 0, { describe: () => 'EA 0 manager session never appeared' });
+    await waitFor(() => world.tmux(['has-session', '-t', '=omar-agent-ea-0']).status === 0, {
+      describe: () => 'EA 0 manager session never appeared',
+    });
 
-    const spawned = await world.omarJson<{ agent_name: string; session: string }>(['spawn', 'w1', '--command', 'bash --norc --noprofile', '--task', 'say hi']);
+    const spawned = await world.omarJson<{ agent_name: string; session: string }>([
+      'spawn',
+      'w1',
+      '--command',
+      'bash --norc --noprofile',
+      '--task',
+      'say hi',
+    ]);
     expect(spawned).toMatchObject({ agent_name: 'w1', session: 'omar-agent-0-w1' });
     expect(world.tmux(['has-session', '-t', '=omar-agent-0-w1']).status).toBe(0);
     await world.omarJson(['spawn', 'w2', '--command', 'bash --norc --noprofile', '--parent', 'w1']);
@@ -46,9 +55,12 @@ describeWithTmux('omar CLI with a real daemon', () => {
 
     const sent = await world.omar(['send', 'w1', 'echo', 'hello-$((40+2))']);
     expect(sent.exitCode, sent.stderr).toBe(0);
-    await waitFor(async () => (await world.omarJson<{ output_tail: string }>(['peek', 'w1'])).output_tail.includes('hello-42'), {
-      describe: async () => (await world.omar(['peek', 'w1'])).stdout,
-    });
+    await waitFor(
+      async () => (await world.omarJson<{ output_tail: string }>(['peek', 'w1'])).output_tail.includes('hello-42'),
+      {
+        describe: async () => (await world.omar(['peek', 'w1'])).stdout,
+      },
+    );
 
     const tree = await world.omar(['tree']);
     expect(tree.exitCode).toBe(0);
@@ -61,7 +73,9 @@ describeWithTmux('omar CLI with a real daemon', () => {
     expect(world.tmux(['has-session', '-t', '=omar-agent-0-w1']).status).not.toBe(0);
 
     const log = await world.omarJson<{ entries: Array<{ kind: string; agent?: string }> }>(['log', 'w1']);
-    expect(log.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['agent.spawned', 'task.opened', 'agent.input_sent', 'agent.killed', 'task.closed']));
+    expect(log.entries.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['agent.spawned', 'task.opened', 'agent.input_sent', 'agent.killed', 'task.closed']),
+    );
 
     const down = await world.omar(['down']);
     expect(down.exitCode, down.stderr).toBe(0);
@@ -88,7 +102,9 @@ describeWithTmux('omar CLI with a real daemon', () => {
     expect(created.id).toBe(1);
     await world.omarJson(['ea', 'use', 'research']);
     expect(await world.omarJson(['whoami'])).toMatchObject({ principal: 'owner', ea: 1, ea_name: 'research' });
-    await waitFor(() => world.tmux(['has-session', '-t', '=omar-agent-ea-1']).status === 0, { describe: () => 'EA 1 manager never started' });
+    await waitFor(() => world.tmux(['has-session', '-t', '=omar-agent-ea-1']).status === 0, {
+      describe: () => 'EA 1 manager never started',
+    });
     await world.omarJson(['spawn', 'r1', '--command', 'sh']);
     expect((await world.omarJson<{ agents: AgentRow[] }>(['list', '--ea', '0'])).agents).toEqual([]);
     const deleted = await world.omarJson<{ agents_killed: number }>(['ea', 'delete', '1']);
@@ -126,7 +142,10 @@ describeWithTmux('omar CLI with a real daemon', () => {
     world.tmux(['kill-session', '-t', '=omar-agent-0-goner']);
     await world.startDaemon();
     const agents = (await world.omarJson<{ agents: AgentRow[] }>(['list'])).agents;
-    expect(agents.find((a) => a.name === 'keeper')).toMatchObject({ health: expect.stringMatching(/running|idle/), task_status: 'running' });
+    expect(agents.find((a) => a.name === 'keeper')).toMatchObject({
+      health: expect.stringMatching(/running|idle/),
+      task_status: 'running',
+    });
     expect(agents.find((a) => a.name === 'goner')).toMatchObject({ health: 'exited', task_status: 'failed' });
     const summary = await world.omarJson<{ task_summary: string }>(['summary', 'goner']);
     expect(summary.task_summary).toContain('vanished');
@@ -163,10 +182,22 @@ describe('omar without a daemon', () => {
     const world = createOmarWorld();
     try {
       const r = await world.omar(['doctor', '--json']);
-      const report = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ check: string; ok: boolean; found: string; fix: string }> };
+      const report = JSON.parse(r.stdout) as {
+        ok: boolean;
+        checks: Array<{ check: string; ok: boolean; found: string; fix: string }>;
+      };
       expect(r.exitCode).toBe(report.ok ? 0 : 1);
       const names = report.checks.map((c) => c.check);
-      expect(names).toEqual(expect.arrayContaining(['node', 'agent CLI: claude', 'agent CLI: codex', 'agent CLI: gemini', 'agent CLI: opencode', 'agent CLI: cursor']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'node',
+          'agent CLI: claude',
+          'agent CLI: codex',
+          'agent CLI: gemini',
+          'agent CLI: opencode',
+          'agent CLI: cursor',
+        ]),
+      );
       for (const cli of report.checks.filter((c) => c.check.startsWith('agent CLI'))) {
         // Installed: its version; missing: how to install it.
         expect(cli.found === 'not installed' ? cli.fix : cli.found).not.toBe('');

@@ -33,8 +33,17 @@ describeWithTmux('event queue through the CLI', () => {
       .map((l) => (JSON.parse(l) as { text: string }).text);
   };
   const spawnRaw = async (name: string, extra = ''): Promise<void> => {
-    await world.omarJson(['spawn', name, '--command', `${process.execPath} ${RAW_AGENT} ${join(world.home, `${name}.jsonl`)} ${extra}`.trim()]);
-    await waitFor(async () => (await world.omarJson<{ output_tail: string }>(['peek', name])).output_tail.includes('raw-agent ready'), { describe: () => `${name} never started` });
+    await world.omarJson([
+      'spawn',
+      name,
+      '--command',
+      `${process.execPath} ${RAW_AGENT} ${join(world.home, `${name}.jsonl`)} ${extra}`.trim(),
+    ]);
+    await waitFor(
+      async () =>
+        (await world.omarJson<{ output_tail: string }>(['peek', name])).output_tail.includes('raw-agent ready'),
+      { describe: () => `${name} never started` },
+    );
   };
 
   beforeEach(() => {
@@ -54,9 +63,15 @@ describeWithTmux('event queue through the CLI', () => {
 
     // Three events due at the same instant go out as one batch, in seq order.
     const at = `${BigInt(Date.now() + 1500) * 1_000_000n}`;
-    for (const p of ['first', 'second', 'third']) await world.omarJson(['events', 'schedule', '--to', 'r1', '--payload', p, '--at', at]);
-    await waitFor(() => received('r1').length === 2, { timeoutMs: 10_000, describe: () => JSON.stringify(received('r1')) });
-    expect(received('r1')[1]).toBe(`[EVENT BATCH at t=${at}]\n[EVENT] From owner: first\n[EVENT] From owner: second\n[EVENT] From owner: third`);
+    for (const p of ['first', 'second', 'third'])
+      await world.omarJson(['events', 'schedule', '--to', 'r1', '--payload', p, '--at', at]);
+    await waitFor(() => received('r1').length === 2, {
+      timeoutMs: 10_000,
+      describe: () => JSON.stringify(received('r1')),
+    });
+    expect(received('r1')[1]).toBe(
+      `[EVENT BATCH at t=${at}]\n[EVENT] From owner: first\n[EVENT] From owner: second\n[EVENT] From owner: third`,
+    );
     expect((await world.omarJson<{ events: EventView[] }>(['events', 'list'])).events).toEqual([]);
     const recent = await world.omarJson<{ recent: Array<{ kind: string }> }>(['events', 'list', '--all']);
     expect(recent.recent.filter((e) => e.kind === 'event.delivered')).toHaveLength(4);
@@ -68,25 +83,38 @@ describeWithTmux('event queue through the CLI', () => {
     await spawnRaw('sender');
     await spawnRaw('fast');
     // The sender schedules with its own token, as an agent does through its MCP server.
-    const context = JSON.parse(readFileSync(join(world.home, 'ea', '0', 'agents', 'sender', 'context.json'), 'utf8')) as { token: string; socket: string };
-    const { connectControl } = await import('../../src/runtime/control/control-client.js');
+    const context = JSON.parse(
+      readFileSync(join(world.home, 'ea', '0', 'agents', 'sender', 'context.json'), 'utf8'),
+    ) as { token: string; socket: string };
+    const { connectControl } = await import('#runtime/control/control-client.js');
     const asSender = await connectControl({ socket: context.socket, token: context.token });
     try {
-      const doomed = await asSender.call<EventView>('schedule_omar_event', { receiver: 'deaf', payload: 'are you there?' });
+      const doomed = await asSender.call<EventView>('schedule_omar_event', {
+        receiver: 'deaf',
+        payload: 'are you there?',
+      });
       const quick = await asSender.call<EventView>('schedule_omar_event', { receiver: 'fast', payload: 'hello fast' });
       await waitFor(() => received('fast').length === 1, { timeoutMs: 3000 });
       expect(received('fast')[0]).toBe(`[EVENT at t=${quick.t}]\nFrom sender: hello fast`);
       const failed = await waitFor(
-        async () => (await world.omarJson<{ events: EventView[] }>(['events', 'list'])).events.find((e) => e.id === doomed.id && e.status === 'failed'),
+        async () =>
+          (await world.omarJson<{ events: EventView[] }>(['events', 'list'])).events.find(
+            (e) => e.id === doomed.id && e.status === 'failed',
+          ),
         { timeoutMs: 15_000, describe: async () => (await world.omar(['events', 'list'])).stdout },
       );
       expect(failed?.attempts).toBe(2);
       expect(failed?.last_error).toMatch(/render|verified|deaf/i);
-      await waitFor(() => received('sender').some((m) => m.includes('[DELIVERY FAILED] to deaf:')), { timeoutMs: 10_000, describe: () => JSON.stringify(received('sender')) });
+      await waitFor(() => received('sender').some((m) => m.includes('[DELIVERY FAILED] to deaf:')), {
+        timeoutMs: 10_000,
+        describe: () => JSON.stringify(received('sender')),
+      });
       const notice = received('sender').find((m) => m.includes('[DELIVERY FAILED]'))!;
       expect(notice).toMatch(/^\[EVENT at t=\d+\]\nFrom omar: \[DELIVERY FAILED\] to deaf: .*"are you there\?"/s);
       const log = await world.omarJson<{ entries: Array<{ kind: string }> }>(['log', 'deaf']);
-      expect(log.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['event.scheduled', 'event.retried', 'event.failed']));
+      expect(log.entries.map((e) => e.kind)).toEqual(
+        expect.arrayContaining(['event.scheduled', 'event.retried', 'event.failed']),
+      );
     } finally {
       asSender.close();
     }
@@ -95,7 +123,8 @@ describeWithTmux('event queue through the CLI', () => {
   it('keeps an acknowledged event across kill -9 and delivers overdue events in order on start', async () => {
     const daemon = await world.startDaemon();
     await spawnRaw('later');
-    for (const p of ['one', 'two', 'three']) await world.omarJson(['events', 'schedule', '--to', 'later', '--payload', p, '--in', '2']);
+    for (const p of ['one', 'two', 'three'])
+      await world.omarJson(['events', 'schedule', '--to', 'later', '--payload', p, '--in', '2']);
     await daemon.kill9();
     await new Promise((r) => setTimeout(r, 2500));
     await world.startDaemon();
@@ -109,7 +138,16 @@ describeWithTmux('event queue through the CLI', () => {
   it('repeats a recurring event and stops it on cancel; refuses bad schedules clearly', async () => {
     await world.startDaemon();
     await spawnRaw('tick');
-    const every = await world.omarJson<EventView>(['events', 'schedule', '--to', 'tick', '--payload', 'beat', '--every', '1']);
+    const every = await world.omarJson<EventView>([
+      'events',
+      'schedule',
+      '--to',
+      'tick',
+      '--payload',
+      'beat',
+      '--every',
+      '1',
+    ]);
     await waitFor(() => received('tick').length >= 2, { timeoutMs: 10_000 });
     expect(received('tick')[0]).toMatch(/^\[CRON at t=\d+\]\nFrom owner: beat$/);
     await world.omarJson(['events', 'cancel', every.id]);

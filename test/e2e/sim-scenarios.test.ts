@@ -39,8 +39,16 @@ describeWithTmux('sim organisations', () => {
       .join('\n');
     return `journal: ${kinds}\n${screens}`;
   };
-  const waitJournal = async (what: string, match: (e: JournalLine) => boolean, timeoutMs = 60_000): Promise<JournalLine> => {
-    await waitFor(() => find(match) !== undefined, { timeoutMs, intervalMs: 100, describe: () => `${what}\n${describeWorld()}` });
+  const waitJournal = async (
+    what: string,
+    match: (e: JournalLine) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<JournalLine> => {
+    await waitFor(() => find(match) !== undefined, {
+      timeoutMs,
+      intervalMs: 100,
+      describe: () => `${what}\n${describeWorld()}`,
+    });
     return find(match)!;
   };
   const agentSessions = (): string[] =>
@@ -78,7 +86,9 @@ describeWithTmux('sim organisations', () => {
   };
 
   it('omar up says that agents run sim (and why, when no agent CLI is installed)', async () => {
-    await waitFor(() => /scripted agent `sim`|Agents run sim unless told otherwise/.test(daemon.output()), { describe: () => daemon.output() });
+    await waitFor(() => /scripted agent `sim`|Agents run sim unless told otherwise/.test(daemon.output()), {
+      describe: () => daemon.output(),
+    });
     const { default: backend } = await world.omarJson<{ default: string }>(['backends']);
     expect(backend).toBe('sim');
   });
@@ -102,7 +112,10 @@ describeWithTmux('sim organisations', () => {
 
   it('a failing child: [CHILD FAILED] reaches the parent', async () => {
     await world.omarJson(['spawn', 'bad', '--backend', 'sim', '--task', 'fail']);
-    const closed = await waitJournal('bad never closed its task', (e) => e.kind === 'task.closed' && e['agent'] === 'bad');
+    const closed = await waitJournal(
+      'bad never closed its task',
+      (e) => e.kind === 'task.closed' && e['agent'] === 'bad',
+    );
     expect(closed['status']).toBe('failed');
     await waitFor(() => deliveredTo('ea', '[CHILD FAILED] bad:') !== undefined, { describe: describeWorld });
   });
@@ -117,8 +130,15 @@ describeWithTmux('sim organisations', () => {
 
   it('a hung child is reported stuck to its parent; the parent waiting on it is not', async () => {
     await world.omarJson(['spawn', 'boss', '--backend', 'sim', '--task', 'flat n=1 task=hang']);
-    const child = String((await waitJournal('boss never spawned its child', (e) => e.kind === 'agent.spawned' && e['parent'] === 'boss'))['agent']);
-    await waitFor(() => deliveredTo('boss', `[CHILD STUCK] ${child}: idle`) !== undefined, { timeoutMs: 30_000, describe: describeWorld });
+    const child = String(
+      (await waitJournal('boss never spawned its child', (e) => e.kind === 'agent.spawned' && e['parent'] === 'boss'))[
+        'agent'
+      ],
+    );
+    await waitFor(() => deliveredTo('boss', `[CHILD STUCK] ${child}: idle`) !== undefined, {
+      timeoutMs: 30_000,
+      describe: describeWorld,
+    });
     // Well past the stuck threshold, the waiting parent is idle but not stuck.
     const { agents } = await world.omarJson<{ agents: Array<{ name: string; health: string }> }>(['list']);
     expect(agents.find((a) => a.name === child)?.health).toBe('stuck');

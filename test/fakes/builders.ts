@@ -1,4 +1,4 @@
-import type { Agent, OmarEvent, Task } from '../../src/core/model/state.js';
+import type { Agent, OmarEvent, Task } from '#core/model/state.js';
 import { FAKE_EPOCH_MS } from './fake-clock.js';
 
 const T0 = new Date(FAKE_EPOCH_MS).toISOString();
@@ -30,7 +30,18 @@ export function makeAgent(name: string, partial: Partial<Agent> = {}): Agent {
 }
 
 export function makeTask(id: string, agent: string, partial: Partial<Task> = {}): Task {
-  return { id, ea: 0, agent, projectId: null, text: `task of ${agent}`, status: 'running', summary: null, createdAt: T0, closedAt: null, ...partial };
+  return {
+    id,
+    ea: 0,
+    agent,
+    projectId: null,
+    text: `task of ${agent}`,
+    status: 'running',
+    summary: null,
+    createdAt: T0,
+    closedAt: null,
+    ...partial,
+  };
 }
 
 export function makeEvent(id: string, receiver: string, partial: Partial<OmarEvent> = {}): OmarEvent {

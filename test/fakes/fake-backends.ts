@@ -1,9 +1,11 @@
-import type { BackendCatalog, BackendInfo } from '../../src/core/ports.js';
+import type { BackendCatalog, BackendInfo } from '#core/ports.js';
 
 /** A scripted catalogue: which CLIs "are installed" is up to the test. */
 export class FakeBackends implements BackendCatalog {
   constructor(
-    public backends: BackendInfo[] = [{ name: 'sim', binary: 'omar', installed: true, version: 'test', verified: true, install: 'built in' }],
+    public backends: BackendInfo[] = [
+      { name: 'sim', binary: 'omar', installed: true, version: 'test', verified: true, install: 'built in' },
+    ],
     public fallback: string | null = 'sim',
   ) {}
 

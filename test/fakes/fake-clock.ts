@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock } from '#core/ports.js';
 
 export const FAKE_EPOCH_MS = Date.parse('2026-03-01T12:00:00.000Z');
 

@@ -1,4 +1,4 @@
-import type { AgentContexts } from '../../src/core/ports.js';
+import type { AgentContexts } from '#core/ports.js';
 
 /** Scripted AgentContexts: predictable hashes and paths, no files. */
 export class FakeContexts implements AgentContexts {

@@ -1,4 +1,4 @@
-import type { AgentLauncher, LaunchSpec, PreparedLaunch } from '../../src/core/ports.js';
+import type { AgentLauncher, LaunchSpec, PreparedLaunch } from '#core/ports.js';
 
 /** Records launches; plans a command that names the backend, with scripted markers. */
 export class FakeLauncher implements AgentLauncher {

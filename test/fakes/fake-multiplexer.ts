@@ -1,5 +1,12 @@
-import { AppError } from '../../src/core/errors.js';
-import type { Clock, CreateSessionOptions, DeliverOptions, DeliveryReport, Multiplexer, PaneInfo } from '../../src/core/ports.js';
+import { AppError } from '#core/errors.js';
+import type {
+  Clock,
+  CreateSessionOptions,
+  DeliverOptions,
+  DeliveryReport,
+  Multiplexer,
+  PaneInfo,
+} from '#core/ports.js';
 
 export interface FakeSession {
   name: string;
@@ -135,9 +142,13 @@ export class FakeMultiplexer implements Multiplexer {
       const session = this.sessions.get(name);
       if (!session || session.dead) {
         // Like the tmux adapter: a missing session is reported as such (no retry can help).
-        throw new AppError('DELIVERY_FAILED', `Could not deliver to ${name}: ${session ? 'its pane is dead' : 'no such session'}.`, {
-          details: session ? { session: name } : { session: name, missing: true },
-        });
+        throw new AppError(
+          'DELIVERY_FAILED',
+          `Could not deliver to ${name}: ${session ? 'its pane is dead' : 'no such session'}.`,
+          {
+            details: session ? { session: name } : { session: name, missing: true },
+          },
+        );
       }
       const failure = this.#failures.get(name)?.shift();
       if (failure) throw failure;
@@ -163,7 +174,19 @@ export class FakeMultiplexer implements Multiplexer {
   /** Adds a session directly, as if it had been running before (e.g. the EA's manager). */
   addSession(name: string, partial: Partial<Omit<FakeSession, 'name'>> = {}): FakeSession {
     this.#pid += 1;
-    const session: FakeSession = { name, command: 'sh', workdir: '/', env: {}, screen: [], attached: false, dead: false, deadStatus: null, pid: this.#pid, activityMs: this.#now(), ...partial };
+    const session: FakeSession = {
+      name,
+      command: 'sh',
+      workdir: '/',
+      env: {},
+      screen: [],
+      attached: false,
+      dead: false,
+      deadStatus: null,
+      pid: this.#pid,
+      activityMs: this.#now(),
+      ...partial,
+    };
     this.sessions.set(name, session);
     return session;
   }
@@ -194,7 +217,9 @@ export class FakeMultiplexer implements Multiplexer {
 
   /** A DELIVERY_FAILED error like the tmux adapter's after its own retries. */
   static deliveryFailed(name: string, why = 'the paste did not render'): AppError {
-    return new AppError('DELIVERY_FAILED', `Delivery to session '${name}' failed: ${why}.`, { details: { session: name } });
+    return new AppError('DELIVERY_FAILED', `Delivery to session '${name}' failed: ${why}.`, {
+      details: { session: name },
+    });
   }
 
   /** Deliveries to `name` (in flight or future) wait until `releaseDeliveries(name)`. */

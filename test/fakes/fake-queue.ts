@@ -1,5 +1,5 @@
-import { sessionNameFor } from '../../src/core/model/names.js';
-import type { DeliveryQueue, DeliveryReport, Multiplexer } from '../../src/core/ports.js';
+import { sessionNameFor } from '#core/model/names.js';
+import type { DeliveryQueue, DeliveryReport, Multiplexer } from '#core/ports.js';
 
 /** Records wake-ups; `input` goes straight to the multiplexer (the lanes are the daemon's, tested there). */
 export class FakeQueue implements DeliveryQueue {

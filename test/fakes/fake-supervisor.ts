@@ -1,4 +1,4 @@
-import type { DaemonStatus, SupervisorHooks } from '../../src/core/ports.js';
+import type { DaemonStatus, SupervisorHooks } from '#core/ports.js';
 
 export const FAKE_DAEMON_STATUS: DaemonStatus = {
   pid: 4242,

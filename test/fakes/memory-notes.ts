@@ -1,4 +1,4 @@
-import type { NotesStore } from '../../src/core/ports.js';
+import type { NotesStore } from '#core/ports.js';
 
 export class MemoryNotes implements NotesStore {
   readonly byEa = new Map<number, string>();

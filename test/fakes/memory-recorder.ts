@@ -1,4 +1,4 @@
-import type { Clock, JournalEntry, JournalQuery, Recorder } from '../../src/core/ports.js';
+import type { Clock, JournalEntry, JournalQuery, Recorder } from '#core/ports.js';
 
 const DEFAULT_READ_LIMIT = 200;
 const AGENT_FIELDS = ['agent', 'receiver', 'sender', 'parent', 'name'] as const;

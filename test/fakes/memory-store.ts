@@ -1,5 +1,5 @@
-import { emptyState, type State } from '../../src/core/model/state.js';
-import type { StateStore } from '../../src/core/ports.js';
+import { emptyState, type State } from '#core/model/state.js';
+import type { StateStore } from '#core/ports.js';
 
 /**
  * In-memory StateStore with the real store's copy-on-write semantics: `fn` runs on a

@@ -1,4 +1,4 @@
-import type { ChatRole, Principal } from '../../src/core/principal.js';
+import type { ChatRole, Principal } from '#core/principal.js';
 
 /** Principals for tests. */
 export const owner: Principal = { kind: 'owner' };

@@ -1,11 +1,11 @@
-import { invokeOperation } from '../../src/core/invoke.js';
-import { ensureDefaultEa } from '../../src/core/lifecycle/ea-record.js';
-import { emptyState, type State } from '../../src/core/model/state.js';
-import type { Operation } from '../../src/core/operation.js';
-import type { Logger, Services, Settings } from '../../src/core/ports.js';
-import type { Principal } from '../../src/core/principal.js';
+import { invokeOperation } from '#core/invoke.js';
+import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
+import { emptyState, type State } from '#core/model/state.js';
+import type { Operation } from '#core/operation.js';
+import type { Logger, Services, Settings } from '#core/ports.js';
+import type { Principal } from '#core/principal.js';
 import { FakeClock } from './fake-clock.js';
-import { createCronCalculator } from '../../src/runtime/cron/croner-calculator.js';
+import { createCronCalculator } from '#runtime/cron/croner-calculator.js';
 import { FakeBackends } from './fake-backends.js';
 import { FakeContexts } from './fake-contexts.js';
 import { FakeLauncher } from './fake-launcher.js';
@@ -71,7 +71,21 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   const notes = new MemoryNotes();
   const backends = new FakeBackends();
   const launcher = new FakeLauncher();
-  const services: Services = { store, recorder, clock, mux, contexts, supervisor, settings, logger, cron: createCronCalculator(), queue, notes, backends, launcher };
+  const services: Services = {
+    store,
+    recorder,
+    clock,
+    mux,
+    contexts,
+    supervisor,
+    settings,
+    logger,
+    cron: createCronCalculator(),
+    queue,
+    notes,
+    backends,
+    launcher,
+  };
   return {
     launcher,
     queue,
@@ -90,6 +104,12 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
 }
 
 /** invokeOperation with the result typed as the operation's output. */
-export async function call<I, O>(services: Services, op: Operation<I, O>, caller: Principal, input: unknown = {}, ea?: number): Promise<O> {
+export async function call<I, O>(
+  services: Services,
+  op: Operation<I, O>,
+  caller: Principal,
+  input: unknown = {},
+  ea?: number,
+): Promise<O> {
   return (await invokeOperation(op, services, { caller, input, ea })) as O;
 }

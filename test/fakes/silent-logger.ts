@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '#core/ports.js';
 
 export interface LoggedLine {
   level: 'debug' | 'info' | 'warn' | 'error';

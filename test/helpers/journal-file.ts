@@ -25,7 +25,8 @@ export function childNoticeArrivals(journal: readonly JournalLine[]): Map<string
   const arrivals = new Map<string, number>();
   for (const e of journal) {
     if (e.kind !== 'event.delivered' || e['sender'] !== 'omar') continue;
-    for (const m of String(e['payload']).matchAll(/\[CHILD (?:COMPLETE|FAILED)\] ([A-Za-z0-9_-]+):/g)) arrivals.set(m[1]!, (arrivals.get(m[1]!) ?? 0) + 1);
+    for (const m of String(e['payload']).matchAll(/\[CHILD (?:COMPLETE|FAILED)\] ([A-Za-z0-9_-]+):/g))
+      arrivals.set(m[1]!, (arrivals.get(m[1]!) ?? 0) + 1);
   }
   return arrivals;
 }

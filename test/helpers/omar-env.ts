@@ -17,7 +17,10 @@ export interface OmarWorld {
   socketName: string;
   env: Record<string, string>;
   /** Runs `omar …` (the built bundle) and returns its result; never throws on exit codes. */
-  omar(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  omar(
+    args: string[],
+    options?: { input?: string; timeoutMs?: number },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** `omar --json …` parsed. Throws with stderr when it fails. */
   omarJson<T = unknown>(args: string[]): Promise<T>;
   /** Starts `omar up` as a child process and waits until it answers. */
@@ -54,7 +57,13 @@ export function createOmarWorld(options: { config?: string } = {}): OmarWorld {
   const daemons: DaemonProcess[] = [];
 
   const omar: OmarWorld['omar'] = async (args, opts = {}) => {
-    const result = await execa(process.execPath, [OMAR_BIN, ...args], { env, extendEnv: false, reject: false, input: opts.input ?? '', timeout: opts.timeoutMs ?? 30_000 });
+    const result = await execa(process.execPath, [OMAR_BIN, ...args], {
+      env,
+      extendEnv: false,
+      reject: false,
+      input: opts.input ?? '',
+      timeout: opts.timeoutMs ?? 30_000,
+    });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   };
 
@@ -69,10 +78,20 @@ export function createOmarWorld(options: { config?: string } = {}): OmarWorld {
       return JSON.parse(r.stdout) as T;
     },
     async startDaemon(extraArgs = []) {
-      const child = execa(process.execPath, [OMAR_BIN, 'up', ...extraArgs], { env, extendEnv: false, reject: false, stdin: 'ignore', all: true, buffer: true });
+      const child = execa(process.execPath, [OMAR_BIN, 'up', ...extraArgs], {
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        all: true,
+        buffer: true,
+      });
       let log = '';
       child.all?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      await waitFor(async () => existsSync(join(home, 'omar.pid')) && (await omar(['whoami'])).exitCode === 0, { timeoutMs: 20_000, describe: () => `daemon did not come up:\n${log}` });
+      await waitFor(async () => existsSync(join(home, 'omar.pid')) && (await omar(['whoami'])).exitCode === 0, {
+        timeoutMs: 20_000,
+        describe: () => `daemon did not come up:\n${log}`,
+      });
       const handle: DaemonProcess = {
         process: child,
         pid: child.pid!,

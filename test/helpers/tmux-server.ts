@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import type { Logger } from '../../src/core/ports.js';
-import { createTmuxMultiplexer, type TmuxMultiplexer } from '../../src/runtime/tmux/tmux-multiplexer.js';
+import type { Logger } from '#core/ports.js';
+import { createTmuxMultiplexer, type TmuxMultiplexer } from '#runtime/tmux/tmux-multiplexer.js';
 
 let tmuxAvailable: boolean | undefined;
 
@@ -41,7 +41,7 @@ export function startTestTmux(): TestTmux {
   if (!hasTmux()) throw new Error('tmux is not installed (CI=true requires it).');
   const tmpdir = process.env.TMUX_TMPDIR;
   if (!tmpdir || !tmpdir.includes('omar-test-tmux-')) {
-    throw new Error('TMUX_TMPDIR is not the isolation guard\'s temp dir; refusing to start tmux.');
+    throw new Error("TMUX_TMPDIR is not the isolation guard's temp dir; refusing to start tmux.");
   }
   const socketName = `omar-test-${randomBytes(4).toString('hex')}`;
   const logger = recordingLogger();
@@ -50,7 +50,11 @@ export function startTestTmux(): TestTmux {
   delete env.TMUX;
   delete env.TMUX_PANE;
   const tmux = (args: string[]): string =>
-    execFileSync('tmux', ['-L', socketName, '-f', '/dev/null', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('tmux', ['-L', socketName, '-f', '/dev/null', ...args], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   return {
     socketName,
     mux,
@@ -68,9 +72,16 @@ export function startTestTmux(): TestTmux {
   };
 }
 
-export function recordingLogger(bindings: Record<string, unknown> = {}, entries: TestTmux['logger']['entries'] = []): TestTmux['logger'] {
+export function recordingLogger(
+  bindings: Record<string, unknown> = {},
+  entries: TestTmux['logger']['entries'] = [],
+): TestTmux['logger'] {
   const at = (level: string) => (obj: object | string, msg?: string) => {
-    entries.push({ level, obj: typeof obj === 'object' ? { ...bindings, ...obj } : obj, ...(msg === undefined ? {} : { msg }) });
+    entries.push({
+      level,
+      obj: typeof obj === 'object' ? { ...bindings, ...obj } : obj,
+      ...(msg === undefined ? {} : { msg }),
+    });
   };
   return {
     entries,

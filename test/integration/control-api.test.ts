@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { AppError } from '../../src/core/errors.js';
-import type { Daemon } from '../../src/daemon/start-daemon.js';
-import { startDaemon } from '../../src/daemon/start-daemon.js';
-import { createSilentLogger } from '../../src/log/logger.js';
-import { connectControl, type ControlClient } from '../../src/runtime/control/control-client.js';
+import { loadConfig } from '#config/load-config.js';
+import { AppError } from '#core/errors.js';
+import type { Daemon } from '#daemon/start-daemon.js';
+import { startDaemon } from '#daemon/start-daemon.js';
+import { createSilentLogger } from '#log/logger.js';
+import { connectControl, type ControlClient } from '#runtime/control/control-client.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { spawnSync } from 'node:child_process';
@@ -31,7 +31,11 @@ describeWithTmux('control API', () => {
     return c;
   };
   const agentClient = async (name: string, ea = 0): Promise<ControlClient> => {
-    const context = JSON.parse(readFileSync(join(home, 'ea', String(ea), 'agents', name, 'context.json'), 'utf8')) as { token: string; socket: string; agent: string };
+    const context = JSON.parse(readFileSync(join(home, 'ea', String(ea), 'agents', name, 'context.json'), 'utf8')) as {
+      token: string;
+      socket: string;
+      agent: string;
+    };
     expect(context.agent).toBe(name);
     expect(context.socket).toBe(daemon.socket);
     return connectAs(context.token);
@@ -49,7 +53,10 @@ describeWithTmux('control API', () => {
   beforeEach(async () => {
     home = mkdtempSync(join(tmpdir(), 'omar-ctl-'));
     socketName = `omar-test-ctl-${Math.random().toString(36).slice(2, 8)}`;
-    const config = loadConfig({ cwd: home, env: { HOME: process.env.HOME, OMAR_HOME: home, OMAR_TMUX_SOCKET: socketName, SHELL: '/bin/sh' } });
+    const config = loadConfig({
+      cwd: home,
+      env: { HOME: process.env.HOME, OMAR_HOME: home, OMAR_TMUX_SOCKET: socketName, SHELL: '/bin/sh' },
+    });
     daemon = await startDaemon(config, { logger: createSilentLogger() });
     owner = await connectAs(readFileSync(join(home, 'owner.token'), 'utf8').trim());
   });
@@ -77,7 +84,8 @@ describeWithTmux('control API', () => {
     await owner.call('spawn_agent', { name: 'a', command: 'sh' });
     expect(statSync(join(home, 'ea', '0', 'agents', 'a', 'context.json')).mode & 0o777).toBe(0o600);
     const state = readFileSync(join(home, 'state.json'), 'utf8');
-    const token = JSON.parse(readFileSync(join(home, 'ea', '0', 'agents', 'a', 'context.json'), 'utf8')).token as string;
+    const token = JSON.parse(readFileSync(join(home, 'ea', '0', 'agents', 'a', 'context.json'), 'utf8'))
+      .token as string;
     expect(state).not.toContain(token);
     expect(readFileSync(join(home, 'journal.jsonl'), 'utf8')).not.toContain(token);
   });
@@ -101,7 +109,9 @@ describeWithTmux('control API', () => {
     const helper = await agentClient('helper');
     expect((await errorOf(helper.call('kill_agent', { name: 'lead' }))).code).toBe('PERMISSION_DENIED');
     expect((await errorOf(lead.call('kill_agent', { name: 'other' }))).code).toBe('PERMISSION_DENIED');
-    expect((await errorOf(lead.call('spawn_agent', { name: 'x', command: 'sh', parent: 'other' }))).code).toBe('PERMISSION_DENIED');
+    expect((await errorOf(lead.call('spawn_agent', { name: 'x', command: 'sh', parent: 'other' }))).code).toBe(
+      'PERMISSION_DENIED',
+    );
     expect((await errorOf(lead.call('add_project', { name: 'p' }))).code).toBe('PERMISSION_DENIED');
     expect((await errorOf(lead.call('delete_ea', { ea_id: 0 }))).code).toBe('PERMISSION_DENIED');
     expect((await errorOf(lead.call('create_ea', { name: 'mine' }))).code).toBe('PERMISSION_DENIED');
@@ -126,7 +136,9 @@ describeWithTmux('control API', () => {
   it('streams changes to subscribers', async () => {
     const watcher = await connectAs(readFileSync(join(home, 'owner.token'), 'utf8').trim());
     const seen: Array<{ topic: string; kind: string }> = [];
-    await watcher.subscribe(['agent', 'project'], (topic, params) => seen.push({ topic, kind: (params as { kind: string }).kind }));
+    await watcher.subscribe(['agent', 'project'], (topic, params) =>
+      seen.push({ topic, kind: (params as { kind: string }).kind }),
+    );
     await owner.call('spawn_agent', { name: 'a', command: 'sh' });
     await owner.call('add_project', { name: 'p' });
     await owner.call('kill_agent', { name: 'a' });

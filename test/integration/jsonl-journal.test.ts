@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../src/core/ports.js';
-import { openJournal, type JsonlJournal, type OpenJournalOptions } from '../../src/runtime/journal/jsonl-journal.js';
+import type { JournalEntry } from '#core/ports.js';
+import { openJournal, type JsonlJournal, type OpenJournalOptions } from '#runtime/journal/jsonl-journal.js';
 
 let dir: string;
 let nowMs: number;
@@ -141,7 +141,11 @@ describe('openJournal', () => {
     expect(kinds(await journal.read({ agent: 'pm', ea: 0 }))).toHaveLength(3);
     expect(kinds(await journal.read({ ea: 1 }))).toEqual(['ea.created@1', 'agent.spawned@1']);
     const since = Date.parse('2026-03-01T12:00:02.000Z');
-    expect(kinds(await journal.read({ sinceMs: since }))).toEqual(['event.delivered@0', 'ea.created@1', 'agent.spawned@1']);
+    expect(kinds(await journal.read({ sinceMs: since }))).toEqual([
+      'event.delivered@0',
+      'ea.created@1',
+      'agent.spawned@1',
+    ]);
     expect(kinds(await journal.read({ agent: 'w1', sinceMs: since }))).toEqual(['event.delivered@0']);
   });
 

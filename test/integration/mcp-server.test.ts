@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPERATIONS } from '../../src/core/registry.js';
+import { OPERATIONS } from '#core/registry.js';
 import { createOmarWorld, type DaemonProcess, type OmarWorld } from '../helpers/omar-env.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -32,7 +32,12 @@ describeWithTmux('omar mcp-server', () => {
 
   /** An SDK client running a server as an agent CLI would. Its `env` replaces the environment. */
   const connect = async (args: string[], command = process.execPath): Promise<McpSession> => {
-    const transport = new StdioClientTransport({ command, args, env: { PATH: process.env.PATH ?? '', OMAR_LOG_LEVEL: 'warn' }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command,
+      args,
+      env: { PATH: process.env.PATH ?? '', OMAR_LOG_LEVEL: 'warn' },
+      stderr: 'pipe',
+    });
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: 'omar-test', version: '0' });
@@ -41,15 +46,19 @@ describeWithTmux('omar mcp-server', () => {
     sessions.push(s);
     return s;
   };
-  const call = async (name: string, args: Record<string, unknown> = {}, s: McpSession = session): Promise<CallToolResult> =>
-    (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (
+    name: string,
+    args: Record<string, unknown> = {},
+    s: McpSession = session,
+  ): Promise<CallToolResult> => (await s.client.callTool({ name, arguments: args })) as CallToolResult;
   const textOf = (r: CallToolResult): string => (r.content[0] as { type: 'text'; text: string }).text;
   const journal = (): Array<Record<string, unknown>> =>
     readFileSync(join(world.home, 'journal.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const hellosOf = (agent: string): number => journal().filter((e) => e.kind === 'agent.hello' && e.agent === agent).length;
+  const hellosOf = (agent: string): number =>
+    journal().filter((e) => e.kind === 'agent.hello' && e.agent === agent).length;
 
   beforeAll(async () => {
     expect(existsSync(MCP_BIN), 'run `npm run -s build` first').toBe(true);
@@ -80,13 +89,24 @@ describeWithTmux('omar mcp-server', () => {
   });
 
   it('tells the daemon the agent is ready (agent_hello) once the tools are listed', async () => {
-    await waitFor(() => hellosOf('w1') >= 1, { describe: () => `no agent.hello in the journal:\n${journal().map((e) => e.kind).join(' ')}` });
+    await waitFor(() => hellosOf('w1') >= 1, {
+      describe: () =>
+        `no agent.hello in the journal:\n${journal()
+          .map((e) => e.kind)
+          .join(' ')}`,
+    });
   });
 
   it('acts as the agent of its context', async () => {
     const who = await call('whoami');
     expect(who.isError).toBeFalsy();
-    expect(who.structuredContent).toMatchObject({ principal: 'w1', kind: 'agent', role: 'worker', ea: 0, parent: 'ea' });
+    expect(who.structuredContent).toMatchObject({
+      principal: 'w1',
+      kind: 'agent',
+      role: 'worker',
+      ea: 0,
+      parent: 'ea',
+    });
     expect(JSON.parse(textOf(who))).toEqual(who.structuredContent);
   });
 
@@ -105,11 +125,17 @@ describeWithTmux('omar mcp-server', () => {
     const denied = await call('kill_agent', { name: 'other' });
     expect(denied.isError).toBe(true);
     expect(textOf(denied)).toMatch(/^\[PERMISSION_DENIED\] /);
-    expect((await world.omarJson<{ agents: Array<{ name: string }> }>(['list'])).agents.map((a) => a.name)).toContain('other');
+    expect((await world.omarJson<{ agents: Array<{ name: string }> }>(['list'])).agents.map((a) => a.name)).toContain(
+      'other',
+    );
   });
 
   it('schedules an event and lists it', async () => {
-    const scheduled = await call('schedule_omar_event', { receiver: 'ea', payload: 'check in later', delay_seconds: 3600 });
+    const scheduled = await call('schedule_omar_event', {
+      receiver: 'ea',
+      payload: 'check in later',
+      delay_seconds: 3600,
+    });
     expect(scheduled.isError, textOf(scheduled)).toBeFalsy();
     const event = scheduled.structuredContent as { id: string; sender: string; receiver: string; status: string };
     expect(event).toMatchObject({ sender: 'w1', receiver: 'ea', status: 'pending' });
@@ -122,7 +148,12 @@ describeWithTmux('omar mcp-server', () => {
     const missing = await call('schedule_omar_event', { payload: 'no receiver' });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toContain('receiver');
-    const refined = await call('schedule_omar_event', { receiver: 'ea', payload: 'x', delay_seconds: 5, timestamp_ns: '1' });
+    const refined = await call('schedule_omar_event', {
+      receiver: 'ea',
+      payload: 'x',
+      delay_seconds: 5,
+      timestamp_ns: '1',
+    });
     expect(refined.isError).toBe(true);
     expect(textOf(refined)).toContain('not both');
     // Checks that need state come from the daemon, in the same form.
@@ -138,19 +169,27 @@ describeWithTmux('omar mcp-server', () => {
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const send = (m: object): boolean => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
-    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    });
     send({ method: 'notifications/initialized' });
     send({ id: 2, method: 'tools/list', params: {} });
     send({ id: 3, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
     send({ id: 4, method: 'tools/call', params: { name: 'kill_agent', arguments: {} } });
-    await waitFor(() => stdout.split('\n').filter((l) => l.trim() !== '').length >= 4, { describe: () => `stdout:\n${stdout}\nstderr:\n${stderr}` });
+    await waitFor(() => stdout.split('\n').filter((l) => l.trim() !== '').length >= 4, {
+      describe: () => `stdout:\n${stdout}\nstderr:\n${stderr}`,
+    });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.stdin.end();
     expect(await exited).toBe(0);
     const lines = stdout.split('\n').filter((l) => l !== '');
     expect(stdout.endsWith('\n')).toBe(true);
     // Calls run concurrently, so their answers may come in any order.
-    const messages = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id: number; result?: { isError?: boolean } }).sort((a, b) => a.id - b.id);
+    const messages = lines
+      .map((l) => JSON.parse(l) as { jsonrpc: string; id: number; result?: { isError?: boolean } })
+      .sort((a, b) => a.id - b.id);
     for (const m of messages) expect(m.jsonrpc).toBe('2.0');
     expect(messages.map((m) => m.id)).toEqual([1, 2, 3, 4]);
     expect(messages[2]!.result!.isError).toBeFalsy();
@@ -182,8 +221,22 @@ describeWithTmux('omar mcp-server', () => {
     const existing = await world.omar(['mcp-config', 'w1', '--json']);
     if (existing.exitCode !== 0 && /does not offer mcp-config/.test(existing.stderr)) ctx.skip();
     expect(existing.exitCode, existing.stderr).toBe(0);
-    const info = JSON.parse(existing.stdout) as { agent: string; ea: number; context_path: string; created: boolean; command: string; args: string[] };
-    expect(info).toMatchObject({ agent: 'w1', ea: 0, context_path: contextPath, created: false, command: process.execPath, args: [MCP_BIN, '--context', contextPath] });
+    const info = JSON.parse(existing.stdout) as {
+      agent: string;
+      ea: number;
+      context_path: string;
+      created: boolean;
+      command: string;
+      args: string[];
+    };
+    expect(info).toMatchObject({
+      agent: 'w1',
+      ea: 0,
+      context_path: contextPath,
+      created: false,
+      command: process.execPath,
+      args: [MCP_BIN, '--context', contextPath],
+    });
     const tokenBefore = readFileSync(contextPath, 'utf8');
 
     const created = await world.omar(['mcp-config', 'ext1']);
@@ -197,7 +250,9 @@ describeWithTmux('omar mcp-server', () => {
 
     const again = await world.omar(['mcp-config', 'ext1', '--format', 'codex']);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^\[mcp_servers\.omar\]\ncommand = ".+"\nargs = \[".+mcp-server\.mjs", "--context", ".+ext1\/context\.json"\]\n?$/);
+    expect(again.stdout).toMatch(
+      /^\[mcp_servers\.omar\]\ncommand = ".+"\nargs = \[".+mcp-server\.mjs", "--context", ".+ext1\/context\.json"\]\n?$/,
+    );
     expect(readFileSync(contextPath, 'utf8')).toBe(tokenBefore);
   });
 

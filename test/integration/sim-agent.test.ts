@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { shQuote } from '../../src/core/backends/backend-adapter.js';
+import { shQuote } from '#core/backends/backend-adapter.js';
 import { createOmarWorld, type OmarWorld } from '../helpers/omar-env.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -20,7 +20,18 @@ const EA_SESSION = 'omar-agent-ea-0';
 
 /** The shell command that runs a sim worker in a raw-command pane, with the pane's own context. */
 const simWorkerCommand = (name: string): string =>
-  [shQuote(process.execPath), shQuote(SIM_BIN), '--context', '"$OMAR_CONTEXT"', '--omar-argv', shQuote(OMAR_ARGV), '--role', 'worker', '--name', name].join(' ');
+  [
+    shQuote(process.execPath),
+    shQuote(SIM_BIN),
+    '--context',
+    '"$OMAR_CONTEXT"',
+    '--omar-argv',
+    shQuote(OMAR_ARGV),
+    '--role',
+    'worker',
+    '--name',
+    name,
+  ].join(' ');
 
 // Every backend agent, the EA included, is a sim (even where a real CLI is installed).
 const CONFIG = `[agent]\nbackend = "sim"\n`;
@@ -33,7 +44,8 @@ interface Row {
 describeWithTmux('the sim agent', () => {
   let world: OmarWorld;
 
-  const screen = (session: string): string => world.tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', `=${session}:`]).stdout;
+  const screen = (session: string): string =>
+    world.tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', `=${session}:`]).stdout;
   const journal = (): Array<Record<string, unknown>> =>
     readFileSync(join(world.home, 'journal.jsonl'), 'utf8')
       .split('\n')
@@ -41,7 +53,10 @@ describeWithTmux('the sim agent', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   const agents = async (): Promise<Row[]> => (await world.omarJson<{ agents: Row[] }>(['list'])).agents;
   const waitScreen = (session: string, text: string, timeoutMs = 15_000): Promise<unknown> =>
-    waitFor(() => screen(session).includes(text), { timeoutMs, describe: () => `'${text}' never showed in ${session}:\n${screen(session)}` });
+    waitFor(() => screen(session).includes(text), {
+      timeoutMs,
+      describe: () => `'${text}' never showed in ${session}:\n${screen(session)}`,
+    });
   const waitTask = (name: string, status: string): Promise<unknown> =>
     waitFor(async () => (await agents()).find((a) => a.name === name)?.task_status === status, {
       timeoutMs: 15_000,
@@ -55,7 +70,9 @@ describeWithTmux('the sim agent', () => {
     expect(spawned.exitCode, spawned.stderr).toBe(0);
     await waitScreen(`omar-agent-0-${name}`, `omar sim — worker ${name}`);
     await waitScreen(`omar-agent-0-${name}`, 'sim›');
-    await waitFor(() => journal().some((e) => e.kind === 'agent.hello' && e.agent === name), { describe: () => `no agent.hello from ${name}` });
+    await waitFor(() => journal().some((e) => e.kind === 'agent.hello' && e.agent === name), {
+      describe: () => `no agent.hello from ${name}`,
+    });
   };
   const send = async (name: string, text: string): Promise<void> => {
     const sent = await world.omar(['send', name, text]);
@@ -73,7 +90,19 @@ describeWithTmux('the sim agent', () => {
 
   it('--probe: its own MCP server, the tool list, one whoami, PROBE OK <ms>', async () => {
     const issued = await world.omarJson<{ context_path: string }>(['mcp-config', 'probe1']);
-    const command = [process.execPath, SIM_BIN, '--probe', '--name', 'probe1', '--context', issued.context_path, '--omar-argv', OMAR_ARGV].map(shQuote).join(' ');
+    const command = [
+      process.execPath,
+      SIM_BIN,
+      '--probe',
+      '--name',
+      'probe1',
+      '--context',
+      issued.context_path,
+      '--omar-argv',
+      OMAR_ARGV,
+    ]
+      .map(shQuote)
+      .join(' ');
     expect(world.tmux(['new-session', '-d', '-s', 'probe', '-x', '120', '-y', '30', command]).status).toBe(0);
     await waitScreen('probe', 'PROBE OK');
     expect(screen('probe')).toMatch(/^PROBE OK \d+$/m);
@@ -89,7 +118,10 @@ describeWithTmux('the sim agent', () => {
     expect(pane).toContain('> YOUR NAME: w1 (+2 lines)');
     expect(pane).toContain('← I am w1, parent ea, task: echo');
     expect(pane).toContain('✓ task closed (completed)');
-    expect(journal().find((e) => e.kind === 'task.closed' && e.agent === 'w1')).toMatchObject({ status: 'completed', summary: 'echo' });
+    expect(journal().find((e) => e.kind === 'task.closed' && e.agent === 'w1')).toMatchObject({
+      status: 'completed',
+      summary: 'echo',
+    });
     // The EA (a sim too) hears of it as an event.
     await waitScreen(EA_SESSION, '← [CHILD COMPLETE] w1: echo');
   });
@@ -118,7 +150,12 @@ describeWithTmux('the sim agent', () => {
   it('the sim EA answers status and kill everything, typed with omar send', async () => {
     await waitScreen(EA_SESSION, 'omar sim — ea ea');
     // Ready by its markers and its hello, not by the timeout.
-    await waitFor(() => journal().some((e) => e.kind === 'agent.ready' && e.agent === 'ea'), { describe: () => journal().map((e) => e.kind).join(' ') });
+    await waitFor(() => journal().some((e) => e.kind === 'agent.ready' && e.agent === 'ea'), {
+      describe: () =>
+        journal()
+          .map((e) => e.kind)
+          .join(' '),
+    });
     expect((await world.omar(['spawn', 'x1', '--command', 'sh'])).exitCode).toBe(0);
     await send('ea', 'status');
     await waitScreen(EA_SESSION, 'NAME');
@@ -130,7 +167,10 @@ describeWithTmux('the sim agent', () => {
 
   it('the sim EA grows a binary tree of sim agents that completes and folds back', async () => {
     await send('ea', 'spawn a binary tree of agents 2 levels deep');
-    await waitFor(() => journal().some((e) => e.kind === 'task.closed' && e.agent === 'tree-sim'), { timeoutMs: 45_000, describe: () => screen(EA_SESSION) });
+    await waitFor(() => journal().some((e) => e.kind === 'task.closed' && e.agent === 'tree-sim'), {
+      timeoutMs: 45_000,
+      describe: () => screen(EA_SESSION),
+    });
     await waitFor(async () => (await agents()).length === 0, { timeoutMs: 15_000, describe: () => screen(EA_SESSION) });
     const spawned = journal()
       .filter((e) => e.kind === 'agent.spawned' && String(e.agent).startsWith('tree'))

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type OmarEvent, type State } from '../../src/core/model/state.js';
-import { createSilentLogger } from '../../src/log/logger.js';
-import { openStateStore, type JsonStateStore } from '../../src/runtime/store/json-state-store.js';
+import { type OmarEvent, type State } from '#core/model/state.js';
+import { createSilentLogger } from '#log/logger.js';
+import { openStateStore, type JsonStateStore } from '#runtime/store/json-state-store.js';
 import { makeEvent, makeTask } from '../fakes/builders.js';
 
 /**
@@ -44,7 +44,7 @@ type Mutation = { label: string; fn: (s: State) => void };
 /** One random mutation; every random number is drawn here, so both stores run the same fn. */
 function mutation(rand: () => number, serial: number): Mutation {
   const [u, v, r] = [rand(), rand(), rand()];
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(v * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(v * items.length)]!;
   const bad = rand() < 0.25;
   const at = (length: number): number => Math.floor(u * Math.max(length, 1));
   const fresh = (): OmarEvent => makeEvent(`ev-new-${serial}`, `agent-${serial % 3}`, { seq: String(serial) });
@@ -98,10 +98,19 @@ function mutation(rand: () => number, serial: number): Mutation {
     { label: 'truncate', fn: (s) => void (s.events.length = Math.floor(s.events.length / 2)) },
     { label: 'reverse', fn: (s) => void s.events.reverse() },
     { label: 'sort', fn: (s) => void s.events.sort((a, b) => a.id.localeCompare(b.id)) },
-    { label: 'to-tasks', fn: (s) => void (s.events[0] && s.tasks.push(bad ? (s.events[0] as never) : makeTask(`t${serial}`, 'a'))) },
-    { label: 'task-status', fn: (s) => void (s.tasks[0] && (s.tasks[0].status = bad ? ('open' as never) : 'completed')) },
+    {
+      label: 'to-tasks',
+      fn: (s) => void (s.events[0] && s.tasks.push(bad ? (s.events[0] as never) : makeTask(`t${serial}`, 'a'))),
+    },
+    {
+      label: 'task-status',
+      fn: (s) => void (s.tasks[0] && (s.tasks[0].status = bad ? ('open' as never) : 'completed')),
+    },
     { label: 'seq', fn: (s) => void (s.next.seq = bad ? 'x1' : String(serial)) },
-    { label: 'next', fn: (s) => void (s.next = bad ? ({ ...s.next, task: 0 } as never) : { ...s.next, task: s.next.task + 1 }) },
+    {
+      label: 'next',
+      fn: (s) => void (s.next = bad ? ({ ...s.next, task: 0 } as never) : { ...s.next, task: s.next.task + 1 }),
+    },
     { label: 'active', fn: (s) => void (s.activeEa = bad ? -1 : serial % 4) },
     {
       label: 'throws',
@@ -123,7 +132,9 @@ function unfrozenObjects(value: unknown, path = 'state'): string[] {
 
 async function outcome(store: JsonStateStore, batch: readonly Mutation[]): Promise<string[]> {
   const settled = await Promise.allSettled(batch.map((m) => store.mutate(m.fn)));
-  return settled.map((s) => (s.status === 'fulfilled' ? 'ok' : String((s.reason as { code?: string }).code ?? (s.reason as Error).message)));
+  return settled.map((s) =>
+    s.status === 'fulfilled' ? 'ok' : String((s.reason as { code?: string }).code ?? (s.reason as Error).message),
+  );
 }
 
 describe("'changed' validation", () => {

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { emptyState, STATE_VERSION, type Ea, type OmarEvent, type State } from '../../src/core/model/state.js';
-import { createSilentLogger } from '../../src/log/logger.js';
-import { AtomicJsonFile } from '../../src/runtime/store/atomic-json-file.js';
-import { openStateStore, type JsonStateStore } from '../../src/runtime/store/json-state-store.js';
-import type { Migration } from '../../src/runtime/store/migrations.js';
+import { emptyState, STATE_VERSION, type Ea, type OmarEvent, type State } from '#core/model/state.js';
+import { createSilentLogger } from '#log/logger.js';
+import { AtomicJsonFile } from '#runtime/store/atomic-json-file.js';
+import { openStateStore, type JsonStateStore } from '#runtime/store/json-state-store.js';
+import type { Migration } from '#runtime/store/migrations.js';
 import { makeEvent } from '../fakes/builders.js';
 
 const logger = createSilentLogger();
@@ -15,7 +15,12 @@ let path: string;
 const opened: JsonStateStore[] = [];
 
 async function open(migrations?: readonly Migration[], validate?: 'changed' | 'full'): Promise<JsonStateStore> {
-  const store = await openStateStore({ path, logger, ...(migrations ? { migrations } : {}), ...(validate ? { validate } : {}) });
+  const store = await openStateStore({
+    path,
+    logger,
+    ...(migrations ? { migrations } : {}),
+    ...(validate ? { validate } : {}),
+  });
   opened.push(store);
   return store;
 }
@@ -135,7 +140,7 @@ describe('openStateStore', () => {
     const error = await open().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
     expect((error as Error).message).toContain(path);
-    expect((error as Error).message).toContain("unexpected \",\" at line 3, column 11 (position 28)");
+    expect((error as Error).message).toContain('unexpected "," at line 3, column 11 (position 28)');
     expect((error as { hint: string }).hint).toMatch(/untouched/);
     expect(await readFile(path, 'utf8')).toBe(bytes);
     expect(await readdir(dir)).toEqual(['state.json']);
@@ -183,7 +188,10 @@ describe('openStateStore', () => {
   it('refuses an old file it has no migration for', async () => {
     const bytes = JSON.stringify({ ...emptyState(), version: 0 });
     await writeFile(path, bytes);
-    await expect(open([])).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringMatching(/no migration from version 0/) });
+    await expect(open([])).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      message: expect.stringMatching(/no migration from version 0/),
+    });
     expect(await readFile(path, 'utf8')).toBe(bytes);
   });
 });
@@ -221,7 +229,9 @@ describe('mutate', () => {
 
   it('rejects with STORE_WRITE_FAILED when the write fails, and writes it with the next change', async () => {
     const store = await open();
-    vi.spyOn(AtomicJsonFile.prototype, 'write').mockRejectedValueOnce(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    vi.spyOn(AtomicJsonFile.prototype, 'write').mockRejectedValueOnce(
+      Object.assign(new Error('no space left'), { code: 'ENOSPC' }),
+    );
     await expect(store.mutate((s) => void (s.activeEa = 2))).rejects.toMatchObject({
       code: 'STORE_WRITE_FAILED',
       message: expect.stringContaining('no space left'),
@@ -414,7 +424,10 @@ describe('mutate (structural sharing)', () => {
       const bytes = await readFile(path, 'utf8');
       const sameTick = store.mutate((s) => void (s.next.seq = '6'));
       const invalid = store.mutate((s) => void ((s.events[3] as { status: string }).status = 'bogus'));
-      await expect(invalid).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.3.status') });
+      await expect(invalid).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('events.3.status'),
+      });
       // The whole batch (tick) is rolled back and never written.
       await expect(sameTick).rejects.toMatchObject({ code: 'INTERNAL' });
       expect(store.get()).toBe(good);
@@ -437,7 +450,9 @@ describe('mutate (structural sharing)', () => {
           s.events.splice(0, 2); // the changed event moves to index 2
         }),
       ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.2.attempts') });
-      await expect(store.mutate((s) => void s.events.push({ ...makeEvent('ev-5', 'x'), t: 'soon' }))).rejects.toMatchObject({
+      await expect(
+        store.mutate((s) => void s.events.push({ ...makeEvent('ev-5', 'x'), t: 'soon' })),
+      ).rejects.toMatchObject({
         code: 'INTERNAL',
         message: expect.stringContaining('events.5.t'),
       });
@@ -446,9 +461,18 @@ describe('mutate (structural sharing)', () => {
           delete (s.events[1] as Partial<OmarEvent>).lastError;
         }),
       ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events.1.lastError') });
-      await expect(store.mutate((s) => void s.tasks.push(s.events[0] as never))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('tasks.0') });
-      await expect(store.mutate((s) => void ((s.next as { seq: unknown }).seq = 7))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('next.seq') });
-      await expect(store.mutate((s) => void (s.events = 'none' as never))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('events') });
+      await expect(store.mutate((s) => void s.tasks.push(s.events[0] as never))).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('tasks.0'),
+      });
+      await expect(store.mutate((s) => void ((s.next as { seq: unknown }).seq = 7))).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('next.seq'),
+      });
+      await expect(store.mutate((s) => void (s.events = 'none' as never))).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('events'),
+      });
       expect(store.get().events.map((e) => e.id)).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
       expect(store.get().events.every((e) => e.attempts === 0)).toBe(true);
     });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { AppError } from '../../src/core/errors.js';
-import { createControlClient } from '../../src/runtime/tmux/control-client.js';
+import { AppError } from '#core/errors.js';
+import { createControlClient } from '#runtime/tmux/control-client.js';
 import { describeWithTmux, recordingLogger, startTestTmux, type TestTmux } from '../helpers/tmux-server.js';
 
 const RAW_AGENT = fileURLToPath(new URL('../fixtures/raw-agent.mjs', import.meta.url));
@@ -13,7 +13,11 @@ function shq(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -37,7 +41,12 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
 
   async function startRawAgent(name: string, flags: string[] = []): Promise<string> {
     const file = join(dir, `${name}.jsonl`);
-    await t.mux.createSession({ name, command: ['node', RAW_AGENT, file, ...flags].map(shq).join(' '), workdir: dir, env: {} });
+    await t.mux.createSession({
+      name,
+      command: ['node', RAW_AGENT, file, ...flags].map(shq).join(' '),
+      workdir: dir,
+      env: {},
+    });
     await waitFor(async () => (await t.mux.capture(name)).includes('raw-agent ready'), 5000, 'raw agent banner');
     return file;
   }
@@ -51,7 +60,12 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
   }
 
   it('creates, lists, checks, captures and kills sessions', async () => {
-    await t.mux.createSession({ name: 'alpha', command: 'echo "hi $FOO from $(pwd)"; sleep 60', workdir: dir, env: { FOO: 'b a r' } });
+    await t.mux.createSession({
+      name: 'alpha',
+      command: 'echo "hi $FOO from $(pwd)"; sleep 60',
+      workdir: dir,
+      env: { FOO: 'b a r' },
+    });
     expect(await t.mux.hasSession('alpha')).toBe(true);
     const screen = await waitFor(async () => {
       const s = await t.mux.capture('alpha');
@@ -67,10 +81,14 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
     expect(pane.deadStatus).toBeNull();
     expect(pane.attached).toBe(false);
     expect(Math.abs(pane.activityMs - Date.now())).toBeLessThan(60_000);
-    expect(t.tmux(['display-message', '-p', '-t', '=alpha:', '#{window_width}x#{window_height} #{history_limit}']).trim()).toBe('200x50 10000');
+    expect(
+      t.tmux(['display-message', '-p', '-t', '=alpha:', '#{window_width}x#{window_height} #{history_limit}']).trim(),
+    ).toBe('200x50 10000');
     expect(t.tmux(['show-options', '-w', '-t', '=alpha:', 'remain-on-exit']).trim()).toBe('remain-on-exit on');
     expect(t.tmux(['show-options', '-t', '=alpha:', 'history-limit']).trim()).toBe('history-limit 10000');
-    await expect(t.mux.createSession({ name: 'alpha', command: 'true', workdir: dir, env: {} })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(t.mux.createSession({ name: 'alpha', command: 'true', workdir: dir, env: {} })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
     expect(await t.mux.killSession('alpha')).toBe(true);
     expect(await t.mux.killSession('alpha')).toBe(false);
     expect(await t.mux.hasSession('alpha')).toBe(false);
@@ -82,7 +100,10 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
     expect(await t.mux.hasSession('x')).toBe(false);
     expect(await t.mux.killSession('x')).toBe(false);
     await expect(t.mux.capture('x')).rejects.toMatchObject({ code: 'TMUX_FAILED' });
-    await expect(t.mux.deliver('x', 'hello', { submit: true })).rejects.toMatchObject({ code: 'DELIVERY_FAILED', details: { missing: true } });
+    await expect(t.mux.deliver('x', 'hello', { submit: true })).rejects.toMatchObject({
+      code: 'DELIVERY_FAILED',
+      details: { missing: true },
+    });
     expect(await t.mux.hasSession('x-2')).toBe(true);
   });
 
@@ -90,7 +111,10 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
     // (An instant exit can lose its last output to a Linux pty race, hence the short sleep.)
     await t.mux.createSession({ name: 'quitter', command: 'echo bye; sleep 0.2; exit 7', workdir: dir, env: {} });
     // listPanes nudges tmux when a pane is dead but its status was not collected (libutempter race).
-    const pane = await waitFor(async () => (await t.mux.listPanes()).find((p) => p.session === 'quitter' && p.dead && p.deadStatus !== null), 3000);
+    const pane = await waitFor(
+      async () => (await t.mux.listPanes()).find((p) => p.session === 'quitter' && p.dead && p.deadStatus !== null),
+      3000,
+    );
     expect(pane.deadStatus).toBe(7);
     expect(await t.mux.hasSession('quitter')).toBe(true);
     expect(await t.mux.capture('quitter')).toContain('bye');
@@ -98,9 +122,14 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
 
   it('reports a pane killed by a signal with status 128 + signal', async () => {
     await t.mux.createSession({ name: 'victim', command: 'exec sleep 60', workdir: dir, env: {} });
-    const alive = await waitFor(async () => (await t.mux.listPanes()).find((p) => p.session === 'victim' && p.command === 'sleep'));
+    const alive = await waitFor(async () =>
+      (await t.mux.listPanes()).find((p) => p.session === 'victim' && p.command === 'sleep'),
+    );
     process.kill(alive.pid, 'SIGKILL');
-    const pane = await waitFor(async () => (await t.mux.listPanes()).find((p) => p.session === 'victim' && p.dead && p.deadStatus !== null), 3000);
+    const pane = await waitFor(
+      async () => (await t.mux.listPanes()).find((p) => p.session === 'victim' && p.dead && p.deadStatus !== null),
+      3000,
+    );
     expect(pane.deadStatus).toBe(137);
   });
 
@@ -153,7 +182,10 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
 
   it('pastes without submitting when submit is false, then submits the next delivery with it', async () => {
     const file = await startRawAgent('draft');
-    expect(await t.mux.deliver('draft', 'part one, ', { submit: false })).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
+    expect(await t.mux.deliver('draft', 'part one, ', { submit: false })).toMatchObject({
+      attempts: 1,
+      unconfirmedSubmit: false,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(submissions(file)).toEqual([]);
     await t.mux.deliver('draft', 'part two', { submit: true });
@@ -174,11 +206,13 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
   it('fails with DELIVERY_FAILED after retries when the paste never renders, never pressing Enter', async () => {
     const file = await startRawAgent('mute', ['--never-render']);
     const started = Date.now();
-    const error = await t.mux.deliver('mute', 'hello there', { submit: true, attempts: 2, renderTimeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await t.mux
+      .deliver('mute', 'hello there', { submit: true, attempts: 2, renderTimeoutMs: 300 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'DELIVERY_FAILED', details: { session: 'mute', attempts: 2 } });
     expect((error as AppError).message).toContain("'mute'");
-    expect(((error as AppError).details!.reasons as string[])).toHaveLength(2);
+    expect((error as AppError).details!.reasons as string[]).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(submissions(file)).toEqual([]);
     expect(t.tmux(['list-buffers']).trim()).toBe('');
@@ -186,7 +220,10 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
 
   it('fails at once for a missing session', async () => {
     const started = Date.now();
-    await expect(t.mux.deliver('nobody', 'hello', { submit: true })).rejects.toMatchObject({ code: 'DELIVERY_FAILED', details: { missing: true } });
+    await expect(t.mux.deliver('nobody', 'hello', { submit: true })).rejects.toMatchObject({
+      code: 'DELIVERY_FAILED',
+      details: { missing: true },
+    });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -209,7 +246,9 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
   it('times out a command tmux does not answer in time and keeps later replies aligned', async () => {
     // run-shell answers at once but holds the client's command queue until the shell command ends.
     const held = t.mux.control.run(['run-shell', 'sleep 1'], { timeoutMs: 300 }).catch((e: unknown) => e);
-    const stuck = await t.mux.control.run(['display-message', '-p', 'stuck'], { timeoutMs: 300 }).catch((e: unknown) => e);
+    const stuck = await t.mux.control
+      .run(['display-message', '-p', 'stuck'], { timeoutMs: 300 })
+      .catch((e: unknown) => e);
     expect(stuck).toMatchObject({ code: 'TIMEOUT' });
     await held;
     expect(await t.mux.control.run(['display-message', '-p', 'after'])).toEqual(['after']);
@@ -233,14 +272,20 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
     t.tmux(['kill-server']);
     await waitFor(async () => t.mux.control.pid === undefined, 5000, 'client death');
     await t.mux.createSession({ name: 'again', command: 'exit 3', workdir: dir, env: {} });
-    const pane = await waitFor(async () => (await t.mux.listPanes()).find((p) => p.session === 'again' && p.dead && p.deadStatus !== null));
+    const pane = await waitFor(async () =>
+      (await t.mux.listPanes()).find((p) => p.session === 'again' && p.dead && p.deadStatus !== null),
+    );
     expect(pane.deadStatus).toBe(3);
   });
 });
 
 describeWithTmux('control client without tmux', () => {
   it('rejects with TMUX_NOT_FOUND and an install hint', async () => {
-    const client = createControlClient({ socketName: 'omar-test-none', logger: recordingLogger(), tmuxBinary: 'tmux-not-installed-here' });
+    const client = createControlClient({
+      socketName: 'omar-test-none',
+      logger: recordingLogger(),
+      tmuxBinary: 'tmux-not-installed-here',
+    });
     const error = await client.run(['display-message', '-p', 'x']).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TMUX_NOT_FOUND' });
     expect((error as AppError).hint).toMatch(/apt-get install tmux|brew install tmux/);

@@ -12,16 +12,28 @@ export async function runAttach(args: string[], globals: GlobalOptions, io: CliI
   const client = await connectAsOwner(config);
   let session: string;
   try {
-    const agent = await client.call<{ session: string }>('get_agent', { name, lines: 1 }, globals.ea !== undefined ? { ea: globals.ea } : {});
+    const agent = await client.call<{ session: string }>(
+      'get_agent',
+      { name, lines: 1 },
+      globals.ea !== undefined ? { ea: globals.ea } : {},
+    );
     session = agent.session;
   } finally {
     client.close();
   }
-  if (!io.isTty) throw new AppError('USAGE', 'omar attach needs a terminal.', { hint: `Use omar peek ${name} to read its screen instead.` });
+  if (!io.isTty)
+    throw new AppError('USAGE', 'omar attach needs a terminal.', {
+      hint: `Use omar peek ${name} to read its screen instead.`,
+    });
   return attachToSession(config, session, io, { waitMs: 0 });
 }
 
-export async function attachToSession(config: Config, session: string, io: CliIo, options: { waitMs: number }): Promise<number> {
+export async function attachToSession(
+  config: Config,
+  session: string,
+  io: CliIo,
+  options: { waitMs: number },
+): Promise<number> {
   const env = { ...io.env };
   delete env['TMUX'];
   delete env['TMUX_PANE'];
@@ -29,7 +41,9 @@ export async function attachToSession(config: Config, session: string, io: CliIo
   const deadline = Date.now() + options.waitMs;
   while (spawnSync('tmux', [...base, 'has-session', '-t', `=${session}`], { env, stdio: 'ignore' }).status !== 0) {
     if (Date.now() >= deadline) {
-      throw new AppError('NOT_FOUND', `The session ${session} does not exist on tmux socket '${config.tmux.socket}'.`, { hint: 'See omar status and omar list.' });
+      throw new AppError('NOT_FOUND', `The session ${session} does not exist on tmux socket '${config.tmux.socket}'.`, {
+        hint: 'See omar status and omar list.',
+      });
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -23,24 +23,48 @@ export interface Check {
 }
 
 /** The agent CLIs omar can drive (every backend with a binary), with how to install each. */
-export const AGENT_CLIS = BACKENDS.filter((b) => b.binary !== '').map((b) => ({ name: b.name, binary: b.binary, install: b.install }));
+export const AGENT_CLIS = BACKENDS.filter((b) => b.binary !== '').map((b) => ({
+  name: b.name,
+  binary: b.binary,
+  install: b.install,
+}));
 
 /** `omar doctor`: each problem with its fix. Exit 1 when a required check fails. */
 export async function runDoctor(_args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), found: process.versions.node, fix: 'Install Node.js 20.19 or newer.' });
+  checks.push({
+    check: 'node',
+    ok: major > 20 || (major === 20 && minor >= 19),
+    found: process.versions.node,
+    fix: 'Install Node.js 20.19 or newer.',
+  });
 
   const tmux = spawnSync('tmux', ['-V'], { encoding: 'utf8', timeout: 5000 });
   const tmuxVersion = tmux.status === 0 ? tmux.stdout.trim() : null;
-  checks.push({ check: 'tmux', ok: tmuxVersion !== null && tmuxAtLeast(tmuxVersion, 3, 2), found: tmuxVersion ?? 'not installed', fix: 'Install tmux 3.2 or newer: apt-get install tmux (Debian/Ubuntu) or brew install tmux (macOS).' });
+  checks.push({
+    check: 'tmux',
+    ok: tmuxVersion !== null && tmuxAtLeast(tmuxVersion, 3, 2),
+    found: tmuxVersion ?? 'not installed',
+    fix: 'Install tmux 3.2 or newer: apt-get install tmux (Debian/Ubuntu) or brew install tmux (macOS).',
+  });
 
   let config: Config | null = null;
   try {
     config = loadCliConfig(io, {}, globals);
-    checks.push({ check: 'config', ok: true, found: config.file.present ? config.file.path : `defaults (no ${config.file.path})`, fix: '' });
+    checks.push({
+      check: 'config',
+      ok: true,
+      found: config.file.present ? config.file.path : `defaults (no ${config.file.path})`,
+      fix: '',
+    });
   } catch (error) {
-    checks.push({ check: 'config', ok: false, found: toAppError(error).message, fix: 'Fix config.toml as the message says.' });
+    checks.push({
+      check: 'config',
+      ok: false,
+      found: toAppError(error).message,
+      fix: 'Fix config.toml as the message says.',
+    });
   }
   if (config) {
     checks.push(homeCheck(config));
@@ -50,21 +74,55 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
     if (pid !== null) {
       const client = await connectAsOwner(config).catch(() => null);
       if (client) {
-        reachable = await client.call('whoami').then(() => true, () => false);
+        reachable = await client.call('whoami').then(
+          () => true,
+          () => false,
+        );
         client.close();
       }
     }
-    checks.push({ check: 'daemon', ok: pid !== null && reachable, found: pid === null ? 'not running' : reachable ? `pid ${pid}, socket ${config.paths.socket}` : `pid ${pid}, but ${config.paths.socket} does not answer`, fix: pid === null ? 'Start it: omar up (or omar up --detach).' : 'Restart it: omar down, then omar up.' });
-    const server = tmuxVersion ? spawnSync('tmux', ['-L', config.tmux.socket, 'list-sessions', '-F', '#{session_name}'], { encoding: 'utf8', timeout: 5000 }) : null;
-    const sessions = server && server.status === 0 ? server.stdout.split('\n').filter((s) => s.startsWith('omar-agent-')).length : 0;
-    checks.push({ check: 'tmux socket', ok: true, found: `-L ${config.tmux.socket}: ${server && server.status === 0 ? `${sessions} omar session(s)` : 'no server running'}`, fix: '' });
+    checks.push({
+      check: 'daemon',
+      ok: pid !== null && reachable,
+      found:
+        pid === null
+          ? 'not running'
+          : reachable
+            ? `pid ${pid}, socket ${config.paths.socket}`
+            : `pid ${pid}, but ${config.paths.socket} does not answer`,
+      fix: pid === null ? 'Start it: omar up (or omar up --detach).' : 'Restart it: omar down, then omar up.',
+    });
+    const server = tmuxVersion
+      ? spawnSync('tmux', ['-L', config.tmux.socket, 'list-sessions', '-F', '#{session_name}'], {
+          encoding: 'utf8',
+          timeout: 5000,
+        })
+      : null;
+    const sessions =
+      server && server.status === 0 ? server.stdout.split('\n').filter((s) => s.startsWith('omar-agent-')).length : 0;
+    checks.push({
+      check: 'tmux socket',
+      ok: true,
+      found: `-L ${config.tmux.socket}: ${server && server.status === 0 ? `${sessions} omar session(s)` : 'no server running'}`,
+      fix: '',
+    });
   }
   const installed = AGENT_CLIS.map((cli) => ({ ...cli, version: versionOf(cli.binary) }));
   for (const cli of installed) {
-    checks.push({ check: `agent CLI: ${cli.name}`, ok: true, found: cli.version ?? 'not installed', fix: cli.version ? '' : `Optional: ${cli.install}` });
+    checks.push({
+      check: `agent CLI: ${cli.name}`,
+      ok: true,
+      found: cli.version ?? 'not installed',
+      fix: cli.version ? '' : `Optional: ${cli.install}`,
+    });
   }
   const sim = findSimBundle(dirname(fileURLToPath(import.meta.url)));
-  checks.push({ check: 'agent: sim (built in)', ok: true, found: sim ? `${sim} (used when no CLI is installed)` : 'not built', fix: sim ? '' : 'Run npm run build (it builds dist/sim.mjs).' });
+  checks.push({
+    check: 'agent: sim (built in)',
+    ok: true,
+    found: sim ? `${sim} (used when no CLI is installed)` : 'not built',
+    fix: sim ? '' : 'Run npm run build (it builds dist/sim.mjs).',
+  });
   const required = checks.filter((c) => !c.check.startsWith('agent') && c.check !== 'daemon');
   const healthy = required.every((c) => c.ok);
   if (globals.json) {
@@ -77,7 +135,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
         { key: 'check', header: 'check' },
         { key: 'found', header: 'found' },
         { key: 'fix', header: 'fix' },
-      ])}\n\n${healthy ? 'Everything omar needs is in place.' : 'Fix the problems above, then run omar doctor again.'}${installed.some((c) => c.version) ? '' : "\n\nNo agent CLI is installed: omar runs its scripted agent `sim` (no model needed); install a CLI above to run real agents."}\n`,
+      ])}\n\n${healthy ? 'Everything omar needs is in place.' : 'Fix the problems above, then run omar doctor again.'}${installed.some((c) => c.version) ? '' : '\n\nNo agent CLI is installed: omar runs its scripted agent `sim` (no model needed); install a CLI above to run real agents.'}\n`,
       io,
     );
   }
@@ -116,9 +174,25 @@ function stateCheck(config: Config): Check {
   }
   try {
     const parsed = StateSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { check: 'state file', ok: true, found: `${config.paths.state} (version ${parsed.data.version}, ${parsed.data.agents.length} agents)`, fix: '' };
-    return { check: 'state file', ok: false, found: `${config.paths.state}: ${describeIssues(parsed.error.issues)}`, fix: 'Fix or move the file; omar will not start over it.' };
+    if (parsed.success)
+      return {
+        check: 'state file',
+        ok: true,
+        found: `${config.paths.state} (version ${parsed.data.version}, ${parsed.data.agents.length} agents)`,
+        fix: '',
+      };
+    return {
+      check: 'state file',
+      ok: false,
+      found: `${config.paths.state}: ${describeIssues(parsed.error.issues)}`,
+      fix: 'Fix or move the file; omar will not start over it.',
+    };
   } catch (error) {
-    return { check: 'state file', ok: false, found: `${config.paths.state}: ${(error as Error).message}`, fix: 'Fix or move the file; omar will not start over it.' };
+    return {
+      check: 'state file',
+      ok: false,
+      found: `${config.paths.state}: ${(error as Error).message}`,
+      fix: 'Fix or move the file; omar will not start over it.',
+    };
   }
 }

@@ -2,7 +2,12 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError, describeIssues } from '../../core/errors.js';
-import { MCP_CONFIG_FORMATS, isMcpConfigFormat, renderMcpConfig, type McpConfigFormat } from '../../mcp/client-config.js';
+import {
+  MCP_CONFIG_FORMATS,
+  isMcpConfigFormat,
+  renderMcpConfig,
+  type McpConfigFormat,
+} from '../../mcp/client-config.js';
 import { findMcpServerBundle, mcpServerLaunch } from '../../mcp/launch.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -29,21 +34,32 @@ export async function runMcpConfig(args: string[], globals: GlobalOptions, io: C
   const client = await connectAsOwner(config);
   let result: McpConfigResult;
   try {
-    const raw = await client.call('mcp_config', { name }, globals.ea !== undefined ? { ea: globals.ea } : {}).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'USAGE' && /unknown method/i.test(error.message)) {
-        throw new AppError('USAGE', 'This omar daemon does not offer mcp-config yet.', { hint: 'Restart it with the current omar: omar down && omar up.' });
-      }
-      throw error;
-    });
+    const raw = await client
+      .call('mcp_config', { name }, globals.ea !== undefined ? { ea: globals.ea } : {})
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'USAGE' && /unknown method/i.test(error.message)) {
+          throw new AppError('USAGE', 'This omar daemon does not offer mcp-config yet.', {
+            hint: 'Restart it with the current omar: omar down && omar up.',
+          });
+        }
+        throw error;
+      });
     const parsed = McpConfigResult.safeParse(raw);
-    if (!parsed.success) throw new AppError('INTERNAL', `The daemon answered mcp_config with an unexpected result: ${describeIssues(parsed.error.issues)}.`);
+    if (!parsed.success)
+      throw new AppError(
+        'INTERNAL',
+        `The daemon answered mcp_config with an unexpected result: ${describeIssues(parsed.error.issues)}.`,
+      );
     result = parsed.data;
   } finally {
     client.close();
   }
 
   const here = dirname(fileURLToPath(import.meta.url));
-  const launch = mcpServerLaunch(result.context_path, { bundle: findMcpServerBundle(here), ...(process.argv[1] ? { cliScript: process.argv[1] } : {}) });
+  const launch = mcpServerLaunch(result.context_path, {
+    bundle: findMcpServerBundle(here),
+    ...(process.argv[1] ? { cliScript: process.argv[1] } : {}),
+  });
   if (globals.json) {
     io.stdout.write(`${JSON.stringify({ ...result, command: launch.command, args: launch.args }, null, 2)}\n`);
     return EXIT_OK;
@@ -71,10 +87,14 @@ export function parseArgs(args: readonly string[]): { name: string; format: McpC
     } else if (name === undefined) {
       name = word;
     } else {
-      throw new AppError('USAGE', `mcp-config takes one agent name, got '${name}' and '${word}'.`, { hint: `Usage: ${MCP_CONFIG_USAGE}` });
+      throw new AppError('USAGE', `mcp-config takes one agent name, got '${name}' and '${word}'.`, {
+        hint: `Usage: ${MCP_CONFIG_USAGE}`,
+      });
     }
   }
-  if (!name) throw new AppError('USAGE', 'Which agent? mcp-config needs a NAME.', { hint: `Usage: ${MCP_CONFIG_USAGE}` });
-  if (!isMcpConfigFormat(format)) throw new AppError('USAGE', `Unknown format '${format}'.`, { hint: `Formats: ${MCP_CONFIG_FORMATS.join(', ')}.` });
+  if (!name)
+    throw new AppError('USAGE', 'Which agent? mcp-config needs a NAME.', { hint: `Usage: ${MCP_CONFIG_USAGE}` });
+  if (!isMcpConfigFormat(format))
+    throw new AppError('USAGE', `Unknown format '${format}'.`, { hint: `Formats: ${MCP_CONFIG_FORMATS.join(', ')}.` });
   return { name, format };
 }

@@ -11,15 +11,20 @@ export async function watchTree(config: Config, globals: GlobalOptions, io: CliI
   let timer: NodeJS.Timeout | null = null;
   let drawing = Promise.resolve();
   const draw = (): void => {
-    drawing = drawing.then(async () => {
-      const tree = await client.call('get_tree', {}, options);
-      if (globals.json) {
-        io.stdout.write(`${JSON.stringify(tree)}\n`);
-        return;
-      }
-      if (io.isTty) io.stdout.write('\u001b[2J\u001b[H');
-      await printMarkdown(`${resultToMarkdown('get_tree', tree)}\n\n_${new Date().toLocaleTimeString()} — watching; Ctrl-C to stop_`, io);
-    }).catch(() => undefined);
+    drawing = drawing
+      .then(async () => {
+        const tree = await client.call('get_tree', {}, options);
+        if (globals.json) {
+          io.stdout.write(`${JSON.stringify(tree)}\n`);
+          return;
+        }
+        if (io.isTty) io.stdout.write('\u001b[2J\u001b[H');
+        await printMarkdown(
+          `${resultToMarkdown('get_tree', tree)}\n\n_${new Date().toLocaleTimeString()} — watching; Ctrl-C to stop_`,
+          io,
+        );
+      })
+      .catch(() => undefined);
   };
   await client.subscribe(['agent', 'task', 'project', 'ea'], () => {
     if (timer) return;

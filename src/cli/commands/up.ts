@@ -54,7 +54,9 @@ async function foreground(config: Config, io: CliIo, options: { attach: boolean 
   if (options.attach) {
     io.stderr.write(`omar is up (logs: ${logFile}). Taking you to your EA; detach with Ctrl-b d.\n`);
     await attachToEa(config, io);
-    io.stderr.write('Detached. omar keeps running here — Ctrl-C stops it (agents keep running); `omar attach ea` takes you back.\n');
+    io.stderr.write(
+      'Detached. omar keeps running here — Ctrl-C stops it (agents keep running); `omar attach ea` takes you back.\n',
+    );
   }
   await daemon.stopped;
   process.off('SIGINT', onSignal);
@@ -70,7 +72,12 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
   const script = process.argv[1];
   if (!script) throw new AppError('INTERNAL', 'Cannot tell which script to start in the background.');
   const childArgs = [script, 'up', ...args.filter((a) => a !== '--detach'), DAEMON_FLAG, '--home', config.home];
-  const child = spawn(process.execPath, childArgs, { detached: true, stdio: ['ignore', out, out], env: io.env, cwd: io.cwd });
+  const child = spawn(process.execPath, childArgs, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: io.env,
+    cwd: io.cwd,
+  });
   child.unref();
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -79,7 +86,9 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
       const client = await connectAsOwner(config).catch(() => null);
       if (client) {
         client.close();
-        io.stdout.write(`omar is running in the background (pid ${pid}).\n  socket: ${config.paths.socket}\n  logs:   ${logFile}\n  stop:   omar down\n`);
+        io.stdout.write(
+          `omar is running in the background (pid ${pid}).\n  socket: ${config.paths.socket}\n  logs:   ${logFile}\n  stop:   omar down\n`,
+        );
         await sayBackend(config, io);
         return EXIT_OK;
       }
@@ -87,7 +96,9 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new AppError('DAEMON_UNREACHABLE', `The background daemon did not come up within 15 s.`, { hint: `See ${logFile}.` });
+  throw new AppError('DAEMON_UNREACHABLE', `The background daemon did not come up within 15 s.`, {
+    hint: `See ${logFile}.`,
+  });
 }
 
 /**
@@ -98,13 +109,19 @@ async function sayBackend(config: Config, io: CliIo): Promise<void> {
   const client = await connectAsOwner(config).catch(() => null);
   if (!client) return;
   try {
-    const { default: backend, backends } = await client.call<{ default: string | null; backends: Array<{ name: string; binary: string; installed: boolean }> }>('list_backends');
+    const { default: backend, backends } = await client.call<{
+      default: string | null;
+      backends: Array<{ name: string; binary: string; installed: boolean }>;
+    }>('list_backends');
     const clis = backends.filter((b) => b.installed && b.binary !== '');
     if (backend === 'sim' && clis.length === 0) {
       io.stderr.write(
         "No agent CLI is installed, so your EA and its agents run omar's scripted agent `sim` (no model). Ask it: spawn a binary tree of agents 3 levels deep. `omar doctor` says how to install a real CLI.\n",
       );
-    } else if (backend) io.stderr.write(`Agents run ${backend} unless told otherwise (installed: ${clis.map((b) => b.name).join(', ') || 'none'}).\n`);
+    } else if (backend)
+      io.stderr.write(
+        `Agents run ${backend} unless told otherwise (installed: ${clis.map((b) => b.name).join(', ') || 'none'}).\n`,
+      );
   } catch {
     // Only a courtesy: the daemon is up either way.
   } finally {

@@ -10,7 +10,10 @@ const MIN_COLUMN = 8;
 export function fitColumns(cells: readonly (readonly string[])[], width: number): number[] | undefined {
   const count = Math.max(0, ...cells.map((row) => row.length));
   if (count === 0) return undefined;
-  const widths = Array.from({ length: count }, (_, col) => 2 + Math.max(1, ...cells.map((row) => longestLine(row[col] ?? ''))));
+  const widths = Array.from(
+    { length: count },
+    (_, col) => 2 + Math.max(1, ...cells.map((row) => longestLine(row[col] ?? ''))),
+  );
   const available = width - (count + 1);
   let excess = widths.reduce((a, b) => a + b, 0) - available;
   if (excess <= 0) return undefined;

@@ -35,7 +35,14 @@ function terminalExtension(width: number): MarkedExtension {
   // colWidths on it just before a table is drawn wraps wide tables to the width.
   const tableOptions: Record<string, unknown> = {};
   // emoji: false keeps `:name:` text (agent output, times) as written.
-  const extension = markedTerminal({ width, reflowText: true, showSectionPrefix: false, tab: 2, emoji: false, tableOptions });
+  const extension = markedTerminal({
+    width,
+    reflowText: true,
+    showSectionPrefix: false,
+    tab: 2,
+    emoji: false,
+    tableOptions,
+  });
   const drawTable = extension.renderer?.table;
   if (extension.renderer && drawTable) {
     extension.renderer.table = function (this: unknown, token: Tokens.Table) {

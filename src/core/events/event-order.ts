@@ -1,7 +1,10 @@
 import type { OmarEvent } from '../model/state.js';
 
 /** Logical time (CONTRACTS.md §5): nanoseconds as decimal strings, ordered as bigints; ties break on seq. */
-export function compareEvents(a: Pick<OmarEvent, 't' | 'seq' | 'format'>, b: Pick<OmarEvent, 't' | 'seq' | 'format'>): number {
+export function compareEvents(
+  a: Pick<OmarEvent, 't' | 'seq' | 'format'>,
+  b: Pick<OmarEvent, 't' | 'seq' | 'format'>,
+): number {
   // A new agent's header goes first, whatever times other senders chose (CONTRACTS.md §6).
   if (a.format !== b.format) return a.format === 'raw' ? -1 : 1;
   const t = BigInt(a.t) - BigInt(b.t);

@@ -9,7 +9,9 @@ import type { OmarEvent } from '../model/state.js';
  *   [EVENT] From <sender>: <payload>   ([CRON] From … when recurring; further payload lines follow unchanged)
  * A raw event (a new agent's header) is typed as is.
  */
-export function formatDelivery(events: readonly Pick<OmarEvent, 't' | 'sender' | 'payload' | 'recurrence' | 'format'>[]): string {
+export function formatDelivery(
+  events: readonly Pick<OmarEvent, 't' | 'sender' | 'payload' | 'recurrence' | 'format'>[],
+): string {
   const first = events[0];
   if (!first) throw new Error('formatDelivery needs at least one event');
   if (first.format === 'raw') return first.payload;

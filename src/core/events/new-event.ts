@@ -43,14 +43,30 @@ export function addEvent(state: State, fields: NewEventFields): OmarEvent {
  */
 export function addNotice(
   state: State,
-  fields: { ea: number; receiver: string; text: string; nowNs: bigint; createdAt: string; /** Drop it rather than redirect it to `ea`. */ onlyIfAlive?: boolean },
+  fields: {
+    ea: number;
+    receiver: string;
+    text: string;
+    nowNs: bigint;
+    createdAt: string;
+    /** Drop it rather than redirect it to `ea`. */ onlyIfAlive?: boolean;
+  },
 ): OmarEvent | null {
   if (fields.receiver === 'owner' || fields.receiver.startsWith('chat:') || fields.receiver === 'omar') return null;
-  const alive = fields.receiver === EA_AGENT || state.agents.some((a) => a.ea === fields.ea && a.name === fields.receiver && a.health !== 'exited');
+  const alive =
+    fields.receiver === EA_AGENT ||
+    state.agents.some((a) => a.ea === fields.ea && a.name === fields.receiver && a.health !== 'exited');
   if (!alive && fields.onlyIfAlive) return null;
   const receiver = alive ? fields.receiver : EA_AGENT;
   if (!state.eas.some((e) => e.id === fields.ea)) return null;
-  return addEvent(state, { ea: fields.ea, sender: 'omar', receiver, tNs: fields.nowNs, payload: fields.text, createdAt: fields.createdAt });
+  return addEvent(state, {
+    ea: fields.ea,
+    sender: 'omar',
+    receiver,
+    tNs: fields.nowNs,
+    payload: fields.text,
+    createdAt: fields.createdAt,
+  });
 }
 
 /** First `max` characters of a payload, for notices that quote it. */

@@ -7,7 +7,12 @@ import type { CronCalculator } from '../ports.js';
  * collapse: the event fires once late, then continues from the first occurrence
  * after `nowNs`. Returns null when a cron expression has no further occurrence.
  */
-export function nextOccurrence(recurrence: Recurrence, scheduledNs: bigint, nowNs: bigint, cron: CronCalculator): bigint | null {
+export function nextOccurrence(
+  recurrence: Recurrence,
+  scheduledNs: bigint,
+  nowNs: bigint,
+  cron: CronCalculator,
+): bigint | null {
   if ('every' in recurrence) {
     const period = BigInt(recurrence.every) * 1_000_000_000n;
     let next = scheduledNs + period;

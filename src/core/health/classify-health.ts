@@ -25,12 +25,20 @@ export interface AgentHealthChange {
  * stuckSeconds with its task open, no pending self-addressed event and no live
  * child with an open task; `idle` otherwise.
  */
-export function classifyAgent(state: Readonly<State>, agent: Agent, pane: PaneInfo | undefined, nowMs: number, t: HealthThresholds): Omit<AgentHealthChange, 'from' | 'name' | 'ea'> {
+export function classifyAgent(
+  state: Readonly<State>,
+  agent: Agent,
+  pane: PaneInfo | undefined,
+  nowMs: number,
+  t: HealthThresholds,
+): Omit<AgentHealthChange, 'from' | 'name' | 'ea'> {
   if (!pane) return { to: 'exited', activityMs: null, exitCode: null, exitReason: 'session-vanished' };
-  if (pane.dead) return { to: 'exited', activityMs: pane.activityMs, exitCode: pane.deadStatus, exitReason: 'pane-exited' };
+  if (pane.dead)
+    return { to: 'exited', activityMs: pane.activityMs, exitCode: pane.deadStatus, exitReason: 'pane-exited' };
   const idleMs = nowMs - pane.activityMs;
   if (idleMs < t.idleSeconds * 1000) return { to: 'running', activityMs: pane.activityMs, exitCode: null };
-  if (idleMs >= t.stuckSeconds * 1000 && isWaitingOnNothing(state, agent)) return { to: 'stuck', activityMs: pane.activityMs, exitCode: null };
+  if (idleMs >= t.stuckSeconds * 1000 && isWaitingOnNothing(state, agent))
+    return { to: 'stuck', activityMs: pane.activityMs, exitCode: null };
   return { to: 'idle', activityMs: pane.activityMs, exitCode: null };
 }
 
@@ -38,7 +46,11 @@ function isWaitingOnNothing(state: Readonly<State>, agent: Agent): boolean {
   const task = agent.taskId ? state.tasks.find((t) => t.id === agent.taskId) : undefined;
   if (!task || task.status !== 'running') return false;
   const selfWake = state.events.some(
-    (e) => e.ea === agent.ea && e.receiver === agent.name && e.sender === agent.name && (e.status === 'pending' || e.status === 'delivering'),
+    (e) =>
+      e.ea === agent.ea &&
+      e.receiver === agent.name &&
+      e.sender === agent.name &&
+      (e.status === 'pending' || e.status === 'delivering'),
   );
   if (selfWake) return false;
   const busyChild = state.agents.some((c) => {

@@ -16,12 +16,20 @@ export interface RemovalResult {
  * cancels events addressed to them, and re-parents survivors whose parent went
  * (up to the removed agent's own parent, or `ea`). Used by kill, EA delete and reconcile.
  */
-export async function removeAgents(services: Services, ea: number, agents: readonly Agent[], by: string, reason: string): Promise<RemovalResult> {
+export async function removeAgents(
+  services: Services,
+  ea: number,
+  agents: readonly Agent[],
+  by: string,
+  reason: string,
+): Promise<RemovalResult> {
   const names = new Set(agents.map((a) => a.name));
   // Records go first: tokens are revoked at once, and the health tick never sees a
   // recorded agent without its session (which it would report as exited).
   const now = isoNow(services.clock);
-  const result = await services.store.mutate((state) => applyRemoval(state, ea, names, now, by, services.clock.nowNs()));
+  const result = await services.store.mutate((state) =>
+    applyRemoval(state, ea, names, now, by, services.clock.nowNs()),
+  );
   await Promise.all(
     agents.map(async (a) => {
       if (a.kind === 'pane') {
@@ -37,10 +45,25 @@ export async function removeAgents(services: Services, ea: number, agents: reado
     services.recorder.record('agent.killed', { ea, agent: name, parent: agent?.parent, by, reason });
   }
   for (const task of result.closedTasks) {
-    services.recorder.record('task.closed', { ea, agent: task.agent, task: task.id, status: task.status, summary: task.summary, text: task.text });
+    services.recorder.record('task.closed', {
+      ea,
+      agent: task.agent,
+      task: task.id,
+      status: task.status,
+      summary: task.summary,
+      text: task.text,
+    });
   }
   for (const event of result.cancelled) {
-    services.recorder.record('event.cancelled', { ea, event: event.id, sender: event.sender, receiver: event.receiver, by, reason: 'receiver killed', was: event.status });
+    services.recorder.record('event.cancelled', {
+      ea,
+      event: event.id,
+      sender: event.sender,
+      receiver: event.receiver,
+      by,
+      reason: 'receiver killed',
+      was: event.status,
+    });
   }
   if (result.cancelled.length > 0) services.queue.wake();
   return { removed: result.removed, tasksClosed: result.closedTasks.length, eventsCancelled: result.cancelled.length };
@@ -96,7 +119,15 @@ function applyRemoval(
  * only to senders outside the killed set that are not the killer — no flood to the
  * dead or to whoever asked for the kill.
  */
-function noticeCancelledSenders(state: State, ea: number, cancelled: readonly OmarEvent[], killed: ReadonlySet<string>, by: string, nowNs: bigint, now: string): void {
+function noticeCancelledSenders(
+  state: State,
+  ea: number,
+  cancelled: readonly OmarEvent[],
+  killed: ReadonlySet<string>,
+  by: string,
+  nowNs: bigint,
+  now: string,
+): void {
   const counts = new Map<string, number>();
   for (const event of cancelled) {
     if (event.sender === by || killed.has(event.sender) || event.sender === 'omar') continue;

@@ -47,7 +47,9 @@ export function renderMemory(state: Readonly<State>, ea: number, options: Render
   const agents = state.agents.filter((a) => a.ea === ea);
   const tasks = state.tasks.filter((t) => t.ea === ea);
   const openTasks = tasks.filter((t) => t.status === 'running');
-  const events = state.events.filter((e) => e.ea === ea && e.format === 'event' && e.status !== 'delivered' && e.status !== 'cancelled').sort(compareEvents);
+  const events = state.events
+    .filter((e) => e.ea === ea && e.format === 'event' && e.status !== 'delivered' && e.status !== 'cancelled')
+    .sort(compareEvents);
   const projects = state.projects.filter((p) => p.ea === ea && p.status === 'active').sort((a, b) => a.id - b.id);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
 
@@ -58,14 +60,18 @@ export function renderMemory(state: Readonly<State>, ea: number, options: Render
   if (projects.length === 0) out.push('(none)');
   for (const p of projects) {
     const live = agents.filter((a) => a.projectId === p.id && a.health !== 'exited').map((a) => plainLine(a.name, 48));
-    out.push(`- #${p.id} ${plainLine(p.name)} (owner ${plainLine(p.owner, 64)}): ${live.length > 0 ? `live agents ${live.join(', ')}` : 'no live agents'}`);
+    out.push(
+      `- #${p.id} ${plainLine(p.name)} (owner ${plainLine(p.owner, 64)}): ${live.length > 0 ? `live agents ${live.join(', ')}` : 'no live agents'}`,
+    );
   }
   out.push('');
 
   out.push('## Agents');
   if (agents.length === 0) out.push('(none)');
   for (const { agent, depth, orphan } of agentTree(agents)) {
-    out.push(`${'  '.repeat(depth)}- ${agentLine(agent, agent.taskId ? taskById.get(agent.taskId) : undefined, orphan)}`);
+    out.push(
+      `${'  '.repeat(depth)}- ${agentLine(agent, agent.taskId ? taskById.get(agent.taskId) : undefined, orphan)}`,
+    );
   }
   out.push('');
 
@@ -76,7 +82,9 @@ export function renderMemory(state: Readonly<State>, ea: number, options: Render
     const where = t.projectId === null ? 'no project' : `project #${t.projectId}`;
     // The text is on the agent's line above; repeat it only when that agent is gone.
     const text = agentNames.has(t.agent) ? '' : `: ${plainLine(t.text)}`;
-    out.push(`- ${plainLine(t.id, 64)} → ${plainLine(t.agent, 48)} (${where}) since ${plainLine(t.createdAt, 40)}${text}`);
+    out.push(
+      `- ${plainLine(t.id, 64)} → ${plainLine(t.agent, 48)} (${where}) since ${plainLine(t.createdAt, 40)}${text}`,
+    );
   }
   out.push('');
 
@@ -133,7 +141,9 @@ function agentTree(agents: readonly Agent[]): TreeRow[] {
 
 function agentLine(agent: Agent, task: Task | undefined, orphan: boolean): string {
   const health = agent.health === 'exited' && agent.exitCode !== null ? `exited, code ${agent.exitCode}` : agent.health;
-  const parts = [`${plainLine(agent.name, 48)}${agent.kind === 'external' ? ' (external)' : ''} [${health}]${orphan ? ` (parent ${plainLine(agent.parent, 48)} is gone)` : ''}`];
+  const parts = [
+    `${plainLine(agent.name, 48)}${agent.kind === 'external' ? ' (external)' : ''} [${health}]${orphan ? ` (parent ${plainLine(agent.parent, 48)} is gone)` : ''}`,
+  ];
   parts.push(agent.projectId === null ? 'no project' : `project #${agent.projectId}`);
   if (task) {
     const summary = task.summary ? ` → ${plainLine(task.summary)}` : '';
@@ -147,11 +157,15 @@ function agentLine(agent: Agent, task: Task | undefined, orphan: boolean): strin
 
 function eventLines(e: OmarEvent): string[] {
   const when = new Date(nsToMs(e.t)).toISOString();
-  const state = e.status === 'failed' ? `failed after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.lastError ? `: ${plainLine(e.lastError)}` : ''}` : e.status;
+  const state =
+    e.status === 'failed'
+      ? `failed after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.lastError ? `: ${plainLine(e.lastError)}` : ''}`
+      : e.status;
   const head = `- ${plainLine(e.id, 64)} ${plainLine(e.sender, 64)} → ${plainLine(e.receiver, 64)} at ${when} · ${recurrenceText(e.recurrence)} · ${state}`;
   const chars = Array.from(plainText(e.payload));
   const shown = JSON.stringify(chars.slice(0, PAYLOAD_CHARS).join(''));
-  const label = chars.length > PAYLOAD_CHARS ? `payload (first ${PAYLOAD_CHARS} of ${chars.length} characters)` : 'payload';
+  const label =
+    chars.length > PAYLOAD_CHARS ? `payload (first ${PAYLOAD_CHARS} of ${chars.length} characters)` : 'payload';
   return [head, `  ${label}: ${shown}`];
 }
 

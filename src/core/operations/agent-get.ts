@@ -8,10 +8,13 @@ import { AgentNameInput, IntLike, requireAgent, requireEa, taskOf } from './shar
 export const getAgent = defineOperation({
   name: 'get_agent',
   summary: "Show an agent's details and the tail of its screen.",
-  description: "Returns one agent's record (parent, health, task, status line) and the last `lines` lines of its pane as plain text. Use 'ea' for the EA itself. Read-only.",
+  description:
+    "Returns one agent's record (parent, health, task, status line) and the last `lines` lines of its pane as plain text. Use 'ea' for the EA itself. Read-only.",
   input: z.object({
     name: AgentNameInput,
-    lines: IntLike.pipe(z.number().int().min(1).max(5000)).optional().describe('How many lines of the pane to return (default 200).'),
+    lines: IntLike.pipe(z.number().int().min(1).max(5000))
+      .optional()
+      .describe('How many lines of the pane to return (default 200).'),
   }),
   output: z.object({
     name: z.string(),
@@ -36,7 +39,17 @@ export const getAgent = defineOperation({
     if (input.name === EA_AGENT) {
       const ea = requireEa(state, ctx.ea);
       const screen = await mux.capture(session, { lines }).catch(() => '');
-      return { name: EA_AGENT, session, parent: null, health: ea.manager.health, task: null, task_status: null, status_line: null, last_output: lastOutputLine(screen), output_tail: trimScreen(screen) };
+      return {
+        name: EA_AGENT,
+        session,
+        parent: null,
+        health: ea.manager.health,
+        task: null,
+        task_status: null,
+        status_line: null,
+        last_output: lastOutputLine(screen),
+        output_tail: trimScreen(screen),
+      };
     }
     const agent = requireAgent(state, ctx.ea, input.name);
     const task = taskOf(state, agent);

@@ -24,20 +24,34 @@ export const killAgent = defineOperation({
   async handler(ctx, input) {
     const { store, mux } = ctx.services;
     if (input.name === EA_AGENT) {
-      throw new AppError('PERMISSION_DENIED', 'The EA cannot be killed with kill_agent.', { hint: 'The supervisor keeps it alive; delete the EA (omar ea delete) to end it.' });
+      throw new AppError('PERMISSION_DENIED', 'The EA cannot be killed with kill_agent.', {
+        hint: 'The supervisor keeps it alive; delete the EA (omar ea delete) to end it.',
+      });
     }
     const state = store.get();
     assertCanControl(ctx.caller, state.agents, ctx.ea, input.name, 'kill');
     requireAgent(state, ctx.ea, input.name);
-    const targets = input.recursive ? subtreePostOrder(state, ctx.ea, input.name) : [requireAgent(state, ctx.ea, input.name)];
+    const targets = input.recursive
+      ? subtreePostOrder(state, ctx.ea, input.name)
+      : [requireAgent(state, ctx.ea, input.name)];
     if (!input.force) {
       const sessions = new Set(targets.map((a) => sessionNameFor(ctx.ea, a.name)));
-      const attached = (await mux.listPanes()).filter((p) => p.attached && sessions.has(p.session)).map((p) => p.session);
+      const attached = (await mux.listPanes())
+        .filter((p) => p.attached && sessions.has(p.session))
+        .map((p) => p.session);
       if (attached.length > 0) {
-        throw new AppError('SESSION_ATTACHED', `A terminal is attached to ${attached.join(', ')}.`, { hint: 'Detach first, or pass force to kill anyway.' });
+        throw new AppError('SESSION_ATTACHED', `A terminal is attached to ${attached.join(', ')}.`, {
+          hint: 'Detach first, or pass force to kill anyway.',
+        });
       }
     }
-    const result = await removeAgents(ctx.services, ctx.ea, targets, principalLabel(ctx.caller), input.recursive ? 'killed (recursive)' : 'killed');
+    const result = await removeAgents(
+      ctx.services,
+      ctx.ea,
+      targets,
+      principalLabel(ctx.caller),
+      input.recursive ? 'killed (recursive)' : 'killed',
+    );
     return { killed: result.removed, tasks_closed: result.tasksClosed, events_cancelled: result.eventsCancelled };
   },
 });

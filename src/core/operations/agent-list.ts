@@ -36,7 +36,10 @@ export const listAgents = defineOperation({
     const rows = await Promise.all(
       agents.map(async (agent) => {
         const task = taskOf(state, agent);
-        const screen = agent.kind === 'pane' ? await mux.capture(sessionNameFor(ctx.ea, agent.name), { lines: 30 }).catch(() => '') : '';
+        const screen =
+          agent.kind === 'pane'
+            ? await mux.capture(sessionNameFor(ctx.ea, agent.name), { lines: 30 }).catch(() => '')
+            : '';
         return {
           name: agent.name,
           parent: agent.parent,

@@ -15,10 +15,18 @@ export const sendInput = defineOperation({
     "Pastes text into an agent's input exactly as given (quotes, newlines and unicode kept) and, with `enter`, submits it with a carriage return; delivery is verified (the paste must render, the pane must react) and retried. A worker may send only to its descendants; the EA to any agent of its EA. Use schedule_omar_event for messages between agents.",
   input: z.object({
     name: AgentNameInput,
-    text: z.string().min(1).refine((t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES, 'text is larger than 1 MiB'),
+    text: z
+      .string()
+      .min(1)
+      .refine((t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES, 'text is larger than 1 MiB'),
     enter: z.boolean().optional().describe('Submit after pasting (default false on MCP, true on the CLI).'),
   }),
-  output: z.object({ status: z.literal('sent'), submitted: z.boolean(), attempts: z.number(), unconfirmed_submit: z.boolean() }),
+  output: z.object({
+    status: z.literal('sent'),
+    submitted: z.boolean(),
+    attempts: z.number(),
+    unconfirmed_submit: z.boolean(),
+  }),
   access: 'control',
   cli: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
   chat: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
@@ -36,7 +44,20 @@ export const sendInput = defineOperation({
     const submit = input.enter ?? false;
     // Through the receiver's lane, so typed input never interleaves with events.
     const report = await ctx.services.queue.input(ctx.ea, input.name, input.text, { submit });
-    recorder.record('agent.input_sent', { ea: ctx.ea, agent: input.name, by: principalLabel(ctx.caller), bytes: utf8Length(input.text), submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit });
-    return { status: 'sent' as const, submitted: submit, attempts: report.attempts, unconfirmed_submit: report.unconfirmedSubmit };
+    recorder.record('agent.input_sent', {
+      ea: ctx.ea,
+      agent: input.name,
+      by: principalLabel(ctx.caller),
+      bytes: utf8Length(input.text),
+      submitted: submit,
+      attempts: report.attempts,
+      unconfirmed_submit: report.unconfirmedSubmit,
+    });
+    return {
+      status: 'sent' as const,
+      submitted: submit,
+      attempts: report.attempts,
+      unconfirmed_submit: report.unconfirmedSubmit,
+    };
   },
 });

@@ -11,14 +11,41 @@ import { IntLike, findAgent, isoNow, requireProject } from './shared.js';
 
 const SpawnInput = z.object({
   name: z.string().describe('Unique name within the EA: 1–48 letters, digits, "-" or "_".'),
-  command: z.string().min(1).optional().describe('Run this shell command in the pane instead of an agent CLI (e.g. "bash"). Such an agent gets no header.'),
-  backend: z.string().min(1).optional().describe('Agent CLI to run (claude, codex, gemini, opencode, cursor, custom). Default: the configured backend.'),
-  parent: z.string().min(1).optional().describe("Who the agent reports to: 'ea', yourself, or one of your descendants. Default: you (for the EA and the owner: 'ea')."),
+  command: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Run this shell command in the pane instead of an agent CLI (e.g. "bash"). Such an agent gets no header.',
+    ),
+  backend: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Agent CLI to run (claude, codex, gemini, opencode, cursor, custom). Default: the configured backend.'),
+  parent: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Who the agent reports to: 'ea', yourself, or one of your descendants. Default: you (for the EA and the owner: 'ea').",
+    ),
   project_id: IntLike.optional().describe("Project the agent works for. Default: the parent's project."),
-  task: z.string().max(256 * 1024).optional().describe('What the agent must do; delivered as its first message.'),
+  task: z
+    .string()
+    .max(256 * 1024)
+    .optional()
+    .describe('What the agent must do; delivered as its first message.'),
   workdir: z.string().min(1).optional().describe('Working directory of the pane. Default: agent.default_workdir.'),
-  model: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'letters, digits and . _ : / - only').optional().describe('Model for the backend (e.g. a claude or codex model name).'),
-  reasoning_effort: z.enum(['low', 'medium', 'high', 'xhigh']).optional().describe('Codex only: low, medium, high or xhigh.'),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'letters, digits and . _ : / - only')
+    .optional()
+    .describe('Model for the backend (e.g. a claude or codex model name).'),
+  reasoning_effort: z
+    .enum(['low', 'medium', 'high', 'xhigh'])
+    .optional()
+    .describe('Codex only: low, medium, high or xhigh.'),
 });
 
 const SpawnOutput = z.object({
@@ -36,7 +63,7 @@ export const spawnAgent = defineOperation({
   name: 'spawn_agent',
   summary: 'Start a new agent in its own tmux session.',
   description:
-    'Starts an agent in a new tmux session and records it (and its task, if any) under a parent. With a backend (default: list_backends shows it) the agent is a coding-agent CLI with omar\'s tools; its first message (YOUR NAME / YOUR PARENT / YOUR TASK) arrives once it is ready. With `command` it is a raw shell command and gets no message. A worker may spawn only below itself, and its children work for its project. Returns as soon as the session exists. Fails if the name is taken, invalid or reserved, the project does not exist, or the backend is not installed.',
+    "Starts an agent in a new tmux session and records it (and its task, if any) under a parent. With a backend (default: list_backends shows it) the agent is a coding-agent CLI with omar's tools; its first message (YOUR NAME / YOUR PARENT / YOUR TASK) arrives once it is ready. With `command` it is a raw shell command and gets no message. A worker may spawn only below itself, and its children work for its project. Returns as soon as the session exists. Fails if the name is taken, invalid or reserved, the project does not exist, or the backend is not installed.",
   input: SpawnInput,
   output: SpawnOutput,
   access: 'spawn',
@@ -47,14 +74,22 @@ export const spawnAgent = defineOperation({
     const ea = ctx.ea;
     assertAgentName(input.name);
     if (input.command && input.backend) {
-      throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", { hint: "'command' runs a raw shell command; 'backend' runs an agent CLI." });
+      throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", {
+        hint: "'command' runs a raw shell command; 'backend' runs an agent CLI.",
+      });
     }
     const backend = input.command ? 'raw' : await chooseBackend(input.backend, backends);
     if (input.reasoning_effort && backend !== 'codex') {
-      throw new AppError('INVALID_INPUT', `reasoning_effort applies to the codex backend only (this spawn uses ${backend}).`, { hint: "Drop reasoning_effort, or spawn with backend 'codex'." });
+      throw new AppError(
+        'INVALID_INPUT',
+        `reasoning_effort applies to the codex backend only (this spawn uses ${backend}).`,
+        { hint: "Drop reasoning_effort, or spawn with backend 'codex'." },
+      );
     }
     if (input.command && input.model) {
-      throw new AppError('INVALID_INPUT', 'model applies to an agent backend, not to a raw command.', { hint: 'Put the model flag into the command itself, or use backend.' });
+      throw new AppError('INVALID_INPUT', 'model applies to an agent backend, not to a raw command.', {
+        hint: 'Put the model flag into the command itself, or use backend.',
+      });
     }
     const caller = ctx.caller;
     const defaultParent = caller.kind === 'agent' && !isEaAgent(caller) ? caller.name : EA_AGENT;
@@ -66,11 +101,22 @@ export const spawnAgent = defineOperation({
     // Reserve the name first (validation and insert are one synchronous step).
     const reserved = await store.mutate((state) => {
       assertCanSpawnUnder(caller, state.agents, ea, parent);
-      const projectId = resolveProject(state, ea, parent, input.project_id ?? null, caller.kind === 'agent' && !isEaAgent(caller));
+      const projectId = resolveProject(
+        state,
+        ea,
+        parent,
+        input.project_id ?? null,
+        caller.kind === 'agent' && !isEaAgent(caller),
+      );
       if (findAgent(state, ea, input.name)) {
-        throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' already exists in EA ${ea}.`, { hint: 'Pick another name, or kill the old one first.' });
+        throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' already exists in EA ${ea}.`, {
+          hint: 'Pick another name, or kill the old one first.',
+        });
       }
-      const task = input.task !== undefined && input.task.trim() !== '' ? newTask(state, ea, input.name, projectId, input.task, now) : null;
+      const task =
+        input.task !== undefined && input.task.trim() !== ''
+          ? newTask(state, ea, input.name, projectId, input.task, now)
+          : null;
       if (task) state.tasks.push(task);
       const agent: Agent = {
         name: input.name,
@@ -106,8 +152,23 @@ export const spawnAgent = defineOperation({
       const plan =
         backend === 'raw'
           ? null
-          : await launcher.prepare({ role: 'worker', ea, name: input.name, backend, model: input.model, reasoningEffort: input.reasoning_effort, workdir, contextPath, parent });
-      await mux.createSession({ name: session, command: plan ? plan.command : input.command!, workdir, env: { ...plan?.env, ...env } });
+          : await launcher.prepare({
+              role: 'worker',
+              ea,
+              name: input.name,
+              backend,
+              model: input.model,
+              reasoningEffort: input.reasoning_effort,
+              workdir,
+              contextPath,
+              parent,
+            });
+      await mux.createSession({
+        name: session,
+        command: plan ? plan.command : input.command!,
+        workdir,
+        env: { ...plan?.env, ...env },
+      });
       sessionCreated = true;
       await store.mutate((state) => {
         const agent = findAgent(state, ea, input.name);
@@ -120,10 +181,22 @@ export const spawnAgent = defineOperation({
         agent.ready = plan === null;
         // The first message goes first and alone through the agent's lane: the prompt (for CLIs with no
         // prompt option) and the header. A raw command never gets a header (CONTRACTS.md §4).
-        const header = reserved.task ? `YOUR NAME: ${input.name}\nYOUR PARENT: ${parent}\nYOUR TASK: ${reserved.task.text}` : null;
-        const first = plan ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n') : '';
+        const header = reserved.task
+          ? `YOUR NAME: ${input.name}\nYOUR PARENT: ${parent}\nYOUR TASK: ${reserved.task.text}`
+          : null;
+        const first = plan
+          ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n')
+          : '';
         if (first !== '') {
-          addEvent(state, { ea, sender: 'omar', receiver: input.name, tNs: clock.nowNs(), payload: first, format: 'raw', createdAt: now });
+          addEvent(state, {
+            ea,
+            sender: 'omar',
+            receiver: input.name,
+            tNs: clock.nowNs(),
+            payload: first,
+            format: 'raw',
+            createdAt: now,
+          });
           headerQueued = true;
         }
       });
@@ -138,8 +211,25 @@ export const spawnAgent = defineOperation({
       });
       throw error;
     }
-    recorder.record('agent.spawned', { ea, agent: input.name, parent, by, backend, ...(input.model ? { model: input.model } : {}), ...(input.command ? { command: input.command } : {}), workdir, project: reserved.agent.projectId });
-    if (reserved.task) recorder.record('task.opened', { ea, agent: input.name, task: reserved.task.id, project: reserved.task.projectId, text: reserved.task.text });
+    recorder.record('agent.spawned', {
+      ea,
+      agent: input.name,
+      parent,
+      by,
+      backend,
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.command ? { command: input.command } : {}),
+      workdir,
+      project: reserved.agent.projectId,
+    });
+    if (reserved.task)
+      recorder.record('task.opened', {
+        ea,
+        agent: input.name,
+        task: reserved.task.id,
+        project: reserved.task.projectId,
+        text: reserved.task.text,
+      });
     if (headerQueued) queue.wake();
     return {
       agent_name: input.name,
@@ -166,26 +256,47 @@ async function chooseBackend(asked: string | undefined, backends: BackendCatalog
   }
   const info = list.find((b) => b.name === name);
   if (!info) {
-    throw new AppError('INVALID_INPUT', `Unknown backend '${name}'.`, { hint: `Known backends: ${list.map((b) => b.name).join(', ')}.`, details: { field: 'backend' } });
+    throw new AppError('INVALID_INPUT', `Unknown backend '${name}'.`, {
+      hint: `Known backends: ${list.map((b) => b.name).join(', ')}.`,
+      details: { field: 'backend' },
+    });
   }
   if (!info.installed) {
-    throw new AppError('BACKEND_UNAVAILABLE', `The ${name} backend is not installed here (no '${info.binary}' on PATH).`, { hint: `Install it: ${info.install}. list_backends shows what is installed.` });
+    throw new AppError(
+      'BACKEND_UNAVAILABLE',
+      `The ${name} backend is not installed here (no '${info.binary}' on PATH).`,
+      { hint: `Install it: ${info.install}. list_backends shows what is installed.` },
+    );
   }
   return name;
 }
 
-function resolveProject(state: Readonly<State>, ea: number, parent: string, given: number | null, callerIsWorker: boolean): number | null {
+function resolveProject(
+  state: Readonly<State>,
+  ea: number,
+  parent: string,
+  given: number | null,
+  callerIsWorker: boolean,
+): number | null {
   const parentProject = parent === EA_AGENT ? null : (findAgent(state, ea, parent)?.projectId ?? null);
   if (parent !== EA_AGENT && !findAgent(state, ea, parent)) {
-    throw new AppError('AGENT_NOT_FOUND', `Parent '${parent}' is not an agent of EA ${ea}.`, { hint: "Use 'ea' or the name of a live agent." });
+    throw new AppError('AGENT_NOT_FOUND', `Parent '${parent}' is not an agent of EA ${ea}.`, {
+      hint: "Use 'ea' or the name of a live agent.",
+    });
   }
   if (given === null) return parentProject;
   const project = requireProject(state, ea, given);
   if (project.status !== 'active') {
-    throw new AppError('CONFLICT', `Project ${given} is already completed.`, { hint: 'Add a new project for new work.' });
+    throw new AppError('CONFLICT', `Project ${given} is already completed.`, {
+      hint: 'Add a new project for new work.',
+    });
   }
   if (callerIsWorker && given !== parentProject) {
-    throw new AppError('PERMISSION_DENIED', `A worker's child works for its parent's project (${parentProject ?? 'none'}), not project ${given}.`, { hint: "Leave project_id out." });
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `A worker's child works for its parent's project (${parentProject ?? 'none'}), not project ${given}.`,
+      { hint: 'Leave project_id out.' },
+    );
   }
   return given;
 }

@@ -3,12 +3,18 @@ import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { AgentNameInput, childrenOf, requireAgent, taskOf } from './shared.js';
 
-const ChildView = z.object({ name: z.string(), health: z.string(), task_status: z.string().nullable(), status_line: z.string().nullable() });
+const ChildView = z.object({
+  name: z.string(),
+  health: z.string(),
+  task_status: z.string().nullable(),
+  status_line: z.string().nullable(),
+});
 
 export const getAgentSummary = defineOperation({
   name: 'get_agent_summary',
-  summary: "Summarise an agent: health, task, status line and children.",
-  description: "A cheap look at one agent without its screen: health, task text and status (running, completed, failed, killed), result summary, status line, and its direct children with their health. Prefer it to get_agent when monitoring.",
+  summary: 'Summarise an agent: health, task, status line and children.',
+  description:
+    'A cheap look at one agent without its screen: health, task text and status (running, completed, failed, killed), result summary, status line, and its direct children with their health. Prefer it to get_agent when monitoring.',
   input: z.object({ name: AgentNameInput }),
   output: z.object({
     name: z.string(),

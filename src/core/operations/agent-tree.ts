@@ -28,7 +28,8 @@ const TreeNode: z.ZodType<TreeNodeView> = z.lazy(() =>
 export const getTree = defineOperation({
   name: 'get_tree',
   summary: 'Show the organisation of the EA as a tree.',
-  description: 'Returns the org chart of your EA: the EA at the root, every agent under its parent, with health, task status and status line. Read-only.',
+  description:
+    'Returns the org chart of your EA: the EA at the root, every agent under its parent, with health, task status and status line. Read-only.',
   input: z.object({}),
   output: z.object({ ea: z.number(), ea_name: z.string(), agents: z.number(), root: TreeNode }),
   access: 'read',
@@ -38,7 +39,14 @@ export const getTree = defineOperation({
     assertSameEa(ctx.caller, ctx.ea, 'read the tree');
     const state = ctx.services.store.get();
     const ea = requireEa(state, ctx.ea);
-    const root: TreeNodeView = { name: EA_AGENT, health: ea.manager.health, task_status: null, status_line: null, project_id: null, children: buildChildren(state, ctx.ea, EA_AGENT, new Set()) };
+    const root: TreeNodeView = {
+      name: EA_AGENT,
+      health: ea.manager.health,
+      task_status: null,
+      status_line: null,
+      project_id: null,
+      children: buildChildren(state, ctx.ea, EA_AGENT, new Set()),
+    };
     return { ea: ea.id, ea_name: ea.name, agents: state.agents.filter((a) => a.ea === ea.id).length, root };
   },
 });

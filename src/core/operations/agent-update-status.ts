@@ -21,17 +21,26 @@ export const updateAgentStatus = defineOperation({
   async handler(ctx, input) {
     const caller = ctx.caller;
     const name = input.name ?? (caller.kind === 'agent' ? caller.name : undefined);
-    if (!name) throw new AppError('INVALID_INPUT', 'name is required when you are not an agent.', { hint: 'Give the agent whose status to set.' });
-    if (name === EA_AGENT) throw new AppError('INVALID_INPUT', "The EA has no status line; it talks to you directly.");
+    if (!name)
+      throw new AppError('INVALID_INPUT', 'name is required when you are not an agent.', {
+        hint: 'Give the agent whose status to set.',
+      });
+    if (name === EA_AGENT) throw new AppError('INVALID_INPUT', 'The EA has no status line; it talks to you directly.');
     const status = oneLine(input.status);
     await ctx.services.store.mutate((state) => {
-      if (!(caller.kind === 'agent' && caller.name === name)) assertCanControl(caller, state.agents, ctx.ea, name, 'set the status of');
+      if (!(caller.kind === 'agent' && caller.name === name))
+        assertCanControl(caller, state.agents, ctx.ea, name, 'set the status of');
       const agent = findAgent(state, ctx.ea, name);
       if (!agent) throw new AppError('AGENT_NOT_FOUND', `No agent '${name}' in EA ${ctx.ea}.`);
       agent.statusLine = status;
       agent.updatedAt = isoNow(ctx.services.clock);
     });
-    ctx.services.recorder.record('agent.status_updated', { ea: ctx.ea, agent: name, status, by: principalLabel(caller) });
+    ctx.services.recorder.record('agent.status_updated', {
+      ea: ctx.ea,
+      agent: name,
+      status,
+      by: principalLabel(caller),
+    });
     return { name, status };
   },
 });

@@ -5,7 +5,8 @@ import { principalLabel } from '../principal.js';
 export const shutdown = defineOperation({
   name: 'shutdown',
   summary: 'Stop the daemon (agents keep running unless --kill-agents).',
-  description: 'Stops the omar daemon after answering. By default every agent and EA session keeps running and is adopted on the next `omar up`; with kill_agents, every omar session on the private tmux server is ended first.',
+  description:
+    'Stops the omar daemon after answering. By default every agent and EA session keeps running and is adopted on the next `omar up`; with kill_agents, every omar session on the private tmux server is ended first.',
   input: z.object({ kill_agents: z.boolean().optional().describe('Also end every agent and EA session.') }),
   output: z.object({ stopping: z.literal(true), kill_agents: z.boolean() }),
   access: 'ea-delete',

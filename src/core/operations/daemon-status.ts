@@ -4,7 +4,8 @@ import { defineOperation } from '../operation.js';
 export const getStatus = defineOperation({
   name: 'get_status',
   summary: 'Show the daemon: pid, paths, sockets and counts.',
-  description: 'Facts about the running omar daemon: pid, start time, OMAR_HOME, control socket, tmux socket, default backend, and counts of EAs, agents by health, projects and open tasks.',
+  description:
+    'Facts about the running omar daemon: pid, start time, OMAR_HOME, control socket, tmux socket, default backend, and counts of EAs, agents by health, projects and open tasks.',
   input: z.object({}),
   output: z.object({
     pid: z.number(),

@@ -9,7 +9,8 @@ export const EA_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const createEa = defineOperation({
   name: 'create_ea',
   summary: 'Create a new EA (a separate team with its own manager and agents).',
-  description: 'Creates an EA with a unique name (1–64 letters, digits, "-" or "_"). omar starts its manager session within a second. Ids are never reused. Does not change the default EA (use switch_ea).',
+  description:
+    'Creates an EA with a unique name (1–64 letters, digits, "-" or "_"). omar starts its manager session within a second. Ids are never reused. Does not change the default EA (use switch_ea).',
   input: z.object({
     name: z.string().regex(EA_NAME_PATTERN, 'use 1–64 letters, digits, "-" or "_"').describe('Unique EA name.'),
     description: z.string().max(500).optional().describe('What this EA is for.'),
@@ -22,9 +23,16 @@ export const createEa = defineOperation({
     const { store, clock, recorder, settings, supervisor } = ctx.services;
     const ea = await store.mutate((state) => {
       if (state.eas.some((e) => e.name === input.name)) {
-        throw new AppError('ALREADY_EXISTS', `An EA named '${input.name}' already exists.`, { hint: 'Pick another name, or use that EA (omar ea use NAME).' });
+        throw new AppError('ALREADY_EXISTS', `An EA named '${input.name}' already exists.`, {
+          hint: 'Pick another name, or use that EA (omar ea use NAME).',
+        });
       }
-      const record = createEaRecord(state, { name: input.name, description: input.description ?? null, clock, settings });
+      const record = createEaRecord(state, {
+        name: input.name,
+        description: input.description ?? null,
+        clock,
+        settings,
+      });
       state.eas.push(record);
       return record;
     });

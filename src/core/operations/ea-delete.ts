@@ -9,7 +9,8 @@ import { resolveEaSelector } from './shared.js';
 export const deleteEa = defineOperation({
   name: 'delete_ea',
   summary: 'Delete an EA: kill its manager and every agent, cancel its events.',
-  description: 'Deletes an EA for good: kills its manager session and all its agents, closes their tasks as killed, cancels its events and drops its projects. Refused for the last EA and while any of its sessions has a terminal attached. Owner and chat admins only.',
+  description:
+    'Deletes an EA for good: kills its manager session and all its agents, closes their tasks as killed, cancels its events and drops its projects. Refused for the last EA and while any of its sessions has a terminal attached. Owner and chat admins only.',
   input: z.object({ ea_id: z.union([z.number().int(), z.string().min(1)]).describe('EA id or name.') }),
   output: z.object({ deleted_ea: z.number(), agents_killed: z.number(), events_cancelled: z.number() }),
   access: 'ea-delete',
@@ -20,13 +21,19 @@ export const deleteEa = defineOperation({
     const state = store.get();
     const ea = resolveEaSelector(state, input.ea_id);
     if (state.eas.length <= 1) {
-      throw new AppError('CONFLICT', `EA ${ea.id} (${ea.name}) is the only EA; at least one must remain.`, { hint: 'Create another EA first (omar ea create NAME).' });
+      throw new AppError('CONFLICT', `EA ${ea.id} (${ea.name}) is the only EA; at least one must remain.`, {
+        hint: 'Create another EA first (omar ea create NAME).',
+      });
     }
     const agents = state.agents.filter((a) => a.ea === ea.id);
     const sessions = new Set([sessionNameFor(ea.id, EA_AGENT), ...agents.map((a) => sessionNameFor(ea.id, a.name))]);
     const attached = (await mux.listPanes()).filter((p) => p.attached && sessions.has(p.session)).map((p) => p.session);
     if (attached.length > 0) {
-      throw new AppError('SESSION_ATTACHED', `EA ${ea.id} has sessions with a terminal attached: ${attached.join(', ')}.`, { hint: 'Detach them (tmux prefix + d) and try again.' });
+      throw new AppError(
+        'SESSION_ATTACHED',
+        `EA ${ea.id} has sessions with a terminal attached: ${attached.join(', ')}.`,
+        { hint: 'Detach them (tmux prefix + d) and try again.' },
+      );
     }
     const removal = await removeAgents(ctx.services, ea.id, agents, principalLabel(ctx.caller), 'ea deleted');
     await mux.killSession(sessionNameFor(ea.id, EA_AGENT));
@@ -41,7 +48,16 @@ export const deleteEa = defineOperation({
       if (s.activeEa === ea.id) s.activeEa = Math.min(...s.eas.map((e) => e.id));
       return before - s.events.length;
     });
-    recorder.record('ea.deleted', { ea: ea.id, name: ea.name, by: principalLabel(ctx.caller), agents_killed: removal.removed.length });
-    return { deleted_ea: ea.id, agents_killed: removal.removed.length, events_cancelled: eventsCancelled + removal.eventsCancelled };
+    recorder.record('ea.deleted', {
+      ea: ea.id,
+      name: ea.name,
+      by: principalLabel(ctx.caller),
+      agents_killed: removal.removed.length,
+    });
+    return {
+      deleted_ea: ea.id,
+      agents_killed: removal.removed.length,
+      events_cancelled: eventsCancelled + removal.eventsCancelled,
+    };
   },
 });

@@ -5,7 +5,8 @@ import { requireEa } from './shared.js';
 export const getActiveEa = defineOperation({
   name: 'get_active_ea',
   summary: "Show the owner's default EA.",
-  description: "Returns the owner's default EA (the one `omar` commands address when no --ea is given). For an agent this is informational: an agent always acts inside its own EA (see whoami).",
+  description:
+    "Returns the owner's default EA (the one `omar` commands address when no --ea is given). For an agent this is informational: an agent always acts inside its own EA (see whoami).",
   input: z.object({}),
   output: z.object({ ea_id: z.number(), name: z.string() }),
   access: 'ea-read',

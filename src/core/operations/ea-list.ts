@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 
-const EaView = z.object({ id: z.number(), name: z.string(), description: z.string().nullable(), is_active: z.boolean(), manager_health: z.string(), agents: z.number() });
+const EaView = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string().nullable(),
+  is_active: z.boolean(),
+  manager_health: z.string(),
+  agents: z.number(),
+});
 
 export const listEas = defineOperation({
   name: 'list_eas',
   summary: 'List the EAs (executive assistants) and which one is the default.',
-  description: 'Lists every EA on this host with its id, name, manager health and number of agents. `active` is the owner\'s default EA (the one the CLI talks to). Read-only.',
+  description:
+    "Lists every EA on this host with its id, name, manager health and number of agents. `active` is the owner's default EA (the one the CLI talks to). Read-only.",
   input: z.object({}),
   output: z.object({ active: z.number(), eas: z.array(EaView) }),
   access: 'ea-read',

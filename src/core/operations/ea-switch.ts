@@ -6,7 +6,8 @@ import { resolveEaSelector } from './shared.js';
 export const switchEa = defineOperation({
   name: 'switch_ea',
   summary: "Make an EA the owner's default (by id or name).",
-  description: "Sets the owner's default EA: the one `omar` CLI commands address from now on. It does not move the calling agent, which stays in its own EA.",
+  description:
+    "Sets the owner's default EA: the one `omar` CLI commands address from now on. It does not move the calling agent, which stays in its own EA.",
   input: z.object({ ea_id: z.union([z.number().int(), z.string().min(1)]).describe('EA id or name.') }),
   output: z.object({ ea_id: z.number(), name: z.string() }),
   access: 'ea-admin',

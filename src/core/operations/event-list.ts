@@ -4,7 +4,15 @@ import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { EventView, toEventView } from './event-schedule.js';
 
-const RecentView = z.object({ ts: z.string(), kind: z.string(), event: z.string().optional(), sender: z.string().optional(), receiver: z.string().optional() }).catchall(z.unknown());
+const RecentView = z
+  .object({
+    ts: z.string(),
+    kind: z.string(),
+    event: z.string().optional(),
+    sender: z.string().optional(),
+    receiver: z.string().optional(),
+  })
+  .catchall(z.unknown());
 
 export const listEvents = defineOperation({
   name: 'list_events',
@@ -27,8 +35,14 @@ export const listEvents = defineOperation({
       .sort(compareEvents)
       .map(toEventView);
     if (!input.all) return { events };
-    const entries = await ctx.services.recorder.read({ ea: ctx.ea, ...(input.receiver ? { agent: input.receiver } : {}), limit: 2000 });
-    const recent = entries.filter((e) => e.kind === 'event.delivered' || e.kind === 'event.cancelled' || e.kind === 'event.failed').slice(-50);
+    const entries = await ctx.services.recorder.read({
+      ea: ctx.ea,
+      ...(input.receiver ? { agent: input.receiver } : {}),
+      limit: 2000,
+    });
+    const recent = entries
+      .filter((e) => e.kind === 'event.delivered' || e.kind === 'event.cancelled' || e.kind === 'event.failed')
+      .slice(-50);
     return { events, recent };
   },
 });

@@ -12,9 +12,21 @@ import { findAgent, isoNow, utf8Length } from './shared.js';
 /** Scheduled payloads are capped at 64 KB (CONTRACTS.md §6). */
 export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;
 
-const NumberLike = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'expected a number').transform(Number)]);
+const NumberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, 'expected a number')
+    .transform(Number),
+]);
 const wholeSeconds = (min: number, what: string) =>
-  NumberLike.pipe(z.number().int(`${what} must be a whole number of seconds`).min(min, `${what} must be ${min === 0 ? '0 or more' : 'at least 1'} seconds`));
+  NumberLike.pipe(
+    z
+      .number()
+      .int(`${what} must be a whole number of seconds`)
+      .min(min, `${what} must be ${min === 0 ? '0 or more' : 'at least 1'} seconds`),
+  );
 // Nanosecond times are past 2^53, so a JSON number cannot be a "safe" integer: accept any
 // whole non-negative number (to the precision a double holds) or, exactly, a digit string.
 const NsLike = z
@@ -31,7 +43,9 @@ export const EventView = z.object({
   t: z.string(),
   fires_at: z.string(),
   seq: z.string(),
-  recurrence: z.union([z.object({ every: z.number() }), z.object({ cron: z.string(), tz: z.string().nullable() })]).nullable(),
+  recurrence: z
+    .union([z.object({ every: z.number() }), z.object({ cron: z.string(), tz: z.string().nullable() })])
+    .nullable(),
   status: z.string(),
   attempts: z.number(),
   last_error: z.string().nullable(),
@@ -67,16 +81,33 @@ export const scheduleOmarEvent = defineOperation({
         .refine((p) => p.trim() !== '', 'payload is empty')
         .refine((p) => utf8Length(p) <= EVENT_PAYLOAD_MAX_BYTES, 'payload is larger than 64 KB')
         .describe('The message text (at most 64 KB).'),
-      delay_seconds: wholeSeconds(0, 'delay_seconds').optional().describe('Deliver after this many seconds (default 0).'),
+      delay_seconds: wholeSeconds(0, 'delay_seconds')
+        .optional()
+        .describe('Deliver after this many seconds (default 0).'),
       timestamp_ns: NsLike.optional().describe('Deliver at this time: nanoseconds since the epoch.'),
       recurring_seconds: wholeSeconds(1, 'recurring_seconds').optional().describe('Repeat every this many seconds.'),
-      cron: z.string().min(1).optional().describe('Repeat on this cron schedule (5 or 6 fields, e.g. "0 9 * * MON-FRI").'),
-      tz: z.string().min(1).optional().describe('IANA time zone of the cron expression (default UTC), e.g. Europe/Paris.'),
+      cron: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Repeat on this cron schedule (5 or 6 fields, e.g. "0 9 * * MON-FRI").'),
+      tz: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('IANA time zone of the cron expression (default UTC), e.g. Europe/Paris.'),
     })
     .superRefine((v, ctx) => {
-      if (v.delay_seconds !== undefined && v.timestamp_ns !== undefined) ctx.addIssue({ code: 'custom', path: ['timestamp_ns'], message: 'give delay_seconds or timestamp_ns, not both' });
-      if (v.recurring_seconds !== undefined && v.cron !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give recurring_seconds or cron, not both' });
-      if (v.tz !== undefined && v.cron === undefined) ctx.addIssue({ code: 'custom', path: ['tz'], message: 'tz applies only to a cron expression' });
+      if (v.delay_seconds !== undefined && v.timestamp_ns !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timestamp_ns'],
+          message: 'give delay_seconds or timestamp_ns, not both',
+        });
+      if (v.recurring_seconds !== undefined && v.cron !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give recurring_seconds or cron, not both' });
+      if (v.tz !== undefined && v.cron === undefined)
+        ctx.addIssue({ code: 'custom', path: ['tz'], message: 'tz applies only to a cron expression' });
     }),
   output: EventView,
   access: 'schedule',
@@ -104,25 +135,50 @@ export const scheduleOmarEvent = defineOperation({
     const sender = principalLabel(ctx.caller);
     const nowNs = clock.nowNs();
     const recurrence: Recurrence | null =
-      input.recurring_seconds !== undefined ? { every: input.recurring_seconds } : input.cron !== undefined ? { cron: input.cron, tz: input.tz ?? null } : null;
+      input.recurring_seconds !== undefined
+        ? { every: input.recurring_seconds }
+        : input.cron !== undefined
+          ? { cron: input.cron, tz: input.tz ?? null }
+          : null;
     let tNs: bigint;
     if (input.timestamp_ns !== undefined) tNs = BigInt(input.timestamp_ns);
     else if (input.delay_seconds !== undefined) tNs = nowNs + BigInt(input.delay_seconds) * 1_000_000_000n;
     else if (recurrence && 'cron' in recurrence) tNs = firstCron(cron, recurrence, clock.now());
     else tNs = nowNs;
-    if (recurrence && 'cron' in recurrence && (input.timestamp_ns !== undefined || input.delay_seconds !== undefined)) firstCron(cron, recurrence, clock.now());
+    if (recurrence && 'cron' in recurrence && (input.timestamp_ns !== undefined || input.delay_seconds !== undefined))
+      firstCron(cron, recurrence, clock.now());
 
     const event = await store.mutate((state) => {
       assertReceiver(state, ctx.ea, input.receiver, ctx.caller.kind);
-      return addEvent(state, { ea: ctx.ea, sender, receiver: input.receiver, tNs, payload: input.payload, recurrence, createdAt: isoNow(clock) });
+      return addEvent(state, {
+        ea: ctx.ea,
+        sender,
+        receiver: input.receiver,
+        tNs,
+        payload: input.payload,
+        recurrence,
+        createdAt: isoNow(clock),
+      });
     });
-    recorder.record('event.scheduled', { ea: ctx.ea, event: event.id, sender, receiver: event.receiver, t: event.t, recurrence, bytes: utf8Length(event.payload) });
+    recorder.record('event.scheduled', {
+      ea: ctx.ea,
+      event: event.id,
+      sender,
+      receiver: event.receiver,
+      t: event.t,
+      recurrence,
+      bytes: utf8Length(event.payload),
+    });
     queue.wake();
     return toEventView(event);
   },
 });
 
-function firstCron(cron: { next(e: string, tz: string | null, after: number): number | null }, recurrence: { cron: string; tz: string | null }, nowMs: number): bigint {
+function firstCron(
+  cron: { next(e: string, tz: string | null, after: number): number | null },
+  recurrence: { cron: string; tz: string | null },
+  nowMs: number,
+): bigint {
   const next = cron.next(recurrence.cron, recurrence.tz, nowMs);
   if (next === null) {
     throw new AppError('INVALID_INPUT', `cron: '${recurrence.cron}' never fires after now.`, {
@@ -136,10 +192,16 @@ function firstCron(cron: { next(e: string, tz: string | null, after: number): nu
 function assertReceiver(state: Readonly<State>, ea: number, receiver: string, callerKind: string): void {
   if (receiver === EA_AGENT) return;
   if (receiver === 'omar') {
-    throw new AppError('INVALID_INPUT', callerKind === 'agent' ? "Agents cannot schedule events to 'omar'." : "The daemon has no job to run for a receiver 'omar' yet.", {
-      hint: "Schedule to an agent name or 'ea'.",
-      details: { field: 'receiver', name: receiver },
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      callerKind === 'agent'
+        ? "Agents cannot schedule events to 'omar'."
+        : "The daemon has no job to run for a receiver 'omar' yet.",
+      {
+        hint: "Schedule to an agent name or 'ea'.",
+        details: { field: 'receiver', name: receiver },
+      },
+    );
   }
   const agent = findAgent(state, ea, receiver);
   if (!agent) {
@@ -149,10 +211,14 @@ function assertReceiver(state: Readonly<State>, ea: number, receiver: string, ca
     });
   }
   if (agent.kind === 'external') {
-    throw new AppError('CONFLICT', `Agent '${receiver}' is an external MCP client with no pane; it cannot receive events.`, {
-      hint: 'Schedule to an agent that runs in omar, or to ea.',
-      details: { field: 'receiver', name: receiver, ea },
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Agent '${receiver}' is an external MCP client with no pane; it cannot receive events.`,
+      {
+        hint: 'Schedule to an agent that runs in omar, or to ea.',
+        details: { field: 'receiver', name: receiver, ea },
+      },
+    );
   }
   if (agent.health === 'exited') {
     throw new AppError('CONFLICT', `Agent '${receiver}' has exited and cannot receive events.`, {
@@ -167,6 +233,9 @@ export function parseAtToNs(raw: string): string {
   const text = raw.trim();
   if (/^\d+$/.test(text)) return text;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new AppError('USAGE', `--at: '${raw}' is not an ISO time.`, { hint: 'Use e.g. 2026-11-23T09:00Z or 2026-11-23T10:00+01:00.' });
+  if (Number.isNaN(ms))
+    throw new AppError('USAGE', `--at: '${raw}' is not an ISO time.`, {
+      hint: 'Use e.g. 2026-11-23T09:00Z or 2026-11-23T10:00+01:00.',
+    });
   return (BigInt(ms) * 1_000_000n).toString();
 }

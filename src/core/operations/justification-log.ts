@@ -6,7 +6,8 @@ import { principalLabel } from '../principal.js';
 export const logJustification = defineOperation({
   name: 'log_justification',
   summary: 'Record why you are about to do something significant.',
-  description: 'Writes one line to the journal before a significant action (spawning a team, killing agents, changing direction): what you will do and why. People read these with `omar log`.',
+  description:
+    'Writes one line to the journal before a significant action (spawning a team, killing agents, changing direction): what you will do and why. People read these with `omar log`.',
   input: z.object({
     action: z.string().trim().min(1).max(500).describe('What you are about to do.'),
     justification: z.string().trim().min(1).max(4000).describe('Why.'),
@@ -17,7 +18,12 @@ export const logJustification = defineOperation({
   async handler(ctx, input) {
     assertSameEa(ctx.caller, ctx.ea, 'log');
     const by = principalLabel(ctx.caller);
-    ctx.services.recorder.record('agent.justification', { ea: ctx.ea, agent: by, action: input.action, justification: input.justification });
+    ctx.services.recorder.record('agent.justification', {
+      ea: ctx.ea,
+      agent: by,
+      action: input.action,
+      justification: input.justification,
+    });
     return { status: 'logged' as const };
   },
 });

@@ -16,7 +16,9 @@ export function parseSince(text: string, nowMs: number): number {
   // Date.parse alone takes almost anything ('12', 'foo 1' are dates in 2001): insist on ISO.
   const ms = ISO_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new AppError('INVALID_INPUT', `since: '${text}' is neither an ISO time nor a duration.`, { hint: 'Use e.g. 2026-11-22T09:00Z, 30s, 10m, 2h or 1d.' });
+    throw new AppError('INVALID_INPUT', `since: '${text}' is neither an ISO time nor a duration.`, {
+      hint: 'Use e.g. 2026-11-22T09:00Z, 30s, 10m, 2h or 1d.',
+    });
   }
   return ms;
 }
@@ -26,11 +28,14 @@ const Entry = z.object({ ts: z.string(), kind: z.string() }).catchall(z.unknown(
 export const readLog = defineOperation({
   name: 'read_log',
   summary: 'Read the journal: every state change, newest last.',
-  description: 'Returns journal entries of your EA (spawns, kills, tasks, projects, events, inputs), optionally only those about one agent and since a time (ISO or 30s/10m/2h/1d). Read-only.',
+  description:
+    'Returns journal entries of your EA (spawns, kills, tasks, projects, events, inputs), optionally only those about one agent and since a time (ISO or 30s/10m/2h/1d). Read-only.',
   input: z.object({
     name: z.string().min(1).optional().describe('Only entries about this agent.'),
     since: z.string().min(1).optional().describe('ISO time, or a duration back from now: 30s, 10m, 2h, 1d.'),
-    limit: IntLike.pipe(z.number().int().min(1).max(10_000)).optional().describe('At most this many entries, the newest (default 200).'),
+    limit: IntLike.pipe(z.number().int().min(1).max(10_000))
+      .optional()
+      .describe('At most this many entries, the newest (default 200).'),
   }),
   output: z.object({ entries: z.array(Entry) }),
   access: 'read',

@@ -17,13 +17,15 @@ export const mcpConfig = defineOperation({
   async handler(ctx, input) {
     const { store, contexts, clock, recorder } = ctx.services;
     const existing = findAgent(store.get(), ctx.ea, input.name);
-    if (existing) return { agent: existing.name, ea: ctx.ea, context_path: contexts.pathOf(ctx.ea, existing.name), created: false };
+    if (existing)
+      return { agent: existing.name, ea: ctx.ea, context_path: contexts.pathOf(ctx.ea, existing.name), created: false };
     assertAgentName(input.name);
     const { tokenHash, contextPath } = await contexts.issue(ctx.ea, input.name);
     const now = isoNow(clock);
     const by = principalLabel(ctx.caller);
     await store.mutate((state) => {
-      if (findAgent(state, ctx.ea, input.name)) throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' appeared meanwhile; run again.`);
+      if (findAgent(state, ctx.ea, input.name))
+        throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' appeared meanwhile; run again.`);
       state.agents.push({
         name: input.name,
         ea: ctx.ea,

@@ -7,7 +7,8 @@ import { isoNow, oneLine, requireEa } from './shared.js';
 export const addProject = defineOperation({
   name: 'add_project',
   summary: 'Register a project (a named bucket of work agents are spawned for).',
-  description: 'Adds a project to your EA and returns its id; pass that id as project_id when spawning agents for it. One project per initiative; ids are never reused. Workers cannot add projects: they report to their parent.',
+  description:
+    'Adds a project to your EA and returns its id; pass that id as project_id when spawning agents for it. One project per initiative; ids are never reused. Workers cannot add projects: they report to their parent.',
   input: z.object({ name: z.string().min(1).max(200).describe('Short name of the initiative (one line).') }),
   output: z.object({ project_id: z.number(), name: z.string() }),
   access: 'project',
@@ -21,7 +22,14 @@ export const addProject = defineOperation({
       requireEa(state, ctx.ea);
       const id = state.next.project;
       state.next.project += 1;
-      const record = { id, ea: ctx.ea, name, status: 'active' as const, owner: by, createdAt: isoNow(ctx.services.clock) };
+      const record = {
+        id,
+        ea: ctx.ea,
+        name,
+        status: 'active' as const,
+        owner: by,
+        createdAt: isoNow(ctx.services.clock),
+      };
       state.projects.push(record);
       return record;
     });

@@ -5,9 +5,14 @@ import { assertSameEa } from '../permissions.js';
 export const listProjects = defineOperation({
   name: 'list_projects',
   summary: 'List the active projects of the EA.',
-  description: 'Lists the active projects of your EA with their ids, owners and how many live agents work for each. Read-only.',
+  description:
+    'Lists the active projects of your EA with their ids, owners and how many live agents work for each. Read-only.',
   input: z.object({}),
-  output: z.object({ projects: z.array(z.object({ id: z.number(), name: z.string(), owner: z.string(), agents: z.number(), created_at: z.string() })) }),
+  output: z.object({
+    projects: z.array(
+      z.object({ id: z.number(), name: z.string(), owner: z.string(), agents: z.number(), created_at: z.string() }),
+    ),
+  }),
   access: 'read',
   cli: { path: ['project', 'list'] },
   chat: { path: ['project', 'list'] },
@@ -17,7 +22,13 @@ export const listProjects = defineOperation({
     return {
       projects: state.projects
         .filter((p) => p.ea === ctx.ea)
-        .map((p) => ({ id: p.id, name: p.name, owner: p.owner, agents: state.agents.filter((a) => a.ea === ctx.ea && a.projectId === p.id && a.health !== 'exited').length, created_at: p.createdAt })),
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          owner: p.owner,
+          agents: state.agents.filter((a) => a.ea === ctx.ea && a.projectId === p.id && a.health !== 'exited').length,
+          created_at: p.createdAt,
+        })),
     };
   },
 });

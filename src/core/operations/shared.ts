@@ -11,7 +11,15 @@ export function isoNow(clock: Clock): string {
 }
 
 /** Integers also arrive as numeric strings (models stringify numbers; CONTRACTS.md §5). */
-export const IntLike = z.union([z.number(), z.string().regex(/^-?\d+$/, 'expected an integer').transform(Number)]).pipe(z.number().int());
+export const IntLike = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/, 'expected an integer')
+      .transform(Number),
+  ])
+  .pipe(z.number().int());
 
 export const AgentNameInput = z.string().min(1).max(200).describe("The agent's name ('ea' for the EA itself).");
 
@@ -48,7 +56,10 @@ export function requireAgent(state: Readonly<State>, ea: number, name: string): 
   if (!agent) {
     const names = state.agents.filter((a) => a.ea === ea).map((a) => a.name);
     throw new AppError('AGENT_NOT_FOUND', `No agent '${name}' in EA ${ea}.`, {
-      hint: names.length > 0 ? `Agents here: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.` : 'This EA has no agents yet.',
+      hint:
+        names.length > 0
+          ? `Agents here: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`
+          : 'This EA has no agents yet.',
       details: { name, ea },
     });
   }
@@ -99,7 +110,11 @@ export function isParentName(name: string): boolean {
 
 /** First line, trimmed to `max` characters (status lines, summaries in tables). */
 export function oneLine(text: string, max = 200): string {
-  const first = text.split(/\r?\n/).find((line) => line.trim() !== '')?.trim() ?? '';
+  const first =
+    text
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }
 

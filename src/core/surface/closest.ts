@@ -22,7 +22,10 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[], limit = 3): string[] {
   return candidates
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
-    .filter(({ candidate, distance }) => distance <= Math.max(2, Math.floor(candidate.length / 3)) && distance < Math.max(word.length, candidate.length))
+    .filter(
+      ({ candidate, distance }) =>
+        distance <= Math.max(2, Math.floor(candidate.length / 3)) && distance < Math.max(word.length, candidate.length),
+    )
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .map(({ candidate }) => candidate)
     .filter((c, i, all) => all.indexOf(c) === i)

@@ -1,6 +1,13 @@
 import type { AnyOperation } from '../operation.js';
 import { cellText, toMarkdownTable } from './markdown-table.js';
-import { prefixFor, surfaceFields, surfaceOf, type CommandPrefix, type SurfaceField, type SurfaceName } from './surface-fields.js';
+import {
+  prefixFor,
+  surfaceFields,
+  surfaceOf,
+  type CommandPrefix,
+  type SurfaceField,
+  type SurfaceName,
+} from './surface-fields.js';
 
 /**
  * Help text generated from the operation registry, as markdown (the CLI renders it
@@ -11,7 +18,11 @@ import { prefixFor, surfaceFields, surfaceOf, type CommandPrefix, type SurfaceFi
 /** `omar spawn NAME [--command COMMAND] [--project-id N] …` */
 export function usageLine(op: AnyOperation, surface: SurfaceName, prefix: CommandPrefix = prefixFor(surface)): string {
   const s = surfaceOf(op, surface);
-  const flags = s ? surfaceFields(op, s).filter((f) => f.position === undefined).map(flagUsage) : [];
+  const flags = s
+    ? surfaceFields(op, s)
+        .filter((f) => f.position === undefined)
+        .map(flagUsage)
+    : [];
   return [prefix, commandWords(op, surface), ...flags].join(' ');
 }
 
@@ -30,7 +41,11 @@ export function commandWords(op: AnyOperation, surface: SurfaceName): string {
 }
 
 /** The command list: one table, commands that share a first word kept together. */
-export function renderHelp(ops: readonly AnyOperation[], surface: SurfaceName, options: { prefix?: CommandPrefix } = {}): string {
+export function renderHelp(
+  ops: readonly AnyOperation[],
+  surface: SurfaceName,
+  options: { prefix?: CommandPrefix } = {},
+): string {
   const prefix = options.prefix ?? prefixFor(surface);
   const groups = new Map<string, AnyOperation[]>();
   for (const op of ops) {
@@ -44,15 +59,23 @@ export function renderHelp(ops: readonly AnyOperation[], surface: SurfaceName, o
   }));
   return [
     `Usage: \`${prefix} COMMAND [ARGUMENTS] [--FLAG VALUE]…\` (\`${prefix} help COMMAND\` explains one command and its flags)`,
-    toMarkdownTable(rows, [
-      { key: 'command', header: 'command' },
-      { key: 'summary', header: 'what it does' },
-    ], { empty: '_No commands._' }),
+    toMarkdownTable(
+      rows,
+      [
+        { key: 'command', header: 'command' },
+        { key: 'summary', header: 'what it does' },
+      ],
+      { empty: '_No commands._' },
+    ),
   ].join('\n\n');
 }
 
 /** One command: its usage line, description and a table of its arguments. */
-export function renderCommandHelp(op: AnyOperation, surface: SurfaceName, prefix: CommandPrefix = prefixFor(surface)): string {
+export function renderCommandHelp(
+  op: AnyOperation,
+  surface: SurfaceName,
+  prefix: CommandPrefix = prefixFor(surface),
+): string {
   const s = surfaceOf(op, surface);
   const fields = s ? surfaceFields(op, s) : [];
   const ordered = [
@@ -60,7 +83,12 @@ export function renderCommandHelp(op: AnyOperation, surface: SurfaceName, prefix
     ...fields.filter((f) => f.position === undefined),
   ];
   const rows = ordered.map((f) => ({
-    argument: f.position !== undefined ? `\`${metavar(f)}\`` : flagNames(f).map((flag) => `\`${flag}\``).join(', '),
+    argument:
+      f.position !== undefined
+        ? `\`${metavar(f)}\``
+        : flagNames(f)
+            .map((flag) => `\`${flag}\``)
+            .join(', '),
     type: typeName(f),
     default: defaultText(f),
     meaning: f.description ?? '',
@@ -84,7 +112,9 @@ export function renderCommandHelp(op: AnyOperation, surface: SurfaceName, prefix
 /** The flags of a field, with `--no-…` for a boolean that defaults to true. */
 export function flagNames(field: SurfaceField): string[] {
   const first = field.flags[0] ?? `--${field.name}`;
-  return field.base === 'boolean' && field.defaultValue === true ? [...field.flags, `--no-${first.slice(2)}`] : field.flags;
+  return field.base === 'boolean' && field.defaultValue === true
+    ? [...field.flags, `--no-${first.slice(2)}`]
+    : field.flags;
 }
 
 /** The placeholder for a field's value: N for numbers, a|b for small enums, else the field name. */
@@ -93,7 +123,8 @@ export function metavar(field: SurfaceField): string {
   if (alias) return alias.toUpperCase();
   const base = field.base === 'array' ? field.element : field.base;
   if (base === 'number') return 'N';
-  if (base === 'enum' && field.choices && field.choices.length > 0 && field.choices.length <= 4) return field.choices.join('|');
+  if (base === 'enum' && field.choices && field.choices.length > 0 && field.choices.length <= 4)
+    return field.choices.join('|');
   return field.name.toUpperCase();
 }
 

@@ -13,7 +13,11 @@ export interface EmptyText {
   empty?: string;
 }
 
-export function toMarkdownTable(rows: readonly Record<string, unknown>[], columns: readonly TableColumn[], options: EmptyText = {}): string {
+export function toMarkdownTable(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly TableColumn[],
+  options: EmptyText = {},
+): string {
   if (rows.length === 0) return options.empty ?? '_none_';
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [
@@ -40,6 +44,10 @@ export function cellText(value: unknown): string {
 }
 
 export function escapeCell(text: string): string {
-  const flat = text.replace(/\r?\n|\r/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').trim();
+  const flat = text
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .trim();
   return flat === '' ? ' ' : flat;
 }

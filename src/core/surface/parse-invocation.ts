@@ -2,7 +2,15 @@ import { AppError, describeIssues } from '../errors.js';
 import type { AnyOperation, Surface } from '../operation.js';
 import { closest } from './closest.js';
 import { flagNames, usageLine } from './help.js';
-import { kebab, prefixFor, stripDashes, surfaceFields, surfaceOf, type SurfaceField, type SurfaceName } from './surface-fields.js';
+import {
+  kebab,
+  prefixFor,
+  stripDashes,
+  surfaceFields,
+  surfaceOf,
+  type SurfaceField,
+  type SurfaceName,
+} from './surface-fields.js';
 import type { BaseType } from './zod-introspect.js';
 
 /**
@@ -29,7 +37,11 @@ export interface CommandMatch {
 }
 
 /** The operation whose path is the longest prefix of `words`. */
-export function matchCommand(words: readonly string[], ops: readonly AnyOperation[], surface: SurfaceName): CommandMatch | undefined {
+export function matchCommand(
+  words: readonly string[],
+  ops: readonly AnyOperation[],
+  surface: SurfaceName,
+): CommandMatch | undefined {
   let best: CommandMatch | undefined;
   for (const op of ops) {
     const s = surfaceOf(op, surface);
@@ -40,7 +52,11 @@ export function matchCommand(words: readonly string[], ops: readonly AnyOperatio
   return best;
 }
 
-export function parseInvocation(words: readonly string[], ops: readonly AnyOperation[], surface: SurfaceName): Invocation {
+export function parseInvocation(
+  words: readonly string[],
+  ops: readonly AnyOperation[],
+  surface: SurfaceName,
+): Invocation {
   const match = matchCommand(words, ops, surface);
   if (!match) throw unknownCommand(words, ops, surface);
   const { op, surface: s, rest } = match;
@@ -89,7 +105,9 @@ export function parseInvocation(words: readonly string[], ops: readonly AnyOpera
     if (raw === undefined) {
       const next = rest[i + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-        throw new AppError('USAGE', `${label} needs a value.`, { hint: `${usage} (write ${label}=VALUE for a value that starts with --)` });
+        throw new AppError('USAGE', `${label} needs a value.`, {
+          hint: `${usage} (write ${label}=VALUE for a value that starts with --)`,
+        });
       }
       raw = next;
       i += 1;
@@ -108,7 +126,10 @@ export function parseInvocation(words: readonly string[], ops: readonly AnyOpera
       return { path: shown === undefined ? [] : [shown, ...tail], message: issue.message };
     });
     const text = describeIssues(issues);
-    throw new AppError('INVALID_INPUT', /[.!?]$/.test(text) ? text : `${text}.`, { hint: usage, details: { command: s.path.join(' ') } });
+    throw new AppError('INVALID_INPUT', /[.!?]$/.test(text) ? text : `${text}.`, {
+      hint: usage,
+      details: { command: s.path.join(' ') },
+    });
   }
   return { op, input };
 }
@@ -149,9 +170,13 @@ function fillPositionals(
   }
   if (next < words.length) {
     const extra = words.slice(next);
-    throw new AppError('USAGE', `Unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((w) => `'${w}'`).join(' ')} for ${command}.`, {
-      hint: `${usage} (quote text that contains spaces)`,
-    });
+    throw new AppError(
+      'USAGE',
+      `Unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((w) => `'${w}'`).join(' ')} for ${command}.`,
+      {
+        hint: `${usage} (quote text that contains spaces)`,
+      },
+    );
   }
   const missing = open.filter((f) => f.required && !(f.name in given));
   if (missing.length > 0) {
@@ -178,7 +203,8 @@ function isBooleanWord(word: string | undefined): boolean {
 
 function toBoolean(raw: string, label: string, usage: string): boolean {
   const value = BOOLEAN_WORDS[raw.toLowerCase()];
-  if (value === undefined) throw new AppError('USAGE', `${label}: expected true, false, yes or no, got '${raw}'.`, { hint: usage });
+  if (value === undefined)
+    throw new AppError('USAGE', `${label}: expected true, false, yes or no, got '${raw}'.`, { hint: usage });
   return value;
 }
 
@@ -202,22 +228,34 @@ function unknownFlag(label: string, fields: readonly SurfaceField[], command: st
   const valid = fields.flatMap(flagNames);
   const near = closest(label, valid, 1);
   const list = valid.length > 0 ? `Valid flags: ${valid.join(', ')}.` : `${command} takes no flags.`;
-  return new AppError('USAGE', `Unknown flag ${label} for ${command}.${near.length > 0 ? ` Did you mean ${near[0]}?` : ''} ${list}`, {
-    hint: `${usage} (words that start with -- go after a lone --)`,
-    details: { flag: label },
-  });
+  return new AppError(
+    'USAGE',
+    `Unknown flag ${label} for ${command}.${near.length > 0 ? ` Did you mean ${near[0]}?` : ''} ${list}`,
+    {
+      hint: `${usage} (words that start with -- go after a lone --)`,
+      details: { flag: label },
+    },
+  );
 }
 
 function unknownCommand(words: readonly string[], ops: readonly AnyOperation[], surface: SurfaceName): AppError {
   const prefix = prefixFor(surface);
   const hint = `Run \`${prefix} help\` to see all commands.`;
   if (words.length === 0) return new AppError('USAGE', 'No command given.', { hint });
-  const paths = ops.map((op) => surfaceOf(op, surface)?.path).filter((p): p is string[] => p !== undefined && p.length > 0);
+  const paths = ops
+    .map((op) => surfaceOf(op, surface)?.path)
+    .filter((p): p is string[] => p !== undefined && p.length > 0);
   const group = paths.filter((p) => p.length > 1 && p[0] === words[0]);
   if (group.length > 0) {
     const subs = group.map((p) => p.slice(1).join(' '));
-    const what = words.length > 1 ? `Unknown command '${words.slice(0, 2).join(' ')}'.` : `\`${prefix} ${words[0]}\` needs a subcommand.`;
-    return new AppError('USAGE', `${what} \`${prefix} ${words[0]}\` has: ${subs.join(', ')}.`, { hint, details: { command: words.slice(0, 2).join(' ') } });
+    const what =
+      words.length > 1
+        ? `Unknown command '${words.slice(0, 2).join(' ')}'.`
+        : `\`${prefix} ${words[0]}\` needs a subcommand.`;
+    return new AppError('USAGE', `${what} \`${prefix} ${words[0]}\` has: ${subs.join(', ')}.`, {
+      hint,
+      details: { command: words.slice(0, 2).join(' ') },
+    });
   }
   const candidates = paths.map((p) => p.join(' '));
   const near = closest(words.slice(0, 2).join(' '), candidates).concat(closest(words[0]!, candidates));

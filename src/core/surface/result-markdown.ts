@@ -55,10 +55,15 @@ function keyValues(result: Row, keys: ReadonlyArray<[key: string, label: string]
 }
 
 const RENDERERS: Record<string, Renderer> = {
-  spawn_agent: (r) => `Spawned **${r['agent_name']}** under ${r['parent']} (session \`${r['session']}\`${r['task_id'] ? `, ${r['task_id']}` : ''}).`,
+  spawn_agent: (r) =>
+    `Spawned **${r['agent_name']}** under ${r['parent']} (session \`${r['session']}\`${r['task_id'] ? `, ${r['task_id']}` : ''}).`,
   list_agents: (r) =>
     toMarkdownTable(
-      (r['agents'] as Row[]).map((a) => ({ ...a, task: a['task'] ? `${a['task_status']}: ${a['task']}` : '', shows: a['status_line'] ?? a['last_output'] })),
+      (r['agents'] as Row[]).map((a) => ({
+        ...a,
+        task: a['task'] ? `${a['task_status']}: ${a['task']}` : '',
+        shows: a['status_line'] ?? a['last_output'],
+      })),
       [
         { key: 'name', header: 'agent' },
         { key: 'parent', header: 'parent' },
@@ -68,7 +73,8 @@ const RENDERERS: Record<string, Renderer> = {
       ],
       { empty: `_No agents in EA ${r['ea']}. Spawn one with \`omar spawn NAME --command CMD\`._` },
     ),
-  get_tree: (r) => `**EA ${r['ea']} (${r['ea_name']})** — ${r['agents']} agent(s)\n\n${fence(drawTree(r['root'] as TreeView))}`,
+  get_tree: (r) =>
+    `**EA ${r['ea']} (${r['ea_name']})** — ${r['agents']} agent(s)\n\n${fence(drawTree(r['root'] as TreeView))}`,
   get_agent: (r) =>
     `**${r['name']}** [${r['health']}] — session \`${r['session']}\`${r['parent'] ? `, parent ${r['parent']}` : ''}\n\n` +
     (r['task'] ? `Task (${r['task_status']}): ${r['task']}\n\n` : '') +
@@ -84,13 +90,18 @@ const RENDERERS: Record<string, Renderer> = {
       ['task_status', 'task status'],
       ['task_summary', 'result'],
       ['status_line', 'status'],
-    ])}\n\n**Children**\n\n${toMarkdownTable(r['children'] as Row[], [
-      { key: 'name', header: 'agent' },
-      { key: 'health', header: 'health' },
-      { key: 'task_status', header: 'task' },
-      { key: 'status_line', header: 'status' },
-    ], { empty: '_none_' })}`,
-  send_input: (r) => `Sent${r['submitted'] ? ' and submitted' : ''} (${r['attempts']} attempt${r['attempts'] === 1 ? '' : 's'}${r['unconfirmed_submit'] ? '; the pane did not visibly react to the submit' : ', verified'}).`,
+    ])}\n\n**Children**\n\n${toMarkdownTable(
+      r['children'] as Row[],
+      [
+        { key: 'name', header: 'agent' },
+        { key: 'health', header: 'health' },
+        { key: 'task_status', header: 'task' },
+        { key: 'status_line', header: 'status' },
+      ],
+      { empty: '_none_' },
+    )}`,
+  send_input: (r) =>
+    `Sent${r['submitted'] ? ' and submitted' : ''} (${r['attempts']} attempt${r['attempts'] === 1 ? '' : 's'}${r['unconfirmed_submit'] ? '; the pane did not visibly react to the submit' : ', verified'}).`,
   kill_agent: (r) => {
     const killed = r['killed'] as string[];
     return `Killed ${killed.map((k) => `**${k}**`).join(', ')} — ${r['tasks_closed']} task(s) closed, ${r['events_cancelled']} event(s) cancelled.`;
@@ -98,13 +109,17 @@ const RENDERERS: Record<string, Renderer> = {
   update_agent_status: (r) => `Status of **${r['name']}**: ${r['status']}`,
   add_project: (r) => `Project **${r['project_id']}** added: ${r['name']}`,
   list_projects: (r) =>
-    toMarkdownTable(r['projects'] as Row[], [
-      { key: 'id', header: 'id' },
-      { key: 'name', header: 'project' },
-      { key: 'agents', header: 'live agents' },
-      { key: 'owner', header: 'owner' },
-      { key: 'created_at', header: 'created' },
-    ], { empty: '_No active projects. Add one with `omar project add NAME`._' }),
+    toMarkdownTable(
+      r['projects'] as Row[],
+      [
+        { key: 'id', header: 'id' },
+        { key: 'name', header: 'project' },
+        { key: 'agents', header: 'live agents' },
+        { key: 'owner', header: 'owner' },
+        { key: 'created_at', header: 'created' },
+      ],
+      { empty: '_No active projects. Add one with `omar project add NAME`._' },
+    ),
   complete_project: (r) => `Project **${r['project_id']}** (${r['name']}) completed.`,
   list_eas: (r) =>
     toMarkdownTable(
@@ -121,7 +136,8 @@ const RENDERERS: Record<string, Renderer> = {
   get_active_ea: (r) => `Default EA: **${r['ea_id']}** (${r['name']})`,
   create_ea: (r) => `EA **${r['id']}** created: ${r['name']} (its manager starts within a second).`,
   switch_ea: (r) => `Default EA is now **${r['ea_id']}** (${r['name']}).`,
-  delete_ea: (r) => `EA **${r['deleted_ea']}** deleted — ${r['agents_killed']} agent(s) killed, ${r['events_cancelled']} event(s) cancelled.`,
+  delete_ea: (r) =>
+    `EA **${r['deleted_ea']}** deleted — ${r['agents_killed']} agent(s) killed, ${r['events_cancelled']} event(s) cancelled.`,
   read_log: (r) =>
     toMarkdownList(
       (r['entries'] as Row[]).map((e) => {
@@ -134,10 +150,17 @@ const RENDERERS: Record<string, Renderer> = {
       }),
       { empty: '_Nothing in the journal for that._' },
     ),
-  whoami: (r) => `You are **${r['principal']}** (${r['role']}) in EA ${r['ea']} (${r['ea_name']})${r['parent'] ? `, reporting to ${r['parent']}` : ''}.`,
+  whoami: (r) =>
+    `You are **${r['principal']}** (${r['role']}) in EA ${r['ea']} (${r['ea_name']})${r['parent'] ? `, reporting to ${r['parent']}` : ''}.`,
   get_status: (r) =>
     keyValues(
-      { ...r, agents: Object.entries(r['agents'] as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(', ') || 'none' },
+      {
+        ...r,
+        agents:
+          Object.entries(r['agents'] as Record<string, number>)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'none',
+      },
       [
         ['pid', 'pid'],
         ['version', 'version'],
@@ -154,7 +177,8 @@ const RENDERERS: Record<string, Renderer> = {
         ['health_tick_ms', 'last health tick (ms)'],
       ],
     ),
-  shutdown: (r) => `omar is stopping${r['kill_agents'] ? ' and ending every agent session' : '; agents keep running and are adopted by the next `omar up`'}.`,
+  shutdown: (r) =>
+    `omar is stopping${r['kill_agents'] ? ' and ending every agent session' : '; agents keep running and are adopted by the next `omar up`'}.`,
 };
 
 export function resultToMarkdown(operation: string, result: unknown): string {

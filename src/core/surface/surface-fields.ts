@@ -40,8 +40,12 @@ export function surfaceFields(op: AnyOperation, surface: Surface): SurfaceField[
   const defaults = surface.defaults ?? {};
   const aliases = Object.entries(surface.flags ?? {});
   return objectFields(op.input).map((info) => {
-    const own = aliases.filter(([, flag]) => flag.field === info.name).map(([name, flag]) => [stripDashes(name), flag] as const);
-    const flags = [...own.map(([name]) => `--${name}`), `--${kebab(info.name)}`].filter((f, i, all) => all.indexOf(f) === i);
+    const own = aliases
+      .filter(([, flag]) => flag.field === info.name)
+      .map(([name, flag]) => [stripDashes(name), flag] as const);
+    const flags = [...own.map(([name]) => `--${name}`), `--${kebab(info.name)}`].filter(
+      (f, i, all) => all.indexOf(f) === i,
+    );
     const parsers: Record<string, SurfaceFlag['parse']> = {};
     for (const [name, flag] of own) if (flag.parse) parsers[name] = flag.parse;
     const index = positional.indexOf(info.name);

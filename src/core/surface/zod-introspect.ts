@@ -84,7 +84,11 @@ export function baseTypeOf(schema: unknown): BaseType {
   return describeType(unwrap(schema)).base;
 }
 
-function describeType(schema: unknown): { base: BaseType; element?: BaseType; choices?: readonly (string | number | boolean)[] } {
+function describeType(schema: unknown): {
+  base: BaseType;
+  element?: BaseType;
+  choices?: readonly (string | number | boolean)[];
+} {
   const s = unwrap(schema);
   const def = defOf(s);
   switch (def?.type) {
@@ -113,7 +117,9 @@ function describeType(schema: unknown): { base: BaseType; element?: BaseType; ch
 }
 
 function choiceType(values: readonly unknown[]): { base: BaseType; choices?: readonly (string | number | boolean)[] } {
-  const choices = values.filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v));
+  const choices = values.filter((v): v is string | number | boolean =>
+    ['string', 'number', 'boolean'].includes(typeof v),
+  );
   if (choices.length > 0 && choices.every((v) => typeof v === 'number')) return { base: 'number', choices };
   if (choices.length > 0 && choices.every((v) => typeof v === 'boolean')) return { base: 'boolean' };
   return { base: 'enum', choices };

@@ -4,7 +4,8 @@
  */
 export function charWidth(code: number): number {
   if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0;
-  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
+  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || (code >= 0xfe00 && code <= 0xfe0f))
+    return 0;
   return isWide(code) ? 2 : 1;
 }
 

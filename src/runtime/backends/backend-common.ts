@@ -14,7 +14,10 @@ export const OMAR_SERVER = 'omar';
 /** argv of the agent's own MCP server: `omar mcp-server --context <its context file>`. */
 export function mcpServerArgv(request: LaunchRequest): string[] {
   if (request.omarArgv.length === 0 || request.omarArgv[0] === '') {
-    throw new AppError('INTERNAL', 'The launch request has no argv for omar itself, so the agent cannot start its MCP server.');
+    throw new AppError(
+      'INTERNAL',
+      'The launch request has no argv for omar itself, so the agent cannot start its MCP server.',
+    );
   }
   return [...request.omarArgv, 'mcp-server', '--context', request.contextPath];
 }
@@ -53,7 +56,8 @@ export function tomlString(value: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';
     else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    else if (code >= 0xd800 && code <= 0xdfff) out += '\\uFFFD'; // a lone surrogate has no UTF-8 form
+    else if (code >= 0xd800 && code <= 0xdfff)
+      out += '\\uFFFD'; // a lone surrogate has no UTF-8 form
     else out += ch;
   }
   return `${out}"`;

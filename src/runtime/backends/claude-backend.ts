@@ -54,7 +54,12 @@ export const claudeBackend: BackendAdapter = {
   binary: 'claude',
   install: 'npm install -g @anthropic-ai/claude-code',
   input: { placeholders: ['[Pasted text #'], submitDelayMs: 0 },
-  dialogs: [{ marker: 'trust this folder', what: "claude asks whether to trust this folder: answer it in the pane (omar attach)" }],
+  dialogs: [
+    {
+      marker: 'trust this folder',
+      what: 'claude asks whether to trust this folder: answer it in the pane (omar attach)',
+    },
+  ],
   verified: true,
   plan(request: LaunchRequest): LaunchPlan {
     const mcpFile = inAgentDir(request, 'claude-mcp.json');
@@ -80,7 +85,9 @@ export const claudeBackend: BackendAdapter = {
       env: bypass ? { IS_SANDBOX: '1' } : {},
       files: [
         { path: mcpFile, content: standardMcpJson(request, { type: 'stdio' }), mode: 0o600 },
-        ...(bypass ? [{ path: settingsFile, content: json({ skipDangerousModePermissionPrompt: true }), mode: 0o600 }] : []),
+        ...(bypass
+          ? [{ path: settingsFile, content: json({ skipDangerousModePermissionPrompt: true }), mode: 0o600 }]
+          : []),
       ],
       readyMarkers: ['Claude Code v', '❯'],
       awaitsHello: true,

@@ -55,7 +55,10 @@ export const cursorBackend: BackendAdapter = {
       ...(request.model ? ['--model', request.model] : []),
       ...(request.permissions === 'bypass' ? ['--force'] : []),
     ];
-    const linkLogin = linkIfPresent(posix.join(request.home, CURSOR_USER_AUTH_FILE), posix.join(configDir, 'auth.json'));
+    const linkLogin = linkIfPresent(
+      posix.join(request.home, CURSOR_USER_AUTH_FILE),
+      posix.join(configDir, 'auth.json'),
+    );
     return {
       command: `${linkLogin}; ${shCommand(argv)}`,
       env: { CURSOR_CONFIG_DIR: configDir },

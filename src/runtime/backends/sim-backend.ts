@@ -42,9 +42,26 @@ export function createSimBackend(options: SimBackendOptions = {}): BackendAdapte
     input: { placeholders: [], submitDelayMs: 0 },
     plan(request: LaunchRequest): LaunchPlan {
       const { node, bundle } = simLaunch(request.omarArgv, locate, options.execPath ?? process.execPath);
-      const argv = [node, bundle, '--context', request.contextPath, '--omar-argv', JSON.stringify(request.omarArgv), '--role', request.role, '--name', request.name];
+      const argv = [
+        node,
+        bundle,
+        '--context',
+        request.contextPath,
+        '--omar-argv',
+        JSON.stringify(request.omarArgv),
+        '--role',
+        request.role,
+        '--name',
+        request.name,
+      ];
       // `exec`: node replaces the pane's shell, one process less per agent.
-      return { command: `exec ${shCommand(argv)}`, env: {}, files: [], readyMarkers: [...SIM_READY_MARKERS], awaitsHello: true };
+      return {
+        command: `exec ${shCommand(argv)}`,
+        env: {},
+        files: [],
+        readyMarkers: [...SIM_READY_MARKERS],
+        awaitsHello: true,
+      };
     },
   };
 }
@@ -52,16 +69,29 @@ export function createSimBackend(options: SimBackendOptions = {}): BackendAdapte
 export const simBackend: BackendAdapter = createSimBackend();
 
 /** Which node runs which sim.mjs, for omar's own argv (e.g. [node, /x/dist/mcp-server.mjs]). */
-export function simLaunch(omarArgv: readonly string[], locate: (startDir: string) => string | null, execPath: string): { node: string; bundle: string } {
+export function simLaunch(
+  omarArgv: readonly string[],
+  locate: (startDir: string) => string | null,
+  execPath: string,
+): { node: string; bundle: string } {
   const [first, script] = omarArgv;
-  if (!first) throw new AppError('INTERNAL', 'The launch request has no argv for omar itself, so the sim agent cannot start its MCP server.');
+  if (!first)
+    throw new AppError(
+      'INTERNAL',
+      'The launch request has no argv for omar itself, so the sim agent cannot start its MCP server.',
+    );
   const node = script !== undefined ? first : execPath;
-  if (script !== undefined && /^(mcp-server|omar)\.mjs$/.test(basename(script))) return { node, bundle: join(dirname(script), SIM_BUNDLE) };
+  if (script !== undefined && /^(mcp-server|omar)\.mjs$/.test(basename(script)))
+    return { node, bundle: join(dirname(script), SIM_BUNDLE) };
   const bundle = locate(dirname(script ?? first));
   if (!bundle) {
-    throw new AppError('BACKEND_UNAVAILABLE', `The sim agent's bundle (${SIM_BUNDLE}) was not found near ${script ?? first}.`, {
-      hint: 'Build omar (npm run build): the sim ships as dist/sim.mjs.',
-    });
+    throw new AppError(
+      'BACKEND_UNAVAILABLE',
+      `The sim agent's bundle (${SIM_BUNDLE}) was not found near ${script ?? first}.`,
+      {
+        hint: 'Build omar (npm run build): the sim ships as dist/sim.mjs.',
+      },
+    );
   }
   return { node, bundle };
 }

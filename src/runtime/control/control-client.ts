@@ -37,7 +37,13 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
     'data',
     createLineSplitter(
       (line) => {
-        let message: { id?: number | null; result?: unknown; error?: { message: string; data?: unknown }; method?: string; params?: unknown };
+        let message: {
+          id?: number | null;
+          result?: unknown;
+          error?: { message: string; data?: unknown };
+          method?: string;
+          params?: unknown;
+        };
         try {
           message = JSON.parse(line);
         } catch {
@@ -57,7 +63,9 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
     ),
   );
   socket.on('close', () => {
-    closed ??= new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.', { hint: 'Is it still running? Check with omar status.' });
+    closed ??= new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.', {
+      hint: 'Is it still running? Check with omar status.',
+    });
     fail(closed);
     for (const h of closeHandlers) h();
   });
@@ -72,7 +80,8 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
     });
 
   return {
-    call: (method, input, callOptions) => request(method, { input: input ?? {}, ...(callOptions?.ea !== undefined ? { ea: callOptions.ea } : {}) }),
+    call: (method, input, callOptions) =>
+      request(method, { input: input ?? {}, ...(callOptions?.ea !== undefined ? { ea: callOptions.ea } : {}) }),
     request,
     async subscribe(topics, onNotification) {
       listeners.push(onNotification);
@@ -80,7 +89,9 @@ export async function connectControl(options: ControlClientOptions): Promise<Con
     },
     close: () => {
       // Calls still waiting would never be answered once the socket is ended: fail them now.
-      closed ??= new AppError('DAEMON_UNREACHABLE', 'This connection to the omar daemon was closed.', { hint: 'Connect again.' });
+      closed ??= new AppError('DAEMON_UNREACHABLE', 'This connection to the omar daemon was closed.', {
+        hint: 'Connect again.',
+      });
       fail(closed);
       socket.end();
     },

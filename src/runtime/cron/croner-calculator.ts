@@ -27,14 +27,20 @@ export function createCronCalculator(): CronCalculator {
 
 function compile(expression: string, tz: string | null): Cron {
   if (tz !== null && !isTimeZone(tz)) {
-    throw new AppError('INVALID_INPUT', `tz: '${tz}' is not an IANA time zone.`, { hint: 'Use a name such as Europe/Paris, America/New_York or UTC.' });
+    throw new AppError('INVALID_INPUT', `tz: '${tz}' is not an IANA time zone.`, {
+      hint: 'Use a name such as Europe/Paris, America/New_York or UTC.',
+    });
   }
   try {
     return new Cron(expression, { paused: true, timezone: tz ?? 'UTC' });
   } catch (error) {
-    throw new AppError('INVALID_INPUT', `cron: '${expression}' is not a valid cron expression (${(error as Error).message}).`, {
-      hint: 'Use 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "*/15 * * * *".',
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      `cron: '${expression}' is not a valid cron expression (${(error as Error).message}).`,
+      {
+        hint: 'Use 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "*/15 * * * *".',
+      },
+    );
   }
 }
 

@@ -68,7 +68,8 @@ class Journal implements JsonlJournal {
   }
 
   record(kind: string, fields: Omit<JournalEntry, 'ts' | 'kind'>): void {
-    if (this.#closed) throw new AppError('INTERNAL', `The journal (${this.#current}) is closed; "${kind}" was not recorded.`);
+    if (this.#closed)
+      throw new AppError('INTERNAL', `The journal (${this.#current}) is closed; "${kind}" was not recorded.`);
     const rest: Record<string, unknown> = { ...fields };
     delete rest['ts'];
     delete rest['kind'];
@@ -92,10 +93,14 @@ class Journal implements JsonlJournal {
     const failure = this.#failure;
     this.#failure = null;
     if (failure !== null) {
-      throw new AppError('STORE_WRITE_FAILED', `Could not append to the journal ${this.#current}: ${(failure as Error).message}`, {
-        cause: failure,
-        details: { path: this.#current },
-      });
+      throw new AppError(
+        'STORE_WRITE_FAILED',
+        `Could not append to the journal ${this.#current}: ${(failure as Error).message}`,
+        {
+          cause: failure,
+          details: { path: this.#current },
+        },
+      );
     }
   }
 
@@ -197,7 +202,12 @@ function parseLine(line: string): JournalEntry | null {
   if (line.trim() === '') return null;
   try {
     const value: unknown = JSON.parse(line);
-    if (value && typeof value === 'object' && typeof (value as JournalEntry).ts === 'string' && typeof (value as JournalEntry).kind === 'string') {
+    if (
+      value &&
+      typeof value === 'object' &&
+      typeof (value as JournalEntry).ts === 'string' &&
+      typeof (value as JournalEntry).kind === 'string'
+    ) {
       return value as JournalEntry;
     }
   } catch {
@@ -210,7 +220,11 @@ function serialize(entry: JournalEntry): string {
   try {
     return JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   } catch (error) {
-    return JSON.stringify({ ts: entry.ts, kind: entry.kind, journalError: `unserializable fields: ${(error as Error).message}` });
+    return JSON.stringify({
+      ts: entry.ts,
+      kind: entry.kind,
+      journalError: `unserializable fields: ${(error as Error).message}`,
+    });
   }
 }
 

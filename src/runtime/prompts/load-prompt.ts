@@ -84,7 +84,8 @@ export function parsePromptTemplate(text: string, source = '<prompt>'): PromptTe
   const declared = new Set(parsed.data.placeholders);
   const undeclared = [...used].filter((key) => !declared.has(key));
   const unused = [...declared].filter((key) => !used.has(key));
-  if (undeclared.length > 0) throw invalid(source, `the body uses ${undeclared.map(brace).join(', ')}, which placeholders does not declare`);
+  if (undeclared.length > 0)
+    throw invalid(source, `the body uses ${undeclared.map(brace).join(', ')}, which placeholders does not declare`);
   if (unused.length > 0) throw invalid(source, `placeholders declares ${unused.join(', ')}, which the body never uses`);
   return { ...parsed.data, body, source };
 }
@@ -94,7 +95,10 @@ export function parsePromptTemplate(text: string, source = '<prompt>'): PromptTe
  * exactly the placeholders: a missing value or an unknown key throws, so a typo never
  * reaches a model as a literal `{{EA_ID}}`. Values are inserted as is (never re-scanned).
  */
-export function renderPrompt(template: PromptTemplate | string, values: Readonly<Record<string, string | number>>): string {
+export function renderPrompt(
+  template: PromptTemplate | string,
+  values: Readonly<Record<string, string | number>>,
+): string {
   const body = typeof template === 'string' ? template : template.body;
   const source = typeof template === 'string' ? '<prompt>' : template.source;
   const expected = typeof template === 'string' ? placeholdersIn(body, source) : new Set(template.placeholders);
@@ -103,7 +107,9 @@ export function renderPrompt(template: PromptTemplate | string, values: Readonly
   if (missing.length > 0 || unknown.length > 0) {
     const parts = [
       ...(missing.length > 0 ? [`no value for ${missing.map(brace).join(', ')}`] : []),
-      ...(unknown.length > 0 ? [`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a placeholder of it`] : []),
+      ...(unknown.length > 0
+        ? [`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a placeholder of it`]
+        : []),
     ];
     throw new AppError('CONFIG_INVALID', `Cannot render the prompt ${source}: ${parts.join('; ')}.`, {
       hint: `Its placeholders are: ${[...expected].join(', ') || 'none'}.`,
@@ -122,7 +128,8 @@ export function packagePromptsDir(moduleUrl: string = import.meta.url): string {
   const start = dirname(fileURLToPath(moduleUrl));
   for (let dir = start; ; dir = dirname(dir)) {
     const candidate = join(dir, 'prompts');
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(candidate, 'executive-assistant.md'))) return candidate;
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(candidate, 'executive-assistant.md')))
+      return candidate;
     if (dirname(dir) === dir) break;
   }
   throw new AppError('CONFIG_INVALID', `Cannot find omar's prompts folder above ${resolve(start)}.`, {

@@ -171,6 +171,8 @@ export function describeJsonError(text: string): string | null {
     const before = text.slice(0, position).split('\n');
     const where = `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1} (position ${position})`;
     const found = text[position];
-    return found === undefined ? `unexpected end of the text at ${where}` : `unexpected ${JSON.stringify(found)} at ${where}`;
+    return found === undefined
+      ? `unexpected end of the text at ${where}`
+      : `unexpected ${JSON.stringify(found)} at ${where}`;
   }
 }

@@ -134,7 +134,10 @@ class Writer implements JsonStateStore {
         if (isThenable(value)) {
           // Its continuation would find a revoked draft: keep that rejection quiet.
           Promise.resolve(value).catch(() => undefined);
-          throw new AppError('INTERNAL', 'A state mutation must be synchronous; it returned a promise and was not applied.');
+          throw new AppError(
+            'INTERNAL',
+            'A state mutation must be synchronous; it returned a promise and was not applied.',
+          );
         }
         result = detach(value);
       });
@@ -193,12 +196,16 @@ class Writer implements JsonStateStore {
       const batch = this.#waiters;
       this.#waiters = [];
       const snapshot = this.db.data;
-      const issues = this.mode === 'full' ? validateState(snapshot, this.#trusted) : this.#changes.validate(snapshot, this.#trusted);
+      const issues =
+        this.mode === 'full' ? validateState(snapshot, this.#trusted) : this.#changes.validate(snapshot, this.#trusted);
       this.#changes.clear();
       if (issues.length > 0) {
         // A bug produced a state this store would refuse to load: never write it.
         this.db.data = this.#lastGood;
-        const error = new AppError('INTERNAL', `A state change produced an invalid state and was rolled back: ${describeIssues(issues)}`);
+        const error = new AppError(
+          'INTERNAL',
+          `A state change produced an invalid state and was rolled back: ${describeIssues(issues)}`,
+        );
         this.logger.error({ err: error, path: this.path }, 'invalid state rejected');
         for (const waiter of batch) waiter.reject(error);
         continue;
@@ -262,7 +269,9 @@ async function load(path: string, adapter: AtomicJsonFile<State>, migrations: re
     });
   }
   const from = migrated.applied[0];
-  return from === undefined ? { status: 'current', state: parsed.data } : { status: 'migrated', state: parsed.data, from };
+  return from === undefined
+    ? { status: 'current', state: parsed.data }
+    : { status: 'migrated', state: parsed.data, from };
 }
 
 function corrupt(path: string, problem: string, extra: { cause?: unknown; issues?: unknown } = {}): AppError {

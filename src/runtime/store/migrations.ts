@@ -39,7 +39,8 @@ export function runMigrations(
     const from = version;
     const step = migrations.find((m) => m.from === from);
     if (!step) throw new MigrationError(`no migration from version ${from} (this omar reads version ${target})`);
-    if (step.to !== from + 1) throw new MigrationError(`migration from version ${from} goes to ${step.to}, not ${from + 1}`);
+    if (step.to !== from + 1)
+      throw new MigrationError(`migration from version ${from} goes to ${step.to}, not ${from + 1}`);
     try {
       data = { ...step.migrate(structuredClone(data)), version: step.to };
     } catch (error) {

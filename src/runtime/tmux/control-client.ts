@@ -113,7 +113,20 @@ class Connection {
     const binary = options.tmuxBinary ?? 'tmux';
     // -u: the client declares UTF-8, otherwise tmux replaces non-ASCII output with '_'.
     // -f /dev/null: no ~/.tmux.conf, should this client start the server.
-    const args = ['-u', '-L', options.socketName, '-f', '/dev/null', '-C', 'new-session', '-A', '-s', CONTROL_SESSION, '-f', 'no-output'];
+    const args = [
+      '-u',
+      '-L',
+      options.socketName,
+      '-f',
+      '/dev/null',
+      '-C',
+      'new-session',
+      '-A',
+      '-s',
+      CONTROL_SESSION,
+      '-f',
+      'no-output',
+    ];
     this.#subprocess = execa(binary, args, {
       stdin: 'pipe',
       stdout: 'pipe',
@@ -136,7 +149,16 @@ class Connection {
       (error: unknown) => this.#onExit(error),
     );
     for (const args of options.setup ?? []) {
-      this.#enqueue({ command: buildCommand(args), resolve: () => undefined, reject: () => undefined, settled: false, internal: true }, timeoutMs);
+      this.#enqueue(
+        {
+          command: buildCommand(args),
+          resolve: () => undefined,
+          reject: () => undefined,
+          settled: false,
+          internal: true,
+        },
+        timeoutMs,
+      );
     }
   }
 
@@ -164,7 +186,11 @@ class Connection {
       if (entry.settled) return;
       entry.settled = true; // stays queued: its reply, when it comes, keeps the FIFO aligned
       this.logger.warn({ command: shorten(entry.command), timeoutMs }, 'tmux command timed out');
-      entry.reject(new AppError('TIMEOUT', `tmux did not answer within ${timeoutMs} ms: ${shorten(entry.command)}`, { details: { timeoutMs } }));
+      entry.reject(
+        new AppError('TIMEOUT', `tmux did not answer within ${timeoutMs} ms: ${shorten(entry.command)}`, {
+          details: { timeoutMs },
+        }),
+      );
     }, timeoutMs);
     entry.timer.unref?.();
     if (this.#ready) this.#write(entry);
@@ -230,7 +256,11 @@ class Connection {
     }
     const message = block.lines.join('\n').trim() || 'unknown error';
     if (entry.internal) this.logger.warn({ command: entry.command, message }, 'tmux setup command failed');
-    entry.reject(new AppError('TMUX_FAILED', `tmux command failed: ${shorten(entry.command)}: ${message}`, { details: { command: shorten(entry.command), tmuxMessage: message } }));
+    entry.reject(
+      new AppError('TMUX_FAILED', `tmux command failed: ${shorten(entry.command)}: ${message}`, {
+        details: { command: shorten(entry.command), tmuxMessage: message },
+      }),
+    );
   }
 
   #onExit(error: unknown): void {
@@ -238,15 +268,22 @@ class Connection {
     const code = (error as { code?: unknown } | null)?.code;
     const failure =
       code === 'ENOENT'
-        ? new AppError('TMUX_NOT_FOUND', `tmux was not found (looked for '${this.options.tmuxBinary ?? 'tmux'}' on PATH).`, {
-            hint: 'Install tmux (for example `apt-get install tmux` or `brew install tmux`) and try again.',
-            cause: error,
-          })
+        ? new AppError(
+            'TMUX_NOT_FOUND',
+            `tmux was not found (looked for '${this.options.tmuxBinary ?? 'tmux'}' on PATH).`,
+            {
+              hint: 'Install tmux (for example `apt-get install tmux` or `brew install tmux`) and try again.',
+              cause: error,
+            },
+          )
         : this.#deathError(error);
     if (this.#closing) {
       this.logger.debug({ pid: this.pid }, 'tmux control client closed');
     } else if (code !== 'ENOENT') {
-      this.logger.warn({ pid: this.pid, pending: this.#queue.length + this.#unsent.length, stderr: this.#stderr.trim() || undefined }, 'tmux control client exited');
+      this.logger.warn(
+        { pid: this.pid, pending: this.#queue.length + this.#unsent.length, stderr: this.#stderr.trim() || undefined },
+        'tmux control client exited',
+      );
     }
     const pending = [...this.#queue, ...this.#unsent];
     this.#queue = [];

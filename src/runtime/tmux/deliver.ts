@@ -22,15 +22,29 @@ export interface DeliverDeps {
   sleep?(ms: number): Promise<void>;
 }
 
-export const DELIVERY_DEFAULTS = { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000, pollMs: 25, backoffMs: 200 } as const;
+export const DELIVERY_DEFAULTS = {
+  attempts: 3,
+  renderTimeoutMs: 3000,
+  confirmTimeoutMs: 3000,
+  pollMs: 25,
+  backoffMs: 200,
+} as const;
 
 const RENDER_LINES = 200;
 const SNAPSHOT_LINES = 50;
 const SETTLE_POLLS = 8;
 
-type AttemptResult = { kind: 'delivered'; unconfirmedSubmit: boolean } | { kind: 'unrendered'; reason: string } | { kind: 'failed'; reason: string };
+type AttemptResult =
+  | { kind: 'delivered'; unconfirmedSubmit: boolean }
+  | { kind: 'unrendered'; reason: string }
+  | { kind: 'failed'; reason: string };
 
-export async function deliverVerified(deps: DeliverDeps, session: string, text: string, options: DeliverOptions): Promise<DeliveryReport> {
+export async function deliverVerified(
+  deps: DeliverDeps,
+  session: string,
+  text: string,
+  options: DeliverOptions,
+): Promise<DeliveryReport> {
   const started = deps.now();
   const sleep = deps.sleep ?? defaultSleep;
   const attempts = Math.max(1, options.attempts ?? DELIVERY_DEFAULTS.attempts);
@@ -142,7 +156,8 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
       return { kind: 'failed', reason: describe(error) };
     }
     try {
-      if (!(await waitRendered(before))) return { kind: 'unrendered', reason: `the paste did not show in the pane within ${renderTimeoutMs} ms` };
+      if (!(await waitRendered(before)))
+        return { kind: 'unrendered', reason: `the paste did not show in the pane within ${renderTimeoutMs} ms` };
       if (!options.submit) return { kind: 'delivered', unconfirmedSubmit: false };
       if (await submitAndConfirm()) return { kind: 'delivered', unconfirmedSubmit: false };
       logger.warn({ confirmTimeoutMs }, 'submit sent but the pane did not react; not retrying');
@@ -178,10 +193,14 @@ export async function deliverVerified(deps: DeliverDeps, session: string, text: 
     logger.warn({ attempt: n, attempts, reason: result.reason }, 'delivery attempt failed');
     previous = result;
   }
-  throw new AppError('DELIVERY_FAILED', `Delivery to session '${session}' failed after ${attempts} attempt(s): ${reasons.at(-1) ?? 'unknown reason'}.`, {
-    hint: 'Check that the agent is running and accepts input (omar peek shows its screen).',
-    details: { session, attempts, reasons },
-  });
+  throw new AppError(
+    'DELIVERY_FAILED',
+    `Delivery to session '${session}' failed after ${attempts} attempt(s): ${reasons.at(-1) ?? 'unknown reason'}.`,
+    {
+      hint: 'Check that the agent is running and accepts input (omar peek shows its screen).',
+      details: { session, attempts, reasons },
+    },
+  );
 }
 
 async function hasSession(deps: DeliverDeps, session: string): Promise<boolean> {

@@ -38,7 +38,16 @@ export function parsePaneList(lines: readonly string[], exclude: readonly string
 export function parsePaneLine(line: string): PaneInfo | null {
   const parts = line.split(PANE_SEPARATOR);
   if (parts.length < PANE_FIELDS.length) return null;
-  const [session, paneId, pid, dead, deadStatus, deadSignal, activity, attached] = parts as [string, string, string, string, string, string, string, string];
+  const [session, paneId, pid, dead, deadStatus, deadSignal, activity, attached] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const command = parts.slice(PANE_FIELDS.length - 1).join(PANE_SEPARATOR);
   if (session === '' || !paneId.startsWith('%')) return null;
   const pidNumber = toInt(pid);

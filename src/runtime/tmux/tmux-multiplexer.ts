@@ -1,5 +1,13 @@
 import { AppError, isAppError } from '../../core/errors.js';
-import type { Clock, CreateSessionOptions, DeliverOptions, DeliveryReport, Logger, Multiplexer, PaneInfo } from '../../core/ports.js';
+import type {
+  Clock,
+  CreateSessionOptions,
+  DeliverOptions,
+  DeliveryReport,
+  Logger,
+  Multiplexer,
+  PaneInfo,
+} from '../../core/ports.js';
 import { createControlClient, type ControlClient } from './control-client.js';
 import { deliverVerified, isMissingSession } from './deliver.js';
 import { PANE_LIST_FORMAT, parsePaneList } from './pane-list.js';
@@ -64,7 +72,10 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
       if (/^\d+$/.test(pid)) process.kill(Number(pid), 'SIGCHLD');
       await new Promise((resolve) => setTimeout(resolve, REAP_WAIT_MS));
     } catch (error) {
-      logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not nudge the tmux server to reap');
+      logger.debug(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not nudge the tmux server to reap',
+      );
     }
   };
 
@@ -74,24 +85,36 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
 
     async createSession(session: CreateSessionOptions): Promise<void> {
       const env = Object.entries(session.env).flatMap(([key, value]) => {
-        if (key === '' || key.includes('=')) throw new AppError('INVALID_INPUT', `Environment variable name '${key}' is not valid.`);
+        if (key === '' || key.includes('='))
+          throw new AppError('INVALID_INPUT', `Environment variable name '${key}' is not valid.`);
         return ['-e', `${key}=${value}`];
       });
       const args = [
-        'new-session', '-d',
-        '-s', session.name,
-        '-x', String(session.width ?? DEFAULT_WIDTH),
-        '-y', String(session.height ?? DEFAULT_HEIGHT),
-        '-c', session.workdir,
+        'new-session',
+        '-d',
+        '-s',
+        session.name,
+        '-x',
+        String(session.width ?? DEFAULT_WIDTH),
+        '-y',
+        String(session.height ?? DEFAULT_HEIGHT),
+        '-c',
+        session.workdir,
         ...env,
         // Three arguments: tmux execs `sh -c <command>` itself instead of going through default-shell.
-        '--', 'sh', '-c', session.command,
+        '--',
+        'sh',
+        '-c',
+        session.command,
       ];
       try {
         await run(args);
       } catch (error) {
         if (isAppError(error) && /duplicate session/i.test(String(error.details?.tmuxMessage ?? ''))) {
-          throw new AppError('ALREADY_EXISTS', `A tmux session named '${session.name}' already exists.`, { details: { session: session.name }, cause: error });
+          throw new AppError('ALREADY_EXISTS', `A tmux session named '${session.name}' already exists.`, {
+            details: { session: session.name },
+            cause: error,
+          });
         }
         throw error;
       }
@@ -135,7 +158,16 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
 
     async capture(name: string, captureOptions: { lines?: number; ansi?: boolean } = {}): Promise<string> {
       const lines = Math.max(1, Math.floor(captureOptions.lines ?? 50));
-      const output = await run(['capture-pane', '-p', '-J', ...(captureOptions.ansi ? ['-e'] : []), '-S', `-${lines}`, '-t', `=${name}:`]);
+      const output = await run([
+        'capture-pane',
+        '-p',
+        '-J',
+        ...(captureOptions.ansi ? ['-e'] : []),
+        '-S',
+        `-${lines}`,
+        '-t',
+        `=${name}:`,
+      ]);
       return lastLines(output, lines).join('\n');
     },
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth } from '../../../src/core/text/display-width.js';
-import { fitColumns } from '../../../src/cli/render/fit-columns.js';
-import { toMarkdownList, toMarkdownTable } from '../../../src/cli/render/markdown-table.js';
-import { colorWanted, renderMarkdown } from '../../../src/cli/render/render-markdown.js';
-import { renderTree, type TreeNode } from '../../../src/cli/render/render-tree.js';
+import { displayWidth } from '#core/text/display-width.js';
+import { fitColumns } from '#cli/render/fit-columns.js';
+import { toMarkdownList, toMarkdownTable } from '#cli/render/markdown-table.js';
+import { colorWanted, renderMarkdown } from '#cli/render/render-markdown.js';
+import { renderTree, type TreeNode } from '#cli/render/render-tree.js';
 
 const COLUMNS = [
   { key: 'agent', header: 'agent' },
@@ -37,7 +37,14 @@ describe('toMarkdownTable', () => {
   it('escaped cells survive rendering', () => {
     const md = toMarkdownTable([{ agent: 'a|b', state: String.raw`c\|d`, cost: 'x\ny' }], COLUMNS);
     expect(renderMarkdown(md, { width: 80, color: false })).toBe(
-      ['┌───────┬───────┬──────┐', '│ agent │ state │ cost │', '├───────┼───────┼──────┤', '│ a|b   │ c\\|d  │ x y  │', '└───────┴───────┴──────┘', ''].join('\n'),
+      [
+        '┌───────┬───────┬──────┐',
+        '│ agent │ state │ cost │',
+        '├───────┼───────┼──────┤',
+        '│ a|b   │ c\\|d  │ x y  │',
+        '└───────┴───────┴──────┘',
+        '',
+      ].join('\n'),
     );
   });
 });
@@ -73,7 +80,13 @@ describe('renderMarkdown', () => {
 
   it('wraps a table that is wider than the terminal, keeping row rules between wrapped rows', () => {
     const long = 'a long explanation that cannot possibly fit on one line of a narrow terminal';
-    const md = toMarkdownTable([{ agent: 'w1', state: long, cost: '1' }, { agent: 'w2', state: 'ok', cost: '2' }], COLUMNS);
+    const md = toMarkdownTable(
+      [
+        { agent: 'w1', state: long, cost: '1' },
+        { agent: 'w2', state: 'ok', cost: '2' },
+      ],
+      COLUMNS,
+    );
     const out = renderMarkdown(md, { width: 40, color: false });
     expect(out).toBe(
       [
@@ -94,8 +107,13 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps a fenced tree verbatim, indented by the tab', () => {
-    const tree = renderTree({ label: 'omar/', children: [{ label: 'builder', children: [{ label: 'tests', children: [] }] }] });
-    expect(renderMarkdown(`Org chart:\n\n\`\`\`\n${tree}\n\`\`\`\n`, { width: 80, color: false })).toBe('Org chart:\n\n  omar/\n  └── builder\n      └── tests\n');
+    const tree = renderTree({
+      label: 'omar/',
+      children: [{ label: 'builder', children: [{ label: 'tests', children: [] }] }],
+    });
+    expect(renderMarkdown(`Org chart:\n\n\`\`\`\n${tree}\n\`\`\`\n`, { width: 80, color: false })).toBe(
+      'Org chart:\n\n  omar/\n  └── builder\n      └── tests\n',
+    );
   });
 
   it('ends with exactly one newline', () => {
@@ -103,9 +121,9 @@ describe('renderMarkdown', () => {
   });
 
   it('leaves :name: text alone and renders links as text (url)', () => {
-    expect(renderMarkdown('status :smile: at 10:30 — see [docs](https://example.com)', { width: 80, color: false })).toBe(
-      'status :smile: at 10:30 — see docs (https://example.com)\n',
-    );
+    expect(
+      renderMarkdown('status :smile: at 10:30 — see [docs](https://example.com)', { width: 80, color: false }),
+    ).toBe('status :smile: at 10:30 — see docs (https://example.com)\n');
   });
 });
 
@@ -135,7 +153,13 @@ describe('renderTree', () => {
     const root: TreeNode = {
       label: 'ea (EA 1)',
       children: [
-        { label: 'builder [running]', children: [{ label: 'tests', children: [] }, { label: 'lint', children: [{ label: 'fixer', children: [] }] }] },
+        {
+          label: 'builder [running]',
+          children: [
+            { label: 'tests', children: [] },
+            { label: 'lint', children: [{ label: 'fixer', children: [] }] },
+          ],
+        },
         { label: 'docs\nwriter', children: [{ label: 'review', children: [] }] },
       ],
     };

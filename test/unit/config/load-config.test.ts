@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, settingsFromConfig, type ConfigFlags, type Env } from '../../../src/config/load-config.js';
-import { agentContextPath, eaDir, resolvePaths } from '../../../src/config/paths.js';
+import { loadConfig, settingsFromConfig, type ConfigFlags, type Env } from '#config/load-config.js';
+import { agentContextPath, eaDir, resolvePaths } from '#config/paths.js';
 
 const HOME = '/home/ann';
 const CWD = '/work/project';
@@ -114,13 +114,21 @@ manager_backoff_max_seconds = 120
   });
 
   it('resolves a relative default_workdir against the start directory', () => {
-    expect(load({ toml: '[agent]\ndefault_workdir = "sub/dir"' }).config.agent.defaultWorkdir).toBe('/work/project/sub/dir');
+    expect(load({ toml: '[agent]\ndefault_workdir = "sub/dir"' }).config.agent.defaultWorkdir).toBe(
+      '/work/project/sub/dir',
+    );
   });
 
   const FILE = '[tmux]\nsocket = "file"\n[log]\nlevel = "debug"\n[agent]\nbackend = "codex"\n';
   it.each([
     { name: 'defaults', toml: null, env: {}, flags: {}, want: { socket: 'omar', level: 'info', backend: 'auto' } },
-    { name: 'file over defaults', toml: FILE, env: {}, flags: {}, want: { socket: 'file', level: 'debug', backend: 'codex' } },
+    {
+      name: 'file over defaults',
+      toml: FILE,
+      env: {},
+      flags: {},
+      want: { socket: 'file', level: 'debug', backend: 'codex' },
+    },
     {
       name: 'env over file',
       toml: FILE,
@@ -135,8 +143,20 @@ manager_backoff_max_seconds = 120
       flags: { logLevel: 'trace', backend: 'claude' },
       want: { socket: 'file', level: 'trace', backend: 'claude' },
     },
-    { name: 'flags over defaults', toml: null, env: {}, flags: { logLevel: 'silent' }, want: { socket: 'omar', level: 'silent', backend: 'auto' } },
-    { name: 'empty env values are unset', toml: FILE, env: { OMAR_LOG_LEVEL: '', OMAR_BACKEND: ' ' }, flags: {}, want: { socket: 'file', level: 'debug', backend: 'codex' } },
+    {
+      name: 'flags over defaults',
+      toml: null,
+      env: {},
+      flags: { logLevel: 'silent' },
+      want: { socket: 'omar', level: 'silent', backend: 'auto' },
+    },
+    {
+      name: 'empty env values are unset',
+      toml: FILE,
+      env: { OMAR_LOG_LEVEL: '', OMAR_BACKEND: ' ' },
+      flags: {},
+      want: { socket: 'file', level: 'debug', backend: 'codex' },
+    },
   ])('precedence: $name', ({ toml, env, flags, want }) => {
     const { config } = load({ toml, env, flags });
     expect({ socket: config.tmux.socket, level: config.log.level, backend: config.agent.backend }).toEqual(want);
@@ -146,7 +166,12 @@ manager_backoff_max_seconds = 120
     { name: 'default', env: {}, flags: {}, home: '/home/ann/.omar' },
     { name: 'OMAR_HOME', env: { OMAR_HOME: '/srv/omar' }, flags: {}, home: '/srv/omar' },
     { name: 'relative OMAR_HOME', env: { OMAR_HOME: 'state' }, flags: {}, home: '/work/project/state' },
-    { name: '--home over OMAR_HOME', env: { OMAR_HOME: '/srv/omar' }, flags: { home: '~/other' }, home: '/home/ann/other' },
+    {
+      name: '--home over OMAR_HOME',
+      env: { OMAR_HOME: '/srv/omar' },
+      flags: { home: '~/other' },
+      home: '/home/ann/other',
+    },
   ])('home: $name', ({ env, flags, home }) => {
     const { config, read } = load({ env, flags });
     expect(config.home).toBe(home);
@@ -155,7 +180,10 @@ manager_backoff_max_seconds = 120
   });
 
   it('reads config.toml from OMAR_HOME', () => {
-    const { config } = load({ env: { OMAR_HOME: '/srv/omar' }, files: { '/srv/omar/config.toml': '[log]\nlevel = "warn"' } });
+    const { config } = load({
+      env: { OMAR_HOME: '/srv/omar' },
+      files: { '/srv/omar/config.toml': '[log]\nlevel = "warn"' },
+    });
     expect(config.log.level).toBe('warn');
   });
 
@@ -167,16 +195,25 @@ manager_backoff_max_seconds = 120
     const failure = problemOf(() => load({ toml: '[tmux]\nsockett = "x"\nextra = 1\n[colour]\nmode = "dark"\n' }));
     expect(failure.code).toBe('CONFIG_INVALID');
     expect(failure.message).toContain(CONFIG);
-    expect(failure.problems).toEqual(expect.arrayContaining(['tmux.sockett: unknown key', 'tmux.extra: unknown key', 'colour: unknown section']));
+    expect(failure.problems).toEqual(
+      expect.arrayContaining(['tmux.sockett: unknown key', 'tmux.extra: unknown key', 'colour: unknown section']),
+    );
     expect(failure.problems).toHaveLength(3);
   });
 
   it('reports wrong types and values, every one of them', () => {
     const failure = problemOf(() =>
-      load({ toml: '[health]\ntick_ms = "fast"\nidle_seconds = -1\n[log]\nlevel = "loud"\n[agent]\npermissions = "yes"\n' }),
+      load({
+        toml: '[health]\ntick_ms = "fast"\nidle_seconds = -1\n[log]\nlevel = "loud"\n[agent]\npermissions = "yes"\n',
+      }),
     );
     expect(failure.code).toBe('CONFIG_INVALID');
-    expect(failure.problems.map((p) => p.split(':')[0]).sort()).toEqual(['agent.permissions', 'health.idle_seconds', 'health.tick_ms', 'log.level']);
+    expect(failure.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'agent.permissions',
+      'health.idle_seconds',
+      'health.tick_ms',
+      'log.level',
+    ]);
     expect(failure.message).toMatch(/health\.tick_ms: expected number, received string/);
   });
 
@@ -194,7 +231,9 @@ manager_backoff_max_seconds = 120
   });
 
   it('names bad environment values and flags by their source', () => {
-    const failure = problemOf(() => load({ env: { OMAR_LOG_LEVEL: 'loud', OMAR_TMUX_SOCKET: 'a/b' }, flags: { backend: 'Bad Name' } }));
+    const failure = problemOf(() =>
+      load({ env: { OMAR_LOG_LEVEL: 'loud', OMAR_TMUX_SOCKET: 'a/b' }, flags: { backend: 'Bad Name' } }),
+    );
     expect(failure.problems.map((p) => p.split(':')[0])).toEqual(['OMAR_TMUX_SOCKET', 'OMAR_LOG_LEVEL', '--backend']);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/core/errors.js';
-import type { Agent } from '../../../src/core/model/state.js';
+import { AppError } from '#core/errors.js';
+import type { Agent } from '#core/model/state.js';
 import {
   ACCESS_CATEGORIES,
   type AccessCategory,
@@ -11,9 +11,9 @@ import {
   assertSameEa,
   isAllowed,
   isDescendant,
-} from '../../../src/core/permissions.js';
-import type { Principal } from '../../../src/core/principal.js';
-import { operationsByName } from '../../../src/core/registry.js';
+} from '#core/permissions.js';
+import type { Principal } from '#core/principal.js';
+import { operationsByName } from '#core/registry.js';
 import { makeAgent } from '../../fakes/builders.js';
 import { chatUser, daemon, eaAgent, owner, worker } from '../../fakes/principals.js';
 
@@ -31,8 +31,16 @@ const COLUMNS: Array<[string, Principal]> = [
  * "only below itself", "its descendants", "to any agent of its EA", "ones it scheduled")
  * pass the category gate (the qualifier is a subject rule, tested below); – is refused.
  */
-const TABLE: Array<{ row: string; category: AccessCategory; cells: [boolean, boolean, boolean, boolean, boolean, boolean] }> = [
-  { row: 'read: list, tree, get/peek, summary, events list, project list, log, whoami, help', category: 'read', cells: [true, true, true, true, true, true] },
+const TABLE: Array<{
+  row: string;
+  category: AccessCategory;
+  cells: [boolean, boolean, boolean, boolean, boolean, boolean];
+}> = [
+  {
+    row: 'read: list, tree, get/peek, summary, events list, project list, log, whoami, help',
+    category: 'read',
+    cells: [true, true, true, true, true, true],
+  },
   { row: 'talk to the EA', category: 'talk', cells: [true, true, true, false, false, false] },
   { row: 'spawn', category: 'spawn', cells: [true, true, true, false, true, true] },
   { row: 'send input, kill', category: 'control', cells: [true, true, true, false, true, true] },
@@ -46,14 +54,18 @@ const TABLE: Array<{ row: string; category: AccessCategory; cells: [boolean, boo
 ];
 
 describe('permission table (CONTRACTS.md §4)', () => {
-  const cases = TABLE.flatMap(({ row, category, cells }) => COLUMNS.map(([column, principal], i) => ({ row, category, column, principal, allowed: cells[i]! })));
+  const cases = TABLE.flatMap(({ row, category, cells }) =>
+    COLUMNS.map(([column, principal], i) => ({ row, category, column, principal, allowed: cells[i]! })),
+  );
 
   it.each(cases)('$row — $column: $allowed', ({ category, principal, allowed }) => {
     expect(isAllowed(category, principal)).toBe(allowed);
     if (allowed) {
       expect(() => assertAllowed(category, principal, 'op')).not.toThrow();
     } else {
-      expect(() => assertAllowed(category, principal, 'op')).toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED' }));
+      expect(() => assertAllowed(category, principal, 'op')).toThrow(
+        expect.objectContaining({ code: 'PERMISSION_DENIED' }),
+      );
     }
   });
 
@@ -147,7 +159,12 @@ describe('subject rules', () => {
     });
 
     it('terminates on cycles', () => {
-      const cyclic = [makeAgent('p', { parent: 'q' }), makeAgent('q', { parent: 'r' }), makeAgent('r', { parent: 'p' }), makeAgent('self', { parent: 'self' })];
+      const cyclic = [
+        makeAgent('p', { parent: 'q' }),
+        makeAgent('q', { parent: 'r' }),
+        makeAgent('r', { parent: 'p' }),
+        makeAgent('self', { parent: 'self' }),
+      ];
       expect(isDescendant(cyclic, 0, 'p', 'z')).toBe(false);
       expect(isDescendant(cyclic, 0, 'p', 'r')).toBe(true);
       expect(isDescendant(cyclic, 0, 'self', 'other')).toBe(false);
@@ -179,13 +196,15 @@ describe('subject rules', () => {
     });
 
     it('lets the EA agent control any agent of its EA, and no other EA', () => {
-      for (const target of ['a', 'a1', 'a11', 'b', 'b1']) expect(() => assertCanControl(eaAgent(0), agents, 0, target, 'kill')).not.toThrow();
+      for (const target of ['a', 'a1', 'a11', 'b', 'b1'])
+        expect(() => assertCanControl(eaAgent(0), agents, 0, target, 'kill')).not.toThrow();
       expect(() => assertCanControl(eaAgent(1), agents, 0, 'a', 'kill')).toThrow(denied);
       expect(() => assertCanControl(eaAgent(0), agents, 1, 'x', 'kill')).toThrow(denied);
     });
 
     it('leaves people alone (the category gate already decided)', () => {
-      for (const p of [owner, chatUser('admin'), chatUser('operator', 3)]) expect(() => assertCanControl(p, agents, 0, 'a11', 'kill')).not.toThrow();
+      for (const p of [owner, chatUser('admin'), chatUser('operator', 3)])
+        expect(() => assertCanControl(p, agents, 0, 'a11', 'kill')).not.toThrow();
     });
   });
 

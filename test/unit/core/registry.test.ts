@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { invokeOperation } from '../../../src/core/invoke.js';
-import type { AnyOperation, Surface } from '../../../src/core/operation.js';
-import { OPERATIONS, operationsByName } from '../../../src/core/registry.js';
+import { invokeOperation } from '#core/invoke.js';
+import type { AnyOperation, Surface } from '#core/operation.js';
+import { OPERATIONS, operationsByName } from '#core/registry.js';
 import { owner } from '../../fakes/principals.js';
 import { createTestServices } from '../../fakes/services.js';
 
@@ -24,32 +24,47 @@ describe('operation registry', () => {
     expect(operationsByName().size).toBe(OPERATIONS.length);
   });
 
-  it.each(OPERATIONS.map((op) => [op.name, op] as const))('%s has a one-line summary and a description', (_name, op) => {
-    expect(op.summary.trim().length).toBeGreaterThan(10);
-    expect(op.summary).not.toContain('\n');
-    expect(op.description.trim().length).toBeGreaterThan(op.summary.length / 2);
-  });
+  it.each(OPERATIONS.map((op) => [op.name, op] as const))(
+    '%s has a one-line summary and a description',
+    (_name, op) => {
+      expect(op.summary.trim().length).toBeGreaterThan(10);
+      expect(op.summary).not.toContain('\n');
+      expect(op.description.trim().length).toBeGreaterThan(op.summary.length / 2);
+    },
+  );
 
-  it.each(OPERATIONS.map((op) => [op.name, op] as const))('%s: surface fields exist in its input schema', (_name, op) => {
-    const fields = inputFields(op);
-    for (const [where, surface] of surfaces(op)) {
-      expect(surface.path.length, `${op.name} ${where} path`).toBeGreaterThan(0);
-      for (const word of surface.path) expect(word).toMatch(/^[a-z][a-z-]*$/);
-      for (const field of surface.positional ?? []) expect(fields, `${op.name} ${where} positional ${field}`).toContain(field);
-      for (const [flag, spec] of Object.entries(surface.flags ?? {})) {
-        expect(flag).toMatch(/^[a-z][a-z0-9-]*$/);
-        expect(fields, `${op.name} ${where} --${flag}`).toContain(spec.field);
-      }
-      for (const field of Object.keys(surface.defaults ?? {})) expect(fields, `${op.name} ${where} default ${field}`).toContain(field);
-      if (surface.restPositional) expect(surface.positional?.length ?? 0, `${op.name} ${where} restPositional needs a positional`).toBeGreaterThan(0);
-      // Defaults must themselves be valid input values.
-      if (surface.defaults) {
-        for (const [field, value] of Object.entries(surface.defaults)) {
-          expect((op.input as z.ZodObject).shape[field]!.safeParse(value).success, `${op.name} ${where} default ${field}`).toBe(true);
+  it.each(OPERATIONS.map((op) => [op.name, op] as const))(
+    '%s: surface fields exist in its input schema',
+    (_name, op) => {
+      const fields = inputFields(op);
+      for (const [where, surface] of surfaces(op)) {
+        expect(surface.path.length, `${op.name} ${where} path`).toBeGreaterThan(0);
+        for (const word of surface.path) expect(word).toMatch(/^[a-z][a-z-]*$/);
+        for (const field of surface.positional ?? [])
+          expect(fields, `${op.name} ${where} positional ${field}`).toContain(field);
+        for (const [flag, spec] of Object.entries(surface.flags ?? {})) {
+          expect(flag).toMatch(/^[a-z][a-z0-9-]*$/);
+          expect(fields, `${op.name} ${where} --${flag}`).toContain(spec.field);
+        }
+        for (const field of Object.keys(surface.defaults ?? {}))
+          expect(fields, `${op.name} ${where} default ${field}`).toContain(field);
+        if (surface.restPositional)
+          expect(
+            surface.positional?.length ?? 0,
+            `${op.name} ${where} restPositional needs a positional`,
+          ).toBeGreaterThan(0);
+        // Defaults must themselves be valid input values.
+        if (surface.defaults) {
+          for (const [field, value] of Object.entries(surface.defaults)) {
+            expect(
+              (op.input as z.ZodObject).shape[field]!.safeParse(value).success,
+              `${op.name} ${where} default ${field}`,
+            ).toBe(true);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   it.each(['cli', 'chat'] as const)('no two operations share a %s path', (where) => {
     const seen = new Map<string, string>();
@@ -65,21 +80,48 @@ describe('operation registry', () => {
   it('gives CLI and chat the same grammar where both exist', () => {
     for (const op of OPERATIONS) {
       if (!op.cli || !op.chat) continue;
-      const grammar = (x: Surface) => ({ path: x.path, positional: x.positional ?? [], rest: x.restPositional ?? false, flags: Object.keys(x.flags ?? {}).sort() });
+      const grammar = (x: Surface) => ({
+        path: x.path,
+        positional: x.positional ?? [],
+        rest: x.restPositional ?? false,
+        flags: Object.keys(x.flags ?? {}).sort(),
+      });
       expect(grammar(op.chat), op.name).toEqual(grammar(op.cli));
     }
   });
 
   it('has the command tree of CONTRACTS.md §1 (so far)', () => {
     const paths = OPERATIONS.flatMap((op) => (op.cli ? [op.cli.path.join(' ')] : []));
-    for (const path of ['spawn', 'list', 'tree', 'peek', 'send', 'kill', 'project add', 'project list', 'project complete', 'ea list', 'ea create', 'ea use', 'ea delete', 'log', 'whoami', 'status', 'down']) {
+    for (const path of [
+      'spawn',
+      'list',
+      'tree',
+      'peek',
+      'send',
+      'kill',
+      'project add',
+      'project list',
+      'project complete',
+      'ea list',
+      'ea create',
+      'ea use',
+      'ea delete',
+      'log',
+      'whoami',
+      'status',
+      'down',
+    ]) {
       expect(paths).toContain(path);
     }
   });
 
   it('keeps CLI-only operations off MCP and chat', () => {
     for (const op of OPERATIONS.filter((o) => o.mcp === false)) expect(op.chat, op.name).toBeUndefined();
-    expect(OPERATIONS.filter((o) => o.mcp === false).map((o) => o.name).sort()).toEqual(['get_status', 'mcp_config', 'shutdown']);
+    expect(
+      OPERATIONS.filter((o) => o.mcp === false)
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(['get_status', 'mcp_config', 'shutdown']);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ensureDefaultEa, createEaRecord } from '../../../src/core/lifecycle/ea-record.js';
-import { sessionNameFor } from '../../../src/core/model/names.js';
-import { emptyState } from '../../../src/core/model/state.js';
-import { createBackendCatalog, probeVersion } from '../../../src/daemon/backend-catalog.js';
-import { chooseEaBackends } from '../../../src/daemon/choose-ea-backends.js';
+import { ensureDefaultEa, createEaRecord } from '#core/lifecycle/ea-record.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { emptyState } from '#core/model/state.js';
+import { createBackendCatalog, probeVersion } from '#daemon/backend-catalog.js';
+import { chooseEaBackends } from '#daemon/choose-ea-backends.js';
 import { FakeClock } from '../../fakes/fake-clock.js';
 import { FakeMultiplexer } from '../../fakes/fake-multiplexer.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
@@ -19,7 +19,12 @@ const entries = [
 describe('backend catalogue', () => {
   it('probes each binary once, in parallel, and picks the first installed CLI for auto', async () => {
     const probed: string[] = [];
-    const catalog = createBackendCatalog({ entries, configured: 'auto', fallback: null, probe: async (b) => (probed.push(b), b === 'codex' ? 'codex-cli 0.169.0' : null) });
+    const catalog = createBackendCatalog({
+      entries,
+      configured: 'auto',
+      fallback: null,
+      probe: async (b) => (probed.push(b), b === 'codex' ? 'codex-cli 0.169.0' : null),
+    });
     expect(await catalog.defaultBackend()).toBe('codex');
     expect((await catalog.list()).map((b) => [b.name, b.installed, b.version])).toEqual([
       ['claude', false, null],
@@ -30,18 +35,45 @@ describe('backend catalogue', () => {
   });
 
   it('uses the configured backend as is, and the fallback when nothing is installed', async () => {
-    expect(await createBackendCatalog({ entries, configured: 'claude', fallback: null, probe: async () => null }).defaultBackend()).toBe('claude');
-    expect(await createBackendCatalog({ entries, configured: 'auto', fallback: 'sim', probe: async () => null }).defaultBackend()).toBe('sim');
+    expect(
+      await createBackendCatalog({
+        entries,
+        configured: 'claude',
+        fallback: null,
+        probe: async () => null,
+      }).defaultBackend(),
+    ).toBe('claude');
+    expect(
+      await createBackendCatalog({
+        entries,
+        configured: 'auto',
+        fallback: 'sim',
+        probe: async () => null,
+      }).defaultBackend(),
+    ).toBe('sim');
   });
 
   it('lists a built-in backend as installed without probing it, and never prefers it over an installed CLI', async () => {
-    const withSim = [...entries, { name: 'sim', binary: '', verified: true, install: 'built in', builtInVersion: '1.2.3' }];
+    const withSim = [
+      ...entries,
+      { name: 'sim', binary: '', verified: true, install: 'built in', builtInVersion: '1.2.3' },
+    ];
     const probed: string[] = [];
-    const none = createBackendCatalog({ entries: withSim, configured: 'auto', fallback: 'sim', probe: async (b) => (probed.push(b), null) });
+    const none = createBackendCatalog({
+      entries: withSim,
+      configured: 'auto',
+      fallback: 'sim',
+      probe: async (b) => (probed.push(b), null),
+    });
     expect(await none.defaultBackend()).toBe('sim');
     expect((await none.list()).find((b) => b.name === 'sim')).toMatchObject({ installed: true, version: '1.2.3' });
     expect(probed).not.toContain('sim');
-    const codex = createBackendCatalog({ entries: withSim, configured: 'auto', fallback: 'sim', probe: async (b) => (b === 'codex' ? '0.169.0' : null) });
+    const codex = createBackendCatalog({
+      entries: withSim,
+      configured: 'auto',
+      fallback: 'sim',
+      probe: async (b) => (b === 'codex' ? '0.169.0' : null),
+    });
     expect(await codex.defaultBackend()).toBe('codex');
   });
 
@@ -67,16 +99,40 @@ describe('the backend of each EA at start', () => {
 
   it('auto: EAs not running move to the installed CLI; a live manager is left alone', async () => {
     const w = world();
-    const catalog = createBackendCatalog({ entries, configured: 'auto', fallback: null, probe: async (b) => (b === 'codex' ? '1' : null) });
-    await chooseEaBackends({ store: w.store, mux: w.mux, catalog, explicit: false, logger: new SilentLogger(), record: w.record });
+    const catalog = createBackendCatalog({
+      entries,
+      configured: 'auto',
+      fallback: null,
+      probe: async (b) => (b === 'codex' ? '1' : null),
+    });
+    await chooseEaBackends({
+      store: w.store,
+      mux: w.mux,
+      catalog,
+      explicit: false,
+      logger: new SilentLogger(),
+      record: w.record,
+    });
     expect(w.store.get().eas.map((e) => e.manager.backend)).toEqual(['raw', 'codex']);
     expect(w.mux.sessions.has(sessionNameFor(0, 'ea'))).toBe(true);
   });
 
   it('explicit: every EA switches, and a live manager on another backend is replaced', async () => {
     const w = world();
-    const catalog = createBackendCatalog({ entries, configured: 'codex', fallback: null, probe: async (b) => (b === 'codex' ? '1' : null) });
-    await chooseEaBackends({ store: w.store, mux: w.mux, catalog, explicit: true, logger: new SilentLogger(), record: w.record });
+    const catalog = createBackendCatalog({
+      entries,
+      configured: 'codex',
+      fallback: null,
+      probe: async (b) => (b === 'codex' ? '1' : null),
+    });
+    await chooseEaBackends({
+      store: w.store,
+      mux: w.mux,
+      catalog,
+      explicit: true,
+      logger: new SilentLogger(),
+      record: w.record,
+    });
     expect(w.store.get().eas.map((e) => e.manager.backend)).toEqual(['codex', 'codex']);
     expect(w.mux.sessions.has(sessionNameFor(0, 'ea'))).toBe(false);
     expect(w.recorded).toEqual(['ea.backend_changed']);
@@ -85,7 +141,14 @@ describe('the backend of each EA at start', () => {
   it('with no CLI installed the EAs keep their command', async () => {
     const w = world();
     const catalog = createBackendCatalog({ entries, configured: 'auto', fallback: null, probe: async () => null });
-    await chooseEaBackends({ store: w.store, mux: w.mux, catalog, explicit: false, logger: new SilentLogger(), record: w.record });
+    await chooseEaBackends({
+      store: w.store,
+      mux: w.mux,
+      catalog,
+      explicit: false,
+      logger: new SilentLogger(),
+      record: w.record,
+    });
     expect(w.store.get().eas.map((e) => e.manager.backend)).toEqual(['raw', 'raw']);
   });
 });

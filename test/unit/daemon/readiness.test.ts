@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ensureDefaultEa } from '../../../src/core/lifecycle/ea-record.js';
-import { sessionNameFor } from '../../../src/core/model/names.js';
-import { emptyState } from '../../../src/core/model/state.js';
-import type { Clock } from '../../../src/core/ports.js';
-import { createReadiness, type Readiness } from '../../../src/daemon/readiness.js';
+import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { emptyState } from '#core/model/state.js';
+import type { Clock } from '#core/ports.js';
+import { createReadiness, type Readiness } from '#daemon/readiness.js';
 import { makeAgent } from '../../fakes/builders.js';
 import { FAKE_EPOCH_MS } from '../../fakes/fake-clock.js';
 import { FakeMultiplexer } from '../../fakes/fake-multiplexer.js';
@@ -32,7 +32,16 @@ describe('readiness of a backend agent', () => {
     mux.addSession(sessionNameFor(0, 'ea'));
     recorder = new MemoryRecorder(clock);
     woken = 0;
-    readiness = createReadiness({ store, mux, recorder, clock, logger: new SilentLogger(), onReady: () => (woken += 1), timeoutMs: 10_000, pollMs: 100 });
+    readiness = createReadiness({
+      store,
+      mux,
+      recorder,
+      clock,
+      logger: new SilentLogger(),
+      onReady: () => (woken += 1),
+      timeoutMs: 10_000,
+      pollMs: 100,
+    });
   });
   afterEach(() => {
     readiness.stop();
@@ -92,7 +101,14 @@ describe('readiness of a backend agent', () => {
     readiness.stop();
     const dialog = { marker: 'trust this folder', what: 'answer the trust question (omar attach)' };
     readiness = createReadiness({
-      store, mux, recorder, clock, logger: new SilentLogger(), onReady: () => (woken += 1), timeoutMs: 10_000, pollMs: 100,
+      store,
+      mux,
+      recorder,
+      clock,
+      logger: new SilentLogger(),
+      onReady: () => (woken += 1),
+      timeoutMs: 10_000,
+      pollMs: 100,
       dialogsFor: (_ea, name) => (name === 'w1' ? [dialog] : []),
     });
     const status = (): string | null => store.get().agents.find((a) => a.name === 'w1')!.statusLine;

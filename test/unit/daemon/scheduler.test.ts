@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../../src/core/errors.js';
-import { addEvent } from '../../../src/core/events/new-event.js';
-import { ensureDefaultEa } from '../../../src/core/lifecycle/ea-record.js';
-import { sessionNameFor } from '../../../src/core/model/names.js';
-import { type Agent, emptyState, type OmarEvent, type Recurrence, type State } from '../../../src/core/model/state.js';
-import type { Clock } from '../../../src/core/ports.js';
-import { createScheduler, type Scheduler, type SchedulerOptions } from '../../../src/daemon/scheduler.js';
-import { createCronCalculator } from '../../../src/runtime/cron/croner-calculator.js';
+import { AppError } from '#core/errors.js';
+import { addEvent } from '#core/events/new-event.js';
+import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { type Agent, emptyState, type OmarEvent, type Recurrence, type State } from '#core/model/state.js';
+import type { Clock } from '#core/ports.js';
+import { createScheduler, type Scheduler, type SchedulerOptions } from '#daemon/scheduler.js';
+import { createCronCalculator } from '#runtime/cron/croner-calculator.js';
 import { makeAgent, makeEvent } from '../../fakes/builders.js';
 import { FAKE_EPOCH_MS } from '../../fakes/fake-clock.js';
 import { FakeMultiplexer } from '../../fakes/fake-multiplexer.js';
@@ -28,7 +28,11 @@ interface Rig {
   logger: SilentLogger;
   scheduler: Scheduler;
   /** Adds a pending event (next seq) and wakes the scheduler. */
-  add(receiver: string, payload: string, options?: { atMs?: number; sender?: string; recurrence?: Recurrence; format?: OmarEvent['format'] }): Promise<OmarEvent>;
+  add(
+    receiver: string,
+    payload: string,
+    options?: { atMs?: number; sender?: string; recurrence?: Recurrence; format?: OmarEvent['format'] },
+  ): Promise<OmarEvent>;
   event(id: string): OmarEvent | undefined;
   agent(name: string): Agent;
   kinds(prefix?: string): string[];
@@ -37,7 +41,9 @@ interface Rig {
 let current: Rig | null = null;
 const held = new Set<string>();
 
-function rig(options: { agents?: Array<string | Agent>; edit?: (s: State) => void; scheduler?: Partial<SchedulerOptions> } = {}): Rig {
+function rig(
+  options: { agents?: Array<string | Agent>; edit?: (s: State) => void; scheduler?: Partial<SchedulerOptions> } = {},
+): Rig {
   const state = emptyState();
   ensureDefaultEa(state, clock, TEST_SETTINGS);
   state.eas[0]!.manager.health = 'running';
@@ -53,7 +59,19 @@ function rig(options: { agents?: Array<string | Agent>; edit?: (s: State) => voi
   const store = new MemoryStore(state);
   const recorder = new MemoryRecorder(clock);
   const logger = new SilentLogger();
-  const scheduler = createScheduler({ store, mux, recorder, clock, cron: createCronCalculator(), logger, retryBaseMs: 1000, retryMaxMs: 8000, maxAttempts: 3, readinessTimeoutMs: 5000, ...options.scheduler });
+  const scheduler = createScheduler({
+    store,
+    mux,
+    recorder,
+    clock,
+    cron: createCronCalculator(),
+    logger,
+    retryBaseMs: 1000,
+    retryMaxMs: 8000,
+    maxAttempts: 3,
+    readinessTimeoutMs: 5000,
+    ...options.scheduler,
+  });
   const r: Rig = {
     store,
     mux,
@@ -62,7 +80,16 @@ function rig(options: { agents?: Array<string | Agent>; edit?: (s: State) => voi
     scheduler,
     async add(receiver, payload, o = {}) {
       const event = await store.mutate((s) =>
-        addEvent(s, { ea: 0, sender: o.sender ?? 'owner', receiver, tNs: BigInt(o.atMs ?? Date.now()) * 1_000_000n, payload, recurrence: o.recurrence ?? null, format: o.format ?? 'event', createdAt: new Date().toISOString() }),
+        addEvent(s, {
+          ea: 0,
+          sender: o.sender ?? 'owner',
+          receiver,
+          tNs: BigInt(o.atMs ?? Date.now()) * 1_000_000n,
+          payload,
+          recurrence: o.recurrence ?? null,
+          format: o.format ?? 'event',
+          createdAt: new Date().toISOString(),
+        }),
       );
       scheduler.wake();
       return event;
@@ -106,7 +133,8 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-const single = (t: number | string, sender: string, payload: string, kind = 'EVENT'): string => `[${kind} at t=${typeof t === 'number' ? ns(t) : t}]\nFrom ${sender}: ${payload}`;
+const single = (t: number | string, sender: string, payload: string, kind = 'EVENT'): string =>
+  `[${kind} at t=${typeof t === 'number' ? ns(t) : t}]\nFrom ${sender}: ${payload}`;
 const seed = (r: Rig, ...events: OmarEvent[]): void =>
   r.store.edit((s) => {
     s.events.push(...events);
@@ -123,7 +151,19 @@ describe('scheduler: order and timing', () => {
     expect(r.mux.textsTo(session('w1'))).toEqual([single(T0, 'w2', 'hello')]);
     expect(r.mux.delivered[0]!.submit).toBe(true);
     expect(r.store.get().events).toEqual([]);
-    expect(entries(r, 'event.delivered')).toEqual([{ ea: 0, event: e.id, sender: 'w2', receiver: 'w1', t: ns(T0), latency_ms: 0, batch: 1, attempts: 1, payload: 'hello' }]);
+    expect(entries(r, 'event.delivered')).toEqual([
+      {
+        ea: 0,
+        event: e.id,
+        sender: 'w2',
+        receiver: 'w1',
+        t: ns(T0),
+        latency_ms: 0,
+        batch: 1,
+        attempts: 1,
+        payload: 'hello',
+      },
+    ]);
     expect(r.scheduler.stats()).toMatchObject({ delivered: 1, batches: 1, retried: 0, failed: 0, activeLanes: 0 });
   });
 
@@ -156,11 +196,19 @@ describe('scheduler: order and timing', () => {
       r,
       makeEvent('x3', 'w1', { t: ns(T0 - 1000), seq: '9', payload: 'third' }),
       makeEvent('x1', 'w1', { t: ns(T0 - 5000), seq: '7', payload: 'first' }),
-      makeEvent('x2', 'w1', { t: ns(T0 - 1000), seq: '8', payload: 'second', sender: 'ea', recurrence: { every: 3600 } }),
+      makeEvent('x2', 'w1', {
+        t: ns(T0 - 1000),
+        seq: '8',
+        payload: 'second',
+        sender: 'ea',
+        recurrence: { every: 3600 },
+      }),
     );
     await r.scheduler.start();
     await settle();
-    expect(r.mux.textsTo(session('w1'))).toEqual([`[EVENT BATCH at t=${ns(T0 - 5000)}]\n[EVENT] From owner: first\n[CRON] From ea: second\n[EVENT] From owner: third`]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      `[EVENT BATCH at t=${ns(T0 - 5000)}]\n[EVENT] From owner: first\n[CRON] From ea: second\n[EVENT] From owner: third`,
+    ]);
     expect(entries(r, 'event.delivered').map((e) => [e['event'], e['batch'], e['latency_ms']])).toEqual([
       ['x1', 3, 5000],
       ['x2', 3, 1000],
@@ -201,17 +249,30 @@ describe('scheduler: order and timing', () => {
     seed(
       r,
       makeEvent('e1', 'w1', { t: ns(T0 - 10), seq: '1', payload: 'one' }),
-      makeEvent('h', 'w1', { t: ns(T0), seq: '5', payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: test', format: 'raw', sender: 'omar' }),
+      makeEvent('h', 'w1', {
+        t: ns(T0),
+        seq: '5',
+        payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: test',
+        format: 'raw',
+        sender: 'omar',
+      }),
       makeEvent('e2', 'w1', { t: ns(T0 - 5), seq: '2', payload: 'two' }),
     );
     await r.scheduler.start();
     await settle();
-    expect(r.mux.textsTo(session('w1'))).toEqual(['YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: test', `[EVENT BATCH at t=${ns(T0 - 10)}]\n[EVENT] From owner: one\n[EVENT] From owner: two`]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: test',
+      `[EVENT BATCH at t=${ns(T0 - 10)}]\n[EVENT] From owner: one\n[EVENT] From owner: two`,
+    ]);
   });
 
   it('wakes for the earliest due time, even when a header scheduled later sorts first', async () => {
     const r = rig();
-    seed(r, makeEvent('h', 'w1', { t: ns(T0 + 10_000), seq: '1', format: 'raw', payload: 'HEADER' }), makeEvent('e', 'w1', { t: ns(T0 + 1000), seq: '2', payload: 'soon' }));
+    seed(
+      r,
+      makeEvent('h', 'w1', { t: ns(T0 + 10_000), seq: '1', format: 'raw', payload: 'HEADER' }),
+      makeEvent('e', 'w1', { t: ns(T0 + 1000), seq: '2', payload: 'soon' }),
+    );
     await r.scheduler.start();
     await settle(1000);
     expect(r.mux.textsTo(session('w1'))).toEqual([single(T0 + 1000, 'owner', 'soon')]);
@@ -251,7 +312,9 @@ describe('scheduler: batching', () => {
     await r.add('w1', 'tick', { sender: 'ea', atMs: T0 + 1000, recurrence: { every: 600 } });
     await r.add('w1', 'third', { sender: 'owner', atMs: T0 + 1000 });
     await settle(1000);
-    expect(r.mux.textsTo(session('w1'))).toEqual([`[EVENT BATCH at t=${ns(T0 + 1000)}]\n[EVENT] From w2: first\nsecond line\n[CRON] From ea: tick\n[EVENT] From owner: third`]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      `[EVENT BATCH at t=${ns(T0 + 1000)}]\n[EVENT] From w2: first\nsecond line\n[CRON] From ea: tick\n[EVENT] From owner: third`,
+    ]);
     expect(r.scheduler.stats()).toMatchObject({ delivered: 3, batches: 1 });
   });
 
@@ -270,7 +333,10 @@ describe('scheduler: batching', () => {
     expect([r.event(e2.id)?.status, r.event(e3.id)?.status]).toEqual(['pending', 'pending']);
     release(r, 'w1');
     await settle();
-    expect(r.mux.textsTo(session('w1'))).toEqual([single(T0, 'owner', 'one'), `[EVENT BATCH at t=${ns(T0)}]\n[EVENT] From owner: two\n[EVENT] From owner: three`]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      single(T0, 'owner', 'one'),
+      `[EVENT BATCH at t=${ns(T0)}]\n[EVENT] From owner: two\n[EVENT] From owner: three`,
+    ]);
     expect(r.mux.maxConcurrentBySession.get(session('w1'))).toBe(1);
     expect(r.store.get().events).toEqual([]);
   });
@@ -282,7 +348,9 @@ describe('scheduler: batching', () => {
     await r.add('w1', 'later', { atMs: T0 + 10_000 });
     await r.add('w1', 'now-2');
     await settle();
-    expect(r.mux.textsTo(session('w1'))).toEqual([`[EVENT BATCH at t=${ns(T0)}]\n[EVENT] From owner: now-1\n[EVENT] From owner: now-2`]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      `[EVENT BATCH at t=${ns(T0)}]\n[EVENT] From owner: now-1\n[EVENT] From owner: now-2`,
+    ]);
     expect(r.store.get().events.map((e) => e.payload)).toEqual(['later']);
   });
 });
@@ -300,7 +368,9 @@ describe('scheduler: lanes', () => {
     await r.add('fast', 'two', { atMs: T0 + 61_000 });
     await settle(1000);
     expect(r.mux.textsTo(session('fast'))).toHaveLength(2);
-    expect(r.mux.deliveryLog.filter((d) => d.session === session('fast')).map((d) => d.startedMs - T0)).toEqual([0, 61_000]);
+    expect(r.mux.deliveryLog.filter((d) => d.session === session('fast')).map((d) => d.startedMs - T0)).toEqual([
+      0, 61_000,
+    ]);
     expect(r.mux.inFlight(session('slow'))).toBe(1);
     expect(r.scheduler.stats().activeLanes).toBe(1);
   });
@@ -361,7 +431,7 @@ describe('scheduler: lanes', () => {
     expect(r.mux.deliveryLog[0]!.startedMs - T0).toBeGreaterThanOrEqual(5000);
   });
 
-  it("the EA lane waits (does not fail) while its manager is starting or down", async () => {
+  it('the EA lane waits (does not fail) while its manager is starting or down', async () => {
     const r = rig({ edit: (s) => void (s.eas[0]!.manager.health = 'exited') });
     await r.scheduler.start();
     await r.add('ea', 'for the EA', { sender: 'w1' });
@@ -419,7 +489,10 @@ describe('scheduler: send_input through the lane', () => {
   it('two inputs go one after the other, each alone', async () => {
     const r = rig();
     await r.scheduler.start();
-    await Promise.all([r.scheduler.input(0, 'w1', 'one', { submit: true }), r.scheduler.input(0, 'w1', 'two', { submit: true })]);
+    await Promise.all([
+      r.scheduler.input(0, 'w1', 'one', { submit: true }),
+      r.scheduler.input(0, 'w1', 'two', { submit: true }),
+    ]);
     expect(r.mux.textsTo(session('w1'))).toEqual(['one', 'two']);
   });
 
@@ -464,7 +537,9 @@ describe('scheduler: send_input through the lane', () => {
     release(r, 'w1');
     await settle();
     await stopping;
-    await expect(r.scheduler.input(0, 'w1', 'after stop', { submit: true })).rejects.toMatchObject({ code: 'DAEMON_UNREACHABLE' });
+    await expect(r.scheduler.input(0, 'w1', 'after stop', { submit: true })).rejects.toMatchObject({
+      code: 'DAEMON_UNREACHABLE',
+    });
   });
 });
 
@@ -472,16 +547,28 @@ describe('scheduler: failures', () => {
   it('retries with exponential back-off, never before the back-off has elapsed', async () => {
     const r = rig();
     await r.scheduler.start();
-    r.mux.failDeliveries(session('w1'), FakeMultiplexer.deliveryFailed(session('w1'), 'first'), FakeMultiplexer.deliveryFailed(session('w1'), 'second'));
+    r.mux.failDeliveries(
+      session('w1'),
+      FakeMultiplexer.deliveryFailed(session('w1'), 'first'),
+      FakeMultiplexer.deliveryFailed(session('w1'), 'second'),
+    );
     const e = await r.add('w1', 'persistent', { sender: 'w2' });
     await settle();
     expect(r.mux.callsOf('deliver')).toHaveLength(1);
-    expect(r.event(e.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('first') });
+    expect(r.event(e.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('first'),
+    });
     await settle(999);
     expect(r.mux.callsOf('deliver')).toHaveLength(1);
     await settle(1);
     expect(r.mux.callsOf('deliver')).toHaveLength(2);
-    expect(r.event(e.id)).toMatchObject({ status: 'pending', attempts: 2, lastError: expect.stringContaining('second') });
+    expect(r.event(e.id)).toMatchObject({
+      status: 'pending',
+      attempts: 2,
+      lastError: expect.stringContaining('second'),
+    });
     await settle(1999);
     expect(r.mux.callsOf('deliver')).toHaveLength(2);
     await settle(1);
@@ -500,7 +587,10 @@ describe('scheduler: failures', () => {
   it('caps the back-off at retryMaxMs', async () => {
     const r = rig({ scheduler: { maxAttempts: 6, retryBaseMs: 1000, retryMaxMs: 3000 } });
     await r.scheduler.start();
-    r.mux.failDeliveries(session('w1'), ...Array.from({ length: 5 }, () => FakeMultiplexer.deliveryFailed(session('w1'))));
+    r.mux.failDeliveries(
+      session('w1'),
+      ...Array.from({ length: 5 }, () => FakeMultiplexer.deliveryFailed(session('w1'))),
+    );
     await r.add('w1', 'x');
     await settle(60_000);
     expect(r.mux.deliveryLog.map((d) => d.startedMs - T0)).toEqual([0, 1000, 3000, 6000, 9000, 12_000]);
@@ -518,10 +608,23 @@ describe('scheduler: failures', () => {
     await settle(1000);
     await settle(2000);
     expect(r.mux.callsOf('deliver').filter((c) => c[0] === session('w1'))).toHaveLength(3);
-    expect(r.event(e.id)).toMatchObject({ status: 'failed', attempts: 3, lastError: "Delivery to session 'omar-agent-0-w1' failed: the paste did not render." });
+    expect(r.event(e.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: "Delivery to session 'omar-agent-0-w1' failed: the paste did not render.",
+    });
     const notice = `[DELIVERY FAILED] to w1: Delivery to session 'omar-agent-0-w1' failed: the paste did not render. — "${'p'.repeat(200)}…"`;
     expect(r.mux.textsTo(session('w2'))).toEqual([single(T0 + 3000, 'omar', notice)]);
-    expect(entries(r, 'event.failed')).toEqual([{ ea: 0, event: e.id, sender: 'w2', receiver: 'w1', attempts: 3, error: "Delivery to session 'omar-agent-0-w1' failed: the paste did not render." }]);
+    expect(entries(r, 'event.failed')).toEqual([
+      {
+        ea: 0,
+        event: e.id,
+        sender: 'w2',
+        receiver: 'w1',
+        attempts: 3,
+        error: "Delivery to session 'omar-agent-0-w1' failed: the paste did not render.",
+      },
+    ]);
     // Kept and never retried again.
     await settle(600_000);
     expect(r.mux.callsOf('deliver').filter((c) => c[0] === session('w1'))).toHaveLength(3);
@@ -556,7 +659,12 @@ describe('scheduler: failures', () => {
     await r.add('w1', 'from w2', { sender: 'w2' });
     await r.add('w1', 'from w3', { sender: 'w3' });
     await settle();
-    expect(r.store.get().events.filter((e) => e.receiver === 'w1').map((e) => e.status)).toEqual(['failed', 'failed']);
+    expect(
+      r.store
+        .get()
+        .events.filter((e) => e.receiver === 'w1')
+        .map((e) => e.status),
+    ).toEqual(['failed', 'failed']);
     expect(r.mux.textsTo(session('w2'))[0]).toContain('[DELIVERY FAILED] to w1: ');
     expect(r.mux.textsTo(session('w3'))[0]).toContain('"from w3"');
   });
@@ -568,9 +676,15 @@ describe('scheduler: failures', () => {
     const e = await r.add('w1', 'anyone?', { sender: 'w2' });
     await settle(10_000);
     expect(r.mux.callsOf('deliver').filter((c) => c[0] === session('w1'))).toHaveLength(1);
-    expect(r.event(e.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('no such session') });
+    expect(r.event(e.id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('no such session'),
+    });
     expect(r.kinds()).toEqual(['event.failed', 'event.delivered']);
-    expect(r.mux.textsTo(session('w2'))).toEqual([single(T0, 'omar', '[DELIVERY FAILED] to w1: Could not deliver to omar-agent-0-w1: no such session. — "anyone?"')]);
+    expect(r.mux.textsTo(session('w2'))).toEqual([
+      single(T0, 'omar', '[DELIVERY FAILED] to w1: Could not deliver to omar-agent-0-w1: no such session. — "anyone?"'),
+    ]);
   });
 
   it("events to 'ea' wait out a vanished manager session without spending attempts, then arrive", async () => {
@@ -606,13 +720,20 @@ describe('scheduler: failures', () => {
     await r.add('w1', 'later', { sender: 'w2', atMs: T0 + 3_600_000 });
     await settle();
     expect(r.mux.callsOf('deliver').filter((c) => c[0] === session('w1'))).toEqual([]);
-    expect(r.store.get().events.filter((e) => e.receiver === 'w1').map((e) => [e.payload, e.status, e.lastError])).toEqual([
+    expect(
+      r.store
+        .get()
+        .events.filter((e) => e.receiver === 'w1')
+        .map((e) => [e.payload, e.status, e.lastError]),
+    ).toEqual([
       ['now', 'failed', 'the receiver is gone or has exited'],
       ['later', 'failed', 'the receiver is gone or has exited'],
     ]);
     expect(entries(r, 'event.failed').map((e) => e['attempts'])).toEqual([0, 0]);
     expect(r.mux.textsTo(session('w2'))).toHaveLength(1);
-    expect(r.mux.textsTo(session('w2'))[0]).toMatch(/^\[EVENT BATCH at t=\d+\]\n\[EVENT\] From omar: \[DELIVERY FAILED\] to w1: the receiver is gone or has exited — "now"\n\[EVENT\] From omar: \[DELIVERY FAILED\] to w1: the receiver is gone or has exited — "later"$/);
+    expect(r.mux.textsTo(session('w2'))[0]).toMatch(
+      /^\[EVENT BATCH at t=\d+\]\n\[EVENT\] From omar: \[DELIVERY FAILED\] to w1: the receiver is gone or has exited — "now"\n\[EVENT\] From omar: \[DELIVERY FAILED\] to w1: the receiver is gone or has exited — "later"$/,
+    );
   });
 
   it('a receiver no longer in the state counts as gone', async () => {
@@ -634,7 +755,13 @@ describe('scheduler: recurring events', () => {
     await settle();
     expect(r.mux.textsTo(session('w1'))).toEqual([single(T0, 'ea', 'tick', 'CRON')]);
     const after1 = r.event(e.id)!;
-    expect(after1).toMatchObject({ status: 'pending', t: ns(T0 + 60_000), attempts: 0, lastError: null, deliveredAt: new Date(T0).toISOString() });
+    expect(after1).toMatchObject({
+      status: 'pending',
+      t: ns(T0 + 60_000),
+      attempts: 0,
+      lastError: null,
+      deliveredAt: new Date(T0).toISOString(),
+    });
     expect(BigInt(after1.seq)).toBeGreaterThan(BigInt(e.seq));
     expect(entries(r, 'event.delivered')[0]).toMatchObject({ event: e.id, t: ns(T0), next_t: ns(T0 + 60_000) });
 
@@ -648,7 +775,11 @@ describe('scheduler: recurring events', () => {
     await settle();
     expect(r.event(e.id)!.t).toBe(ns(T0 + 120_000));
     await settle(50_000);
-    expect(r.mux.textsTo(session('w1'))).toEqual([single(T0, 'ea', 'tick', 'CRON'), single(T0 + 60_000, 'ea', 'tick', 'CRON'), single(T0 + 120_000, 'ea', 'tick', 'CRON')]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      single(T0, 'ea', 'tick', 'CRON'),
+      single(T0 + 60_000, 'ea', 'tick', 'CRON'),
+      single(T0 + 120_000, 'ea', 'tick', 'CRON'),
+    ]);
     expect(r.mux.deliveryLog.map((d) => d.startedMs - T0)).toEqual([0, 60_000, 120_000]);
   });
 
@@ -672,13 +803,20 @@ describe('scheduler: recurring events', () => {
     await settle();
     expect(r.event(e.id)!.t).toBe(ns(Date.parse('2026-03-01T12:05:00.000Z')));
     await settle(300_000);
-    expect(r.mux.textsTo(session('w1'))).toEqual([single(T0, 'owner', 'five', 'CRON'), single(T0 + 300_000, 'owner', 'five', 'CRON')]);
+    expect(r.mux.textsTo(session('w1'))).toEqual([
+      single(T0, 'owner', 'five', 'CRON'),
+      single(T0 + 300_000, 'owner', 'five', 'CRON'),
+    ]);
   });
 
   it('a recurring event that keeps failing ends up failed and stops recurring', async () => {
     const r = rig({ scheduler: { maxAttempts: 2 } });
     await r.scheduler.start();
-    r.mux.failDeliveries(session('w1'), FakeMultiplexer.deliveryFailed(session('w1')), FakeMultiplexer.deliveryFailed(session('w1')));
+    r.mux.failDeliveries(
+      session('w1'),
+      FakeMultiplexer.deliveryFailed(session('w1')),
+      FakeMultiplexer.deliveryFailed(session('w1')),
+    );
     const e = await r.add('w1', 'tick', { recurrence: { every: 60 } });
     await settle(10 * 60_000);
     expect(r.event(e.id)).toMatchObject({ status: 'failed', attempts: 2 });
@@ -689,7 +827,11 @@ describe('scheduler: recurring events', () => {
 describe('scheduler: durability and reporting', () => {
   it('start() puts deliveries interrupted by a stop back to pending, and delivers them', async () => {
     const r = rig();
-    seed(r, makeEvent('was-delivering', 'w1', { status: 'delivering', t: ns(T0 + 10_000), payload: 'again' }), makeEvent('failed', 'w1', { status: 'failed', seq: '2' }));
+    seed(
+      r,
+      makeEvent('was-delivering', 'w1', { status: 'delivering', t: ns(T0 + 10_000), payload: 'again' }),
+      makeEvent('failed', 'w1', { status: 'failed', seq: '2' }),
+    );
     await r.scheduler.start();
     expect(r.event('was-delivering')?.status).toBe('pending');
     expect(r.event('failed')?.status).toBe('failed');
@@ -743,7 +885,9 @@ describe('scheduler: durability and reporting', () => {
     await settle();
     expect(r.mux.delivered).toHaveLength(1);
     expect(r.store.get().events).toEqual([]);
-    expect(r.logger.lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'could not mark events as delivering' })]);
+    expect(r.logger.lines).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'could not mark events as delivering' }),
+    ]);
   });
 
   it('a cancelled in-flight event is not resurrected when its delivery completes', async () => {

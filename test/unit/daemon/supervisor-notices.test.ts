@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sessionNameFor } from '../../../src/core/model/names.js';
-import { emptyState, type State } from '../../../src/core/model/state.js';
-import { createSupervisor, type Supervisor } from '../../../src/daemon/supervisor.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { emptyState, type State } from '#core/model/state.js';
+import { createSupervisor, type Supervisor } from '#daemon/supervisor.js';
 import { makeAgent, makeEvent, makeTask } from '../../fakes/builders.js';
 import { FakeClock } from '../../fakes/fake-clock.js';
 import { FakeMultiplexer } from '../../fakes/fake-multiplexer.js';
@@ -44,7 +44,11 @@ function rig(edit: (s: State) => void = () => undefined): Rig {
     ...t,
     sup,
     added: () => added,
-    notices: () => t.store.get().events.filter((e) => e.sender === 'omar').map((e) => [e.receiver, e.payload]),
+    notices: () =>
+      t.store
+        .get()
+        .events.filter((e) => e.sender === 'omar')
+        .map((e) => [e.receiver, e.payload]),
   };
 }
 
@@ -66,7 +70,14 @@ describe('supervisor: [CHILD FAILED]', () => {
     await r.sup.tick();
     expect(r.notices()).toEqual([['lead', '[CHILD FAILED] w: its pane exited with status 3']]);
     const notice = r.store.get().events.find((e) => e.sender === 'omar')!;
-    expect(notice).toMatchObject({ ea: 0, t: r.clock.nowNs().toString(), status: 'pending', format: 'event', recurrence: null, createdAt: r.clock.iso() });
+    expect(notice).toMatchObject({
+      ea: 0,
+      t: r.clock.nowNs().toString(),
+      status: 'pending',
+      format: 'event',
+      recurrence: null,
+      createdAt: r.clock.iso(),
+    });
     expect(r.added()).toBe(1);
     expect(r.store.get().tasks.find((t) => t.id === 't-w')?.status).toBe('failed');
   });
@@ -147,7 +158,12 @@ describe('supervisor: [CHILD FAILED]', () => {
     advance(r, 1000, ['lead', 'w']);
     r.mux.setActivity(session('boss', 1), r.clock.now());
     await r.sup.tick();
-    expect(r.store.get().events.filter((e) => e.sender === 'omar').map((e) => [e.ea, e.receiver, e.payload])).toEqual([[1, 'boss', '[CHILD FAILED] w: its pane exited with status 4']]);
+    expect(
+      r.store
+        .get()
+        .events.filter((e) => e.sender === 'omar')
+        .map((e) => [e.ea, e.receiver, e.payload]),
+    ).toEqual([[1, 'boss', '[CHILD FAILED] w: its pane exited with status 4']]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/core/errors.js';
-import { createEaRecord } from '../../../src/core/lifecycle/ea-record.js';
-import { sessionNameFor } from '../../../src/core/model/names.js';
-import { type Agent, emptyState, type Manager, type State } from '../../../src/core/model/state.js';
-import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../../src/daemon/supervisor.js';
+import { AppError } from '#core/errors.js';
+import { createEaRecord } from '#core/lifecycle/ea-record.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { type Agent, emptyState, type Manager, type State } from '#core/model/state.js';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from '#daemon/supervisor.js';
 import { makeAgent, makeEvent, makeTask } from '../../fakes/builders.js';
 import { FAKE_EPOCH_MS, FakeClock } from '../../fakes/fake-clock.js';
 import { FakeMultiplexer } from '../../fakes/fake-multiplexer.js';
@@ -90,15 +90,34 @@ describe('supervisor: EA managers', () => {
     const state = emptyState();
     const r = rig({ state });
     r.store.edit((s) => {
-      const ea1 = createEaRecord(s, { name: 'second', description: null, clock: r.clock, settings: { ...r.services.settings, eaCommand: 'claude', defaultWorkdir: '/fake/two' } });
+      const ea1 = createEaRecord(s, {
+        name: 'second',
+        description: null,
+        clock: r.clock,
+        settings: { ...r.services.settings, eaCommand: 'claude', defaultWorkdir: '/fake/two' },
+      });
       s.eas.push(ea1);
     });
 
     await r.sup.tick();
 
     expect(r.mux.callsOf('createSession')).toEqual([
-      [{ name: 'omar-agent-ea-0', command: 'sh', workdir: '/fake/work', env: { ...PANE_ENV, OMAR_AGENT: 'ea', OMAR_EA: '0', OMAR_CONTEXT: '/fake/0/ea/context.json' } }],
-      [{ name: 'omar-agent-ea-1', command: 'claude', workdir: '/fake/two', env: { ...PANE_ENV, OMAR_AGENT: 'ea', OMAR_EA: '1', OMAR_CONTEXT: '/fake/1/ea/context.json' } }],
+      [
+        {
+          name: 'omar-agent-ea-0',
+          command: 'sh',
+          workdir: '/fake/work',
+          env: { ...PANE_ENV, OMAR_AGENT: 'ea', OMAR_EA: '0', OMAR_CONTEXT: '/fake/0/ea/context.json' },
+        },
+      ],
+      [
+        {
+          name: 'omar-agent-ea-1',
+          command: 'claude',
+          workdir: '/fake/two',
+          env: { ...PANE_ENV, OMAR_AGENT: 'ea', OMAR_EA: '1', OMAR_CONTEXT: '/fake/1/ea/context.json' },
+        },
+      ],
     ]);
     expect(r.contexts.issued.map((i) => [i.ea, i.name])).toEqual([
       [0, 'ea'],
@@ -137,7 +156,12 @@ describe('supervisor: EA managers', () => {
     r.mux.addSession(MANAGER);
     await r.sup.tick();
     expect(r.mux.callsOf('createSession')).toEqual([]);
-    expect(r.manager()).toMatchObject({ health: 'running', startedAt: iso(FAKE_EPOCH_MS), restarts: 0, lastActivityAt: iso(FAKE_EPOCH_MS) });
+    expect(r.manager()).toMatchObject({
+      health: 'running',
+      startedAt: iso(FAKE_EPOCH_MS),
+      restarts: 0,
+      lastActivityAt: iso(FAKE_EPOCH_MS),
+    });
     expect(r.recorder.entries).toEqual([]);
   });
 
@@ -195,8 +219,15 @@ describe('supervisor: EA managers', () => {
     await r.sup.tick();
     expect(r.mux.callsOf('killSession')).toEqual([[MANAGER]]);
     expect(r.mux.callsOf('createSession')).toHaveLength(2);
-    expect(r.manager()).toMatchObject({ health: 'running', restarts: 1, startedAt: r.clock.iso(), nextRestartAt: iso(r.clock.now() + 1000) });
-    expect(r.recorder.ofKind('ea.manager_restarted').map(({ ts: _ts, ...rest }) => rest)).toEqual([{ kind: 'ea.manager_restarted', ea: 0, restarts: 1, backend: 'raw', command: 'sh' }]);
+    expect(r.manager()).toMatchObject({
+      health: 'running',
+      restarts: 1,
+      startedAt: r.clock.iso(),
+      nextRestartAt: iso(r.clock.now() + 1000),
+    });
+    expect(r.recorder.ofKind('ea.manager_restarted').map(({ ts: _ts, ...rest }) => rest)).toEqual([
+      { kind: 'ea.manager_restarted', ea: 0, restarts: 1, backend: 'raw', command: 'sh' },
+    ]);
   });
 
   it('keeps why a dead EA died: its exit code and the last lines of its screen, before the session goes', async () => {
@@ -206,7 +237,14 @@ describe('supervisor: EA managers', () => {
     r.clock.advance(1000);
     await r.sup.tick();
     expect(r.recorder.ofKind('ea.manager_exited').map(({ ts: _ts, ...rest }) => rest)).toEqual([
-      { kind: 'ea.manager_exited', ea: 0, agent: 'ea', backend: 'raw', exit_code: 42, last_output: 'Warning: no true color\nNo input provided via stdin.' },
+      {
+        kind: 'ea.manager_exited',
+        ea: 0,
+        agent: 'ea',
+        backend: 'raw',
+        exit_code: 42,
+        last_output: 'Warning: no true color\nNo input provided via stdin.',
+      },
     ]);
     expect(r.mux.callsOf('killSession')).toEqual([[MANAGER]]);
   });
@@ -308,14 +346,29 @@ describe('supervisor: agents', () => {
     const r2 = rig({ state: withWorker() });
     await r2.sup.tick();
     for (const x of [r, r2]) {
-      expect(x.agent('w')).toMatchObject({ health: 'exited', exitedAt: iso(FAKE_EPOCH_MS), exitCode: null, updatedAt: iso(FAKE_EPOCH_MS) });
+      expect(x.agent('w')).toMatchObject({
+        health: 'exited',
+        exitedAt: iso(FAKE_EPOCH_MS),
+        exitCode: null,
+        updatedAt: iso(FAKE_EPOCH_MS),
+      });
       const task = x.store.get().tasks.find((t) => t.id === 't1');
       expect(task).toMatchObject({ status: 'failed', closedAt: iso(FAKE_EPOCH_MS) });
       expect(task?.summary).toContain('vanished');
     }
-    const entries = r2.recorder.entries.filter((e) => e.kind.startsWith('agent.') || e.kind.startsWith('task.')).map(({ ts: _ts, ...rest }) => rest);
+    const entries = r2.recorder.entries
+      .filter((e) => e.kind.startsWith('agent.') || e.kind.startsWith('task.'))
+      .map(({ ts: _ts, ...rest }) => rest);
     expect(entries).toEqual([
-      { kind: 'agent.exited', ea: 0, agent: 'w', from: 'running', to: 'exited', exit_code: null, reason: 'session-vanished' },
+      {
+        kind: 'agent.exited',
+        ea: 0,
+        agent: 'w',
+        from: 'running',
+        to: 'exited',
+        exit_code: null,
+        reason: 'session-vanished',
+      },
       { kind: 'task.closed', ea: 0, agent: 'w', task: 't1', status: 'failed', summary: 'its session vanished' },
     ]);
   });
@@ -352,14 +405,23 @@ describe('supervisor: agents', () => {
     const r = rig({ state: withWorker() });
     r.mux.addSession(sessionNameFor(0, 'w'));
     await r.sup.tick();
-    r.mux.setScreen(sessionNameFor(0, 'w'), ['working…', 'Error: ENOSPC: no space left on device', '  at write (fs.js:1)', '', '']);
+    r.mux.setScreen(sessionNameFor(0, 'w'), [
+      'working…',
+      'Error: ENOSPC: no space left on device',
+      '  at write (fs.js:1)',
+      '',
+      '',
+    ]);
     r.mux.markDead(sessionNameFor(0, 'w'), 1);
     r.advance(1000);
     await r.sup.tick();
-    const summary = 'its pane exited with status 1; last output: Error: ENOSPC: no space left on device /   at write (fs.js:1)';
+    const summary =
+      'its pane exited with status 1; last output: Error: ENOSPC: no space left on device /   at write (fs.js:1)';
     expect(r.store.get().tasks[0]).toMatchObject({ status: 'failed', summary });
     expect(r.store.get().events.map((e) => e.payload)).toContain(`[CHILD FAILED] w: ${summary}`);
-    expect(r.recorder.ofKind('agent.exited')[0]).toMatchObject({ last_output: 'Error: ENOSPC: no space left on device /   at write (fs.js:1)' });
+    expect(r.recorder.ofKind('agent.exited')[0]).toMatchObject({
+      last_output: 'Error: ENOSPC: no space left on device /   at write (fs.js:1)',
+    });
   });
 
   it('an exit keeps a task that is already closed as it is', async () => {
@@ -402,7 +464,9 @@ describe('supervisor: agents', () => {
     r.mux.addSession(sessionNameFor(0, 'w'));
     await r.sup.tick();
     expect(r.agent('w')).toMatchObject({ health: 'running', lastActivityAt: r.clock.iso() });
-    expect(r.recorder.ofKind('agent.health_changed').map((e) => [e['from'], e['to']])).toEqual([['starting', 'running']]);
+    expect(r.recorder.ofKind('agent.health_changed').map((e) => [e['from'], e['to']])).toEqual([
+      ['starting', 'running'],
+    ]);
   });
 
   it('records running → idle → stuck once each, and writes nothing while nothing changes', async () => {
@@ -466,7 +530,11 @@ describe('supervisor: agents', () => {
     r.advance(301_000);
     r.mux.setActivity(sessionNameFor(0, 'child'), r.clock.now());
     await r.sup.tick();
-    expect([r.agent('w').health, r.agent('child').health, r.agent('napper').health]).toEqual(['idle', 'running', 'idle']);
+    expect([r.agent('w').health, r.agent('child').health, r.agent('napper').health]).toEqual([
+      'idle',
+      'running',
+      'idle',
+    ]);
     // The child finishes its task: now its parent is stuck.
     r.store.edit((s) => void (s.tasks.find((t) => t.id === 't2')!.status = 'completed'));
     r.advance(1000);
@@ -476,7 +544,11 @@ describe('supervisor: agents', () => {
   });
 
   it('never revives an exited agent, whatever its session shows', async () => {
-    const r = rig({ state: withWorker((s) => Object.assign(s.agents[0]!, { health: 'exited', exitedAt: iso(FAKE_EPOCH_MS), exitCode: 0 })) });
+    const r = rig({
+      state: withWorker((s) =>
+        Object.assign(s.agents[0]!, { health: 'exited', exitedAt: iso(FAKE_EPOCH_MS), exitCode: 0 }),
+      ),
+    });
     r.mux.addSession(sessionNameFor(0, 'w'));
     await r.sup.tick();
     r.recorder.clear();
@@ -505,7 +577,12 @@ describe('supervisor: agents', () => {
       s.tasks.push(makeTask('t9', 'w', { ea: 1 }));
     });
     const r = rig({ state });
-    r.store.edit((s) => void s.eas.push(createEaRecord(s, { name: 'second', description: null, clock: r.clock, settings: r.services.settings })));
+    r.store.edit(
+      (s) =>
+        void s.eas.push(
+          createEaRecord(s, { name: 'second', description: null, clock: r.clock, settings: r.services.settings }),
+        ),
+    );
     r.mux.addSession(sessionNameFor(1, 'w'));
     await r.sup.tick();
     expect(r.agent('w', 0).health).toBe('exited');

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSilentLogger } from '../../../src/log/logger.js';
+import { createLogger, createSilentLogger } from '#log/logger.js';
 
 function capture(pretty = false) {
   const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', pretty, destination: { stream: { write: (line) => void lines.push(line) } }, bindings: { app: 'omar' } });
+  const logger = createLogger({
+    level: 'debug',
+    pretty,
+    destination: { stream: { write: (line) => void lines.push(line) } },
+    bindings: { app: 'omar' },
+  });
   return { logger, lines };
 }
 
@@ -11,12 +16,25 @@ describe('createLogger', () => {
   it('redacts tokens, token hashes and authorization, also in children', () => {
     const { logger, lines } = capture();
     logger.child({ component: 'api' }).info(
-      { token: 'tok-1', tokenHash: 'h-1', agent: { token: 'tok-2', tokenHash: 'h-2' }, headers: { authorization: 'Bearer x' }, ok: 1 },
+      {
+        token: 'tok-1',
+        tokenHash: 'h-1',
+        agent: { token: 'tok-2', tokenHash: 'h-2' },
+        headers: { authorization: 'Bearer x' },
+        ok: 1,
+      },
       'hello',
     );
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
-    expect(entry).toMatchObject({ msg: 'hello', component: 'api', app: 'omar', ok: 1, token: '[redacted]', tokenHash: '[redacted]' });
+    expect(entry).toMatchObject({
+      msg: 'hello',
+      component: 'api',
+      app: 'omar',
+      ok: 1,
+      token: '[redacted]',
+      tokenHash: '[redacted]',
+    });
     expect(entry['agent']).toEqual({ token: '[redacted]', tokenHash: '[redacted]' });
     expect(lines[0]).not.toMatch(/tok-|h-1|h-2|Bearer/);
   });

@@ -3,25 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MCP_CONFIG_FORMATS, renderMcpConfig } from '../../../src/mcp/client-config.js';
-import { findMcpServerBundle, mcpServerLaunch } from '../../../src/mcp/launch.js';
-import { parseArgs } from '../../../src/cli/commands/mcp-config.js';
+import { MCP_CONFIG_FORMATS, renderMcpConfig } from '#mcp/client-config.js';
+import { findMcpServerBundle, mcpServerLaunch } from '#mcp/launch.js';
+import { parseArgs } from '#cli/commands/mcp-config.js';
 
-const launch = { command: '/usr/bin/node', args: ['/opt/omar/dist/mcp-server.mjs', '--context', '/h/ea/0/agents/my "odd" name\\x/context.json'] };
+const launch = {
+  command: '/usr/bin/node',
+  args: ['/opt/omar/dist/mcp-server.mjs', '--context', '/h/ea/0/agents/my "odd" name\\x/context.json'],
+};
 
 describe('renderMcpConfig', () => {
   it('writes mcpServers JSON for claude, cursor and json', () => {
     for (const format of ['claude', 'cursor', 'json'] as const) {
-      expect(JSON.parse(renderMcpConfig(format, launch))).toEqual({ mcpServers: { omar: { command: launch.command, args: launch.args } } });
+      expect(JSON.parse(renderMcpConfig(format, launch))).toEqual({
+        mcpServers: { omar: { command: launch.command, args: launch.args } },
+      });
     }
   });
 
   it('writes gemini settings with trust', () => {
-    expect(JSON.parse(renderMcpConfig('gemini', launch))).toEqual({ mcpServers: { omar: { command: launch.command, args: launch.args, trust: true } } });
+    expect(JSON.parse(renderMcpConfig('gemini', launch))).toEqual({
+      mcpServers: { omar: { command: launch.command, args: launch.args, trust: true } },
+    });
   });
 
   it('writes opencode local servers as one command array', () => {
-    expect(JSON.parse(renderMcpConfig('opencode', launch))).toMatchObject({ mcp: { omar: { type: 'local', command: [launch.command, ...launch.args], enabled: true } } });
+    expect(JSON.parse(renderMcpConfig('opencode', launch))).toMatchObject({
+      mcp: { omar: { type: 'local', command: [launch.command, ...launch.args], enabled: true } },
+    });
   });
 
   it('writes codex TOML that parses back to the same command (quotes and backslashes kept)', () => {
@@ -43,9 +52,18 @@ describe('mcpServerLaunch', () => {
   });
 
   it('runs the standalone bundle with node when there is one, else the omar script', () => {
-    expect(mcpServerLaunch('/c.json', { bundle: '/d/mcp-server.mjs', execPath: '/n' })).toEqual({ command: '/n', args: ['/d/mcp-server.mjs', '--context', '/c.json'] });
-    expect(mcpServerLaunch('/c.json', { bundle: null, execPath: '/n', cliScript: '/d/omar.mjs' })).toEqual({ command: '/n', args: ['/d/omar.mjs', 'mcp-server', '--context', '/c.json'] });
-    expect(mcpServerLaunch('/c.json', { bundle: null })).toEqual({ command: 'omar', args: ['mcp-server', '--context', '/c.json'] });
+    expect(mcpServerLaunch('/c.json', { bundle: '/d/mcp-server.mjs', execPath: '/n' })).toEqual({
+      command: '/n',
+      args: ['/d/mcp-server.mjs', '--context', '/c.json'],
+    });
+    expect(mcpServerLaunch('/c.json', { bundle: null, execPath: '/n', cliScript: '/d/omar.mjs' })).toEqual({
+      command: '/n',
+      args: ['/d/omar.mjs', 'mcp-server', '--context', '/c.json'],
+    });
+    expect(mcpServerLaunch('/c.json', { bundle: null })).toEqual({
+      command: 'omar',
+      args: ['mcp-server', '--context', '/c.json'],
+    });
   });
 
   it('finds dist/mcp-server.mjs from dist/, dist/chunks/ and from the sources', () => {

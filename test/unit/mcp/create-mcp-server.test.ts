@@ -3,18 +3,28 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { AppError } from '../../../src/core/errors.js';
-import { defineOperation, type AnyOperation } from '../../../src/core/operation.js';
-import { OPERATIONS } from '../../../src/core/registry.js';
-import { ERROR_META_KEY, annotationsFor, createMcpServer, mcpOperations, type CallDaemon } from '../../../src/mcp/create-mcp-server.js';
-import { observeToolsList } from '../../../src/mcp/observe-tools-list.js';
+import { AppError } from '#core/errors.js';
+import { defineOperation, type AnyOperation } from '#core/operation.js';
+import { OPERATIONS } from '#core/registry.js';
+import {
+  ERROR_META_KEY,
+  annotationsFor,
+  createMcpServer,
+  mcpOperations,
+  type CallDaemon,
+} from '#mcp/create-mcp-server.js';
+import { observeToolsList } from '#mcp/observe-tools-list.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function connect(callDaemon: CallDaemon, operations: readonly AnyOperation[] = OPERATIONS, onListed?: (names: string[]) => void): Promise<Client> {
+async function connect(
+  callDaemon: CallDaemon,
+  operations: readonly AnyOperation[] = OPERATIONS,
+  onListed?: (names: string[]) => void,
+): Promise<Client> {
   const server = createMcpServer({ operations, callDaemon, instructions: 'You are agent w1.' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(onListed ? observeToolsList(serverSide, onListed) : serverSide);
@@ -27,7 +37,8 @@ async function connect(callDaemon: CallDaemon, operations: readonly AnyOperation
   return client;
 }
 
-const call = async (client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = async (client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> =>
+  (await client.callTool({ name, arguments: args })) as CallToolResult;
 const textOf = (result: CallToolResult): string => (result.content[0] as { type: 'text'; text: string }).text;
 
 describe('createMcpServer', () => {
@@ -77,12 +88,33 @@ describe('createMcpServer', () => {
   });
 
   it('passes the arguments the operation schema accepts', async () => {
-    const view = { id: 'e1', sender: 'w1', receiver: 'ea', t: '1', fires_at: '1970-01-01T00:00:00.000Z', seq: '1', recurrence: null, status: 'pending', attempts: 0, last_error: null, payload: 'hi' };
+    const view = {
+      id: 'e1',
+      sender: 'w1',
+      receiver: 'ea',
+      t: '1',
+      fires_at: '1970-01-01T00:00:00.000Z',
+      seq: '1',
+      recurrence: null,
+      status: 'pending',
+      attempts: 0,
+      last_error: null,
+      payload: 'hi',
+    };
     const callDaemon = vi.fn<CallDaemon>().mockResolvedValue(view);
     const client = await connect(callDaemon);
-    const answer = await call(client, 'schedule_omar_event', { receiver: 'ea', payload: 'hi', delay_seconds: '30', extra: 'dropped' });
+    const answer = await call(client, 'schedule_omar_event', {
+      receiver: 'ea',
+      payload: 'hi',
+      delay_seconds: '30',
+      extra: 'dropped',
+    });
     expect(answer.isError).toBeFalsy();
-    expect(callDaemon).toHaveBeenCalledWith('schedule_omar_event', { receiver: 'ea', payload: 'hi', delay_seconds: 30 }, expect.anything());
+    expect(callDaemon).toHaveBeenCalledWith(
+      'schedule_omar_event',
+      { receiver: 'ea', payload: 'hi', delay_seconds: 30 },
+      expect.anything(),
+    );
     // What the SDK parsed must parse again in the daemon (the schema's output is a valid input).
     const op = OPERATIONS.find((o) => o.name === 'schedule_omar_event')!;
     expect(op.input.safeParse(callDaemon.mock.calls[0]![1]).success).toBe(true);
@@ -97,21 +129,34 @@ describe('createMcpServer', () => {
     const empty = await call(client, 'schedule_omar_event', { receiver: 'ea', payload: '   ' });
     expect(empty.isError).toBe(true);
     expect(textOf(empty)).toContain('payload is empty');
-    const both = await call(client, 'schedule_omar_event', { receiver: 'ea', payload: 'x', delay_seconds: 1, timestamp_ns: '1' });
+    const both = await call(client, 'schedule_omar_event', {
+      receiver: 'ea',
+      payload: 'x',
+      delay_seconds: 1,
+      timestamp_ns: '1',
+    });
     expect(both.isError).toBe(true);
     expect(textOf(both)).toContain('give delay_seconds or timestamp_ns, not both');
     expect(callDaemon).not.toHaveBeenCalled();
   });
 
   it('turns an AppError into an isError result a model can act on', async () => {
-    const error = new AppError('PERMISSION_DENIED', "Agent 'w1' may only kill its descendants; 'w2' is not one.", { hint: 'Ask its parent or the EA.' });
+    const error = new AppError('PERMISSION_DENIED', "Agent 'w1' may only kill its descendants; 'w2' is not one.", {
+      hint: 'Ask its parent or the EA.',
+    });
     const client = await connect(vi.fn<CallDaemon>().mockRejectedValue(error));
     const answer = await call(client, 'kill_agent', { name: 'w2' });
     expect(answer.isError).toBe(true);
-    expect(textOf(answer)).toBe("[PERMISSION_DENIED] Agent 'w1' may only kill its descendants; 'w2' is not one. Ask its parent or the EA.");
+    expect(textOf(answer)).toBe(
+      "[PERMISSION_DENIED] Agent 'w1' may only kill its descendants; 'w2' is not one. Ask its parent or the EA.",
+    );
     // No structuredContent on errors: the client would check it against the output schema.
     expect(answer.structuredContent).toBeUndefined();
-    expect(answer._meta?.[ERROR_META_KEY]).toEqual({ code: 'PERMISSION_DENIED', message: error.message, hint: 'Ask its parent or the EA.' });
+    expect(answer._meta?.[ERROR_META_KEY]).toEqual({
+      code: 'PERMISSION_DENIED',
+      message: error.message,
+      hint: 'Ask its parent or the EA.',
+    });
   });
 
   it('turns anything else thrown into [INTERNAL]', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../../src/core/errors.js';
-import type { ControlClient, ControlClientOptions } from '../../../src/runtime/control/control-client.js';
-import { createDaemonLink, type DaemonLink } from '../../../src/mcp/daemon-link.js';
-import { createStderrLog } from '../../../src/mcp/stderr-log.js';
+import { AppError } from '#core/errors.js';
+import type { ControlClient, ControlClientOptions } from '#runtime/control/control-client.js';
+import { createDaemonLink, type DaemonLink } from '#mcp/daemon-link.js';
+import { createStderrLog } from '#mcp/stderr-log.js';
 
 interface FakeClient extends ControlClient {
   drop(): void;
@@ -11,10 +11,16 @@ interface FakeClient extends ControlClient {
 
 /** A daemon that can be up or down; each connection is a fake control client. */
 function fakeDaemon() {
-  const state = { up: false, attempts: 0, clients: [] as FakeClient[], answer: (method: string, input: unknown): Promise<unknown> => Promise.resolve({ method, input }) };
+  const state = {
+    up: false,
+    attempts: 0,
+    clients: [] as FakeClient[],
+    answer: (method: string, input: unknown): Promise<unknown> => Promise.resolve({ method, input }),
+  };
   const connect = async (options: ControlClientOptions): Promise<ControlClient> => {
     state.attempts += 1;
-    if (!state.up) throw new AppError('DAEMON_UNREACHABLE', `The omar daemon is not reachable at ${options.socket} (ENOENT).`);
+    if (!state.up)
+      throw new AppError('DAEMON_UNREACHABLE', `The omar daemon is not reachable at ${options.socket} (ENOENT).`);
     const closeHandlers: Array<() => void> = [];
     let closed = false;
     const client: FakeClient = {
@@ -129,7 +135,10 @@ describe('daemon link', () => {
     daemon.state.up = true;
     const l = link(daemon);
     await l.call('whoami', {});
-    daemon.state.answer = () => new Promise((_resolve, reject) => setTimeout(() => reject(new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.')), 10));
+    daemon.state.answer = () =>
+      new Promise((_resolve, reject) =>
+        setTimeout(() => reject(new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.')), 10),
+      );
     const error = await errorOf(l.call('spawn_agent', { name: 'x' }));
     expect(error.code).toBe('DAEMON_UNREACHABLE');
     expect(error.message).toContain('closed during spawn_agent; the call may or may not have taken effect');

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadContext, runMcpServer } from '../../../src/mcp/run-mcp-server.js';
-import { OPERATIONS } from '../../../src/core/registry.js';
+import { loadContext, runMcpServer } from '#mcp/run-mcp-server.js';
+import { OPERATIONS } from '#core/registry.js';
 
 interface FakeDaemon {
   hellos: string[][];
@@ -35,7 +35,11 @@ function fakeDaemon(socket: string): FakeDaemon {
         s.on('data', (chunk) => {
           buffer += chunk.toString();
           for (let i = buffer.indexOf('\n'); i !== -1; i = buffer.indexOf('\n')) {
-            const request = JSON.parse(buffer.slice(0, i)) as { id: number; method: string; params: { token: string; input?: unknown; listed_tools?: string[] } };
+            const request = JSON.parse(buffer.slice(0, i)) as {
+              id: number;
+              method: string;
+              params: { token: string; input?: unknown; listed_tools?: string[] };
+            };
             buffer = buffer.slice(i + 1);
             daemon.requests.push({ method: request.method, token: request.params.token });
             let result: unknown;
@@ -45,7 +49,18 @@ function fakeDaemon(socket: string): FakeDaemon {
             } else if (request.method === 'whoami') {
               result = { principal: 'w1', kind: 'agent', role: 'worker', ea: 0, ea_name: 'main', parent: 'ea' };
             }
-            const reply = result !== undefined ? { jsonrpc: '2.0', id: request.id, result } : { jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'no', data: { code: 'PERMISSION_DENIED', message: 'No.', hint: 'Ask the EA.' } } };
+            const reply =
+              result !== undefined
+                ? { jsonrpc: '2.0', id: request.id, result }
+                : {
+                    jsonrpc: '2.0',
+                    id: request.id,
+                    error: {
+                      code: -32000,
+                      message: 'no',
+                      data: { code: 'PERMISSION_DENIED', message: 'No.', hint: 'Ask the EA.' },
+                    },
+                  };
             s.write(`${JSON.stringify(reply)}\n`);
           }
         });
@@ -79,7 +94,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startServer(): Promise<{ client: Client; stdoutLines: string[]; stderr: () => string; exit: ReturnType<typeof vi.fn>; stdin: PassThrough }> {
+async function startServer(): Promise<{
+  client: Client;
+  stdoutLines: string[];
+  stderr: () => string;
+  exit: ReturnType<typeof vi.fn>;
+  stdin: PassThrough;
+}> {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -94,7 +115,10 @@ async function startServer(): Promise<{ client: Client; stdoutLines: string[]; s
     stdoutLines.push(...lines);
   });
   const exit = vi.fn();
-  await runMcpServer({ argv: ['--context', contextFile], env: {}, stdin, stdout, stderr, exit }, { callWaitMs: 300, retryInitialMs: 20, retryMaxMs: 100 });
+  await runMcpServer(
+    { argv: ['--context', contextFile], env: {}, stdin, stdout, stderr, exit },
+    { callWaitMs: 300, retryInitialMs: 20, retryMaxMs: 100 },
+  );
   const client = new Client({ name: 'test', version: '0' });
   // The server's stdio transport works both ways: here it reads the server's stdout and writes its stdin.
   await client.connect(new StdioServerTransport(stdout, stdin));
@@ -133,7 +157,9 @@ describe('runMcpServer', () => {
     expect(tools.length).toBeGreaterThan(10);
     const down = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
     expect(down.isError).toBe(true);
-    expect(textOf(down)).toContain(`[DAEMON_UNREACHABLE] omar daemon unreachable at ${join(dir, 'omar.sock')} — is \`omar up\` running?`);
+    expect(textOf(down)).toContain(
+      `[DAEMON_UNREACHABLE] omar daemon unreachable at ${join(dir, 'omar.sock')} — is \`omar up\` running?`,
+    );
 
     await daemon.start();
     await vi.waitFor(() => expect(daemon.hellos).toHaveLength(1), { timeout: 3000 });
@@ -143,7 +169,9 @@ describe('runMcpServer', () => {
     await daemon.stop();
     await daemon.start();
     await vi.waitFor(() => expect(daemon.hellos).toHaveLength(2), { timeout: 3000 });
-    expect(((await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult).structuredContent).toMatchObject({ principal: 'w1' });
+    expect(
+      ((await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult).structuredContent,
+    ).toMatchObject({ principal: 'w1' });
   });
 
   it('reports a line that is not JSON-RPC on stderr and carries on', async () => {
@@ -183,10 +211,19 @@ describe('loadContext', () => {
   it('explains a missing, unreadable, non-JSON or invalid file', () => {
     expect(loadContext([])).toMatchObject({ code: 'USAGE' });
     expect(loadContext(['--context'])).toMatchObject({ code: 'USAGE' });
-    expect(loadContext(['--context', join(dir, 'nope.json')])).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('ENOENT') });
+    expect(loadContext(['--context', join(dir, 'nope.json')])).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('ENOENT'),
+    });
     writeFileSync(join(dir, 'bad.json'), '{');
-    expect(loadContext(['--context', join(dir, 'bad.json')])).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('not JSON') });
+    expect(loadContext(['--context', join(dir, 'bad.json')])).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('not JSON'),
+    });
     writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ socket: 1 }));
-    expect(loadContext(['--context', join(dir, 'wrong.json')])).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('socket') });
+    expect(loadContext(['--context', join(dir, 'wrong.json')])).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('socket'),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_NOTES_BYTES, MEMORY_HEADING, NOTES_HEADING, droppedMarker } from '../../../src/core/memory/render-memory.js';
-import { OPERATIONS } from '../../../src/core/registry.js';
-import { defOf } from '../../../src/core/surface/zod-introspect.js';
+import { DEFAULT_MAX_NOTES_BYTES, MEMORY_HEADING, NOTES_HEADING, droppedMarker } from '#core/memory/render-memory.js';
+import { OPERATIONS } from '#core/registry.js';
+import { defOf } from '#core/surface/zod-introspect.js';
 import {
   type AgentPromptValues,
   type EaPromptValues,
@@ -10,7 +10,7 @@ import {
   loadPromptTemplate,
   packagePromptsDir,
   renderPrompt,
-} from '../../../src/runtime/prompts/load-prompt.js';
+} from '#runtime/prompts/load-prompt.js';
 
 /**
  * The shipped prompts against the code: every tool they name must exist (so a renamed
@@ -25,20 +25,42 @@ const ANNOUNCED_TOOLS: Record<string, readonly string[]> = {};
 /** The forms a tool name may take in a CLI's catalogue; the prompts show them as examples. */
 const DISCOVERY_PREFIXES = ['mcp__omar__', 'mcp_omar_', 'omar_'] as const;
 
-const MCP_TOOLS = new Set([...OPERATIONS.filter((op) => op.mcp !== false).map((op) => op.name), ...Object.keys(ANNOUNCED_TOOLS)]);
+const MCP_TOOLS = new Set([
+  ...OPERATIONS.filter((op) => op.mcp !== false).map((op) => op.name),
+  ...Object.keys(ANNOUNCED_TOOLS),
+]);
 const CLI_ONLY = new Set(OPERATIONS.filter((op) => op.mcp === false).map((op) => op.name));
 
 /** Every field name of the tools' inputs and outputs (nested too): snake_case words a prompt may name that are not tools. */
-const FIELD_NAMES = new Set<string>([...Object.values(ANNOUNCED_TOOLS).flat(), ...OPERATIONS.flatMap((op) => [...fieldNames(op.input), ...fieldNames(op.output)])]);
+const FIELD_NAMES = new Set<string>([
+  ...Object.values(ANNOUNCED_TOOLS).flat(),
+  ...OPERATIONS.flatMap((op) => [...fieldNames(op.input), ...fieldNames(op.output)]),
+]);
 
 function fieldNames(schema: unknown, seen = new Set<unknown>()): string[] {
   if (seen.has(schema)) return [];
   seen.add(schema);
   const def = defOf(schema) as
-    | { type?: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown; out?: unknown; element?: unknown; options?: readonly unknown[]; getter?: () => unknown }
+    | {
+        type?: string;
+        shape?: Record<string, unknown>;
+        innerType?: unknown;
+        in?: unknown;
+        out?: unknown;
+        element?: unknown;
+        options?: readonly unknown[];
+        getter?: () => unknown;
+      }
     | undefined;
   if (!def) return [];
-  const nested = [def.innerType, def.in, def.out, def.element, ...(def.options ?? []), def.type === 'lazy' ? def.getter?.() : undefined];
+  const nested = [
+    def.innerType,
+    def.in,
+    def.out,
+    def.element,
+    ...(def.options ?? []),
+    def.type === 'lazy' ? def.getter?.() : undefined,
+  ];
   const own = def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
   const inner = def.type === 'object' && def.shape ? Object.values(def.shape) : [];
   return [...own, ...[...inner, ...nested].filter((s) => s !== undefined).flatMap((s) => fieldNames(s, seen))];
@@ -105,15 +127,23 @@ describe('shipped prompts', () => {
     }
   });
 
-  it.each(NAMES)('%s: every tool-like word in the body is a real tool or one of their fields, and the front matter lists exactly the tools named', (name) => {
-    const words = snakeWords(prompts[name].body);
-    expect([...words.unknown], `${name} names snake_case words that are no tool and no field of one`).toEqual([]);
-    expect([...words.tools].sort()).toEqual([...prompts[name].tools].sort());
-  });
+  it.each(NAMES)(
+    '%s: every tool-like word in the body is a real tool or one of their fields, and the front matter lists exactly the tools named',
+    (name) => {
+      const words = snakeWords(prompts[name].body);
+      expect([...words.unknown], `${name} names snake_case words that are no tool and no field of one`).toEqual([]);
+      expect([...words.tools].sort()).toEqual([...prompts[name].tools].sort());
+    },
+  );
 
   it('the scanner catches a renamed or invented tool', () => {
-    expect([...snakeWords('call `get_agent_status` then `mcp__omar__spawn_agent` with project_id').unknown]).toEqual(['get_agent_status']);
-    expect([...snakeWords('`mcp__omar__spawn_agent`, `omar_kill_agent`').tools].sort()).toEqual(['kill_agent', 'spawn_agent']);
+    expect([...snakeWords('call `get_agent_status` then `mcp__omar__spawn_agent` with project_id').unknown]).toEqual([
+      'get_agent_status',
+    ]);
+    expect([...snakeWords('`mcp__omar__spawn_agent`, `omar_kill_agent`').tools].sort()).toEqual([
+      'kill_agent',
+      'spawn_agent',
+    ]);
   });
 
   it.each(NAMES)('%s: explains tool discovery under every prefix', (name) => {
@@ -131,7 +161,14 @@ describe('shipped prompts', () => {
     expect(text).toMatch(/^`schedule_omar_event` is the only way to wait\./m);
     expect(text).toContain(`receiver ${self}`);
     expect(text).toContain('Forbidden, always:');
-    for (const banned of ['`sleep`', 'polling loops', 'cron', 'background process', 'wake-up, reminder or scheduled-task tools']) expect(text).toContain(banned);
+    for (const banned of [
+      '`sleep`',
+      'polling loops',
+      'cron',
+      'background process',
+      'wake-up, reminder or scheduled-task tools',
+    ])
+      expect(text).toContain(banned);
     expect(text).toMatch(/end your turn/);
   });
 
@@ -155,7 +192,8 @@ describe('shipped prompts', () => {
 
   it('agent: reads its header, and a PM spawns below itself, kills finished children and never completes its project', () => {
     const body = prompts.agent.body;
-    for (const line of ['YOUR NAME: <your name>', 'YOUR PARENT: <who you report to>', 'YOUR TASK: <what you must do>']) expect(body).toContain(line);
+    for (const line of ['YOUR NAME: <your name>', 'YOUR PARENT: <who you report to>', 'YOUR TASK: <what you must do>'])
+      expect(body).toContain(line);
     expect(body).toContain('Work only on that task.');
     const pm = section(body, 'Working as a project manager');
     expect(pm).toContain('Leave out `parent`: children report to\n   you.');
@@ -166,7 +204,14 @@ describe('shipped prompts', () => {
 
   it('executive-assistant: on [CHILD COMPLETE] it verifies, kills, completes the project, saves notes, then reports', () => {
     const text = section(prompts['executive-assistant'].body, 'When work finishes');
-    const order = ['**Verify.**', '**Kill**', '`kill_agent` with `recursive: true`', '**Complete the project** with `complete_project`', '**Save notes** with `save_notes`', '**Report**'];
+    const order = [
+      '**Verify.**',
+      '**Kill**',
+      '`kill_agent` with `recursive: true`',
+      '**Complete the project** with `complete_project`',
+      '**Save notes** with `save_notes`',
+      '**Report**',
+    ];
     const positions = order.map((s) => text.indexOf(s));
     for (const [i, p] of positions.entries()) expect(p, order[i]).toBeGreaterThanOrEqual(0);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -174,10 +219,23 @@ describe('shipped prompts', () => {
 
   it('executive-assistant: knows every message format and notice it receives', () => {
     const text = section(prompts['executive-assistant'].body, 'Messages you receive');
-    for (const tag of ['[EVENT at t=<ns>]', '[CRON at t=<ns>]', '[EVENT BATCH at t=<ns>]', '`[EVENT] From <sender>: `', '`[CRON] From <sender>: `', '`From <sender>: <message>`']) {
+    for (const tag of [
+      '[EVENT at t=<ns>]',
+      '[CRON at t=<ns>]',
+      '[EVENT BATCH at t=<ns>]',
+      '`[EVENT] From <sender>: `',
+      '`[CRON] From <sender>: `',
+      '`From <sender>: <message>`',
+    ]) {
       expect(text).toContain(tag);
     }
-    for (const notice of ['[CHILD COMPLETE] <name>: <summary>', '[CHILD FAILED] <name>: <reason>', '[CHILD STUCK] <name>: idle <N>s', '[DELIVERY FAILED] to <receiver>: <reason>', '[EVENT CANCELLED] to <receiver>: <reason>']) {
+    for (const notice of [
+      '[CHILD COMPLETE] <name>: <summary>',
+      '[CHILD FAILED] <name>: <reason>',
+      '[CHILD STUCK] <name>: idle <N>s',
+      '[DELIVERY FAILED] to <receiver>: <reason>',
+      '[EVENT CANCELLED] to <receiver>: <reason>',
+    ]) {
       expect(text).toContain(`\`${notice}\``);
     }
     for (const sender of ['`owner`', '`chat:<platform>:<user>`', '`omar`']) expect(text).toContain(sender);
@@ -199,7 +257,8 @@ describe('shipped prompts', () => {
     expect(notes).toContain('`save_notes` replaces them entirely');
     expect(notes).toContain(`at most the newest ${DEFAULT_MAX_NOTES_BYTES / 1024} KB of your notes`);
     expect(notes).toContain(`\`${droppedMarker(0).replace('0', 'N')}\``);
-    for (const keep of ['**Active work**', '**Recurring jobs**', "**The person's preferences**"]) expect(notes).toContain(keep);
+    for (const keep of ['**Active work**', '**Recurring jobs**', "**The person's preferences**"])
+      expect(notes).toContain(keep);
     // The restart section names the sections buildEaPrompt appends.
     const restart = section(body, 'After a restart');
     expect(restart).toContain(`"${MEMORY_HEADING.replace(/^## /, '')}"`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_SESSION, PANE_LIST_FORMAT, parsePaneLine, parsePaneList } from '../../../src/runtime/tmux/pane-list.js';
+import { CONTROL_SESSION, PANE_LIST_FORMAT, parsePaneLine, parsePaneList } from '#runtime/tmux/pane-list.js';
 
 describe('PANE_LIST_FORMAT', () => {
   it('lists the fields in order, TAB-separated, command last', () => {
@@ -13,23 +13,68 @@ describe('parsePaneLine', () => {
   it.each([
     [
       'omar-agent-0-api\t%3\t1234\t0\t\t\t1795323015\t0\tnode',
-      { session: 'omar-agent-0-api', paneId: '%3', pid: 1234, dead: false, deadStatus: null, activityMs: 1795323015000, attached: false, command: 'node' },
+      {
+        session: 'omar-agent-0-api',
+        paneId: '%3',
+        pid: 1234,
+        dead: false,
+        deadStatus: null,
+        activityMs: 1795323015000,
+        attached: false,
+        command: 'node',
+      },
     ],
     [
       'omar-agent-ea-0\t%0\t99\t1\t3\t\t1700000000\t2\tsh',
-      { session: 'omar-agent-ea-0', paneId: '%0', pid: 99, dead: true, deadStatus: 3, activityMs: 1700000000000, attached: true, command: 'sh' },
+      {
+        session: 'omar-agent-ea-0',
+        paneId: '%0',
+        pid: 99,
+        dead: true,
+        deadStatus: 3,
+        activityMs: 1700000000000,
+        attached: true,
+        command: 'sh',
+      },
     ],
     [
       'x\t%1\t5\t1\t\t\t1\t0\t',
-      { session: 'x', paneId: '%1', pid: 5, dead: true, deadStatus: null, activityMs: 1000, attached: false, command: '' },
+      {
+        session: 'x',
+        paneId: '%1',
+        pid: 5,
+        dead: true,
+        deadStatus: null,
+        activityMs: 1000,
+        attached: false,
+        command: '',
+      },
     ],
     [
       'killed\t%4\t77\t1\t\t9\t1700000000\t0\tsleep',
-      { session: 'killed', paneId: '%4', pid: 77, dead: true, deadStatus: 137, activityMs: 1700000000000, attached: false, command: 'sleep' },
+      {
+        session: 'killed',
+        paneId: '%4',
+        pid: 77,
+        dead: true,
+        deadStatus: 137,
+        activityMs: 1700000000000,
+        attached: false,
+        command: 'sleep',
+      },
     ],
     [
       'x\t%1\t5\t0\t\t\t1\t1\tweird\tname',
-      { session: 'x', paneId: '%1', pid: 5, dead: false, deadStatus: null, activityMs: 1000, attached: true, command: 'weird\tname' },
+      {
+        session: 'x',
+        paneId: '%1',
+        pid: 5,
+        dead: false,
+        deadStatus: null,
+        activityMs: 1000,
+        attached: true,
+        command: 'weird\tname',
+      },
     ],
   ])('parses %j', (line, expected) => {
     expect(parsePaneLine(line)).toEqual(expected);

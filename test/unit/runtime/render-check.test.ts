@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOccurrences, isRendered, normalizeForMatch, pasteTail, renderMarks } from '../../../src/runtime/tmux/render-check.js';
+import { countOccurrences, isRendered, normalizeForMatch, pasteTail, renderMarks } from '#runtime/tmux/render-check.js';
 
 describe('pasteTail', () => {
   it.each([
@@ -45,6 +45,11 @@ describe('isRendered', () => {
     const placeholders = ['[Pasted text #'];
     const before = renderMarks('> [Pasted text #1 +40 lines]', 'zzz', placeholders);
     expect(isRendered(before, renderMarks('> [Pasted text #1 +40 lines]', 'zzz', placeholders))).toBe(false);
-    expect(isRendered(before, renderMarks('> [Pasted text #1 +40 lines]\n> [Pasted text #2 +40 lines]', 'zzz', placeholders))).toBe(true);
+    expect(
+      isRendered(
+        before,
+        renderMarks('> [Pasted text #1 +40 lines]\n> [Pasted text #2 +40 lines]', 'zzz', placeholders),
+      ),
+    ).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { Patch } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { emptyState, type State } from '../../../src/core/model/state.js';
-import { ChangeSet, TrustedEntities, validateState } from '../../../src/runtime/store/change-validation.js';
+import { emptyState, type State } from '#core/model/state.js';
+import { ChangeSet, TrustedEntities, validateState } from '#runtime/store/change-validation.js';
 import { makeEvent } from '../../fakes/builders.js';
 
 function stateWith(events: unknown[]): State {
@@ -53,7 +53,10 @@ describe('ChangeSet', () => {
     changes.add([{ op: 'add', path: ['events', 0], value: null }]);
     changes.add([{ op: 'replace', path: ['activeEa'], value: -1 }]);
     const state = { ...stateWith([bad]), activeEa: -1 };
-    expect(changes.validate(state, new TrustedEntities()).map((i) => i.path.join('.'))).toEqual(['activeEa', 'events.0.status']);
+    expect(changes.validate(state, new TrustedEntities()).map((i) => i.path.join('.'))).toEqual([
+      'activeEa',
+      'events.0.status',
+    ]);
     changes.clear();
     expect(changes.empty).toBe(true);
   });

@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/core/errors.js';
-import { deliverVerified } from '../../../src/runtime/tmux/deliver.js';
+import { AppError } from '#core/errors.js';
+import { deliverVerified } from '#runtime/tmux/deliver.js';
 import { recordingLogger } from '../../helpers/tmux-server.js';
 
 /** A scripted pane behind a fake `run`: what tmux would answer, with a fake clock. */
 function fakePane(
-  behaviour: { exists?: boolean; renders?: boolean | 'placeholder'; reacts?: boolean; pasteError?: string; newlineWithinMs?: number } = {},
+  behaviour: {
+    exists?: boolean;
+    renders?: boolean | 'placeholder';
+    reacts?: boolean;
+    pasteError?: string;
+    newlineWithinMs?: number;
+  } = {},
 ) {
   const { exists = true, renders = true, reacts = true } = behaviour;
-  const state = { screen: ['> '], time: 1_000_000, activity: 1000, pastedAt: 0, commands: [] as string[][], buffers: new Map<string, string>() };
-  const fail = (message: string) => new AppError('TMUX_FAILED', `tmux command failed: ${message}`, { details: { tmuxMessage: message } });
+  const state = {
+    screen: ['> '],
+    time: 1_000_000,
+    activity: 1000,
+    pastedAt: 0,
+    commands: [] as string[][],
+    buffers: new Map<string, string>(),
+  };
+  const fail = (message: string) =>
+    new AppError('TMUX_FAILED', `tmux command failed: ${message}`, { details: { tmuxMessage: message } });
   const run = async (args: readonly string[]): Promise<string[]> => {
     state.commands.push([...args]);
     const [command] = args;
@@ -39,7 +53,12 @@ function fakePane(
       }
       case 'send-keys':
         // Like gemini: an Enter too soon after a paste becomes a newline in the input box.
-        if (args.includes('0d') && behaviour.newlineWithinMs !== undefined && state.time - state.pastedAt < behaviour.newlineWithinMs) state.screen.push('  ');
+        if (
+          args.includes('0d') &&
+          behaviour.newlineWithinMs !== undefined &&
+          state.time - state.pastedAt < behaviour.newlineWithinMs
+        )
+          state.screen.push('  ');
         else if (args.includes('0d') && reacts) state.screen.push('[received]', 'Type your message');
         return [];
       default:
@@ -69,7 +88,16 @@ describe('deliverVerified', () => {
     expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
     const setBuffer = pane.state.commands.find((a) => a[0] === 'set-buffer')!;
     expect(setBuffer).toEqual(['set-buffer', '-b', expect.stringMatching(/^omar-[0-9a-f]{12}$/), '--', 'hello\nworld']);
-    expect(pane.state.commands.find(isPaste)).toEqual(['paste-buffer', '-d', '-p', '-r', '-b', setBuffer[2], '-t', '=x:']);
+    expect(pane.state.commands.find(isPaste)).toEqual([
+      'paste-buffer',
+      '-d',
+      '-p',
+      '-r',
+      '-b',
+      setBuffer[2],
+      '-t',
+      '=x:',
+    ]);
     expect(pane.state.commands.find(isEnter)).toEqual(['send-keys', '-H', '-t', '=x:', '0d']);
     expect(pane.sent(isCtrlU)).toBe(0);
     expect(pane.state.buffers.size).toBe(0);
@@ -77,14 +105,22 @@ describe('deliverVerified', () => {
 
   it('waits submitDelayMs after the paste showed before pressing Enter', async () => {
     const pane = fakePane({ newlineWithinMs: 100 });
-    const report = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, submitDelayMs: 150, emptyInputMarker: 'Type your message' });
+    const report = await deliverVerified(pane.deps, 'x', 'hello', {
+      submit: true,
+      submitDelayMs: 150,
+      emptyInputMarker: 'Type your message',
+    });
     expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
     expect(pane.state.screen).toContain('[received]');
   });
 
   it('with an empty-input marker, an Enter taken as a newline is not a confirmed submit', async () => {
     const pane = fakePane({ newlineWithinMs: 10_000 });
-    const report = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, emptyInputMarker: 'Type your message', confirmTimeoutMs: 500 });
+    const report = await deliverVerified(pane.deps, 'x', 'hello', {
+      submit: true,
+      emptyInputMarker: 'Type your message',
+      confirmTimeoutMs: 500,
+    });
     expect(report).toMatchObject({ attempts: 1, unconfirmedSubmit: true });
     expect(pane.sent(isEnter)).toBe(1);
   });
@@ -97,13 +133,19 @@ describe('deliverVerified', () => {
 
   it('does not press Enter when submit is false', async () => {
     const pane = fakePane();
-    expect(await deliverVerified(pane.deps, 'x', 'draft', { submit: false })).toMatchObject({ attempts: 1, unconfirmedSubmit: false });
+    expect(await deliverVerified(pane.deps, 'x', 'draft', { submit: false })).toMatchObject({
+      attempts: 1,
+      unconfirmedSubmit: false,
+    });
     expect(pane.sent((a) => a[0] === 'send-keys')).toBe(0);
   });
 
   it('accepts a new placeholder instead of the text', async () => {
     const pane = fakePane({ renders: 'placeholder' });
-    const report = await deliverVerified(pane.deps, 'x', 'a\nlong\npaste', { submit: true, placeholders: ['[Pasted text #'] });
+    const report = await deliverVerified(pane.deps, 'x', 'a\nlong\npaste', {
+      submit: true,
+      placeholders: ['[Pasted text #'],
+    });
     expect(report.attempts).toBe(1);
   });
 
@@ -130,7 +172,9 @@ describe('deliverVerified', () => {
 
   it('deletes the named buffer when the paste fails, and retries without clearing the line', async () => {
     const pane = fakePane({ pasteError: 'no space left' });
-    const error = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, attempts: 2 }).catch((e: unknown) => e);
+    const error = await deliverVerified(pane.deps, 'x', 'hello', { submit: true, attempts: 2 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'DELIVERY_FAILED', details: { attempts: 2 } });
     expect(pane.sent((a) => a[0] === 'delete-buffer')).toBe(2);
     expect(pane.state.buffers.size).toBe(0);
@@ -148,13 +192,15 @@ describe('deliverVerified', () => {
 
   it('rejects text tmux cannot carry (NUL) at once with INVALID_INPUT', async () => {
     const pane = fakePane();
-    const { tmuxQuote } = await import('../../../src/runtime/tmux/tmux-quote.js');
+    const { tmuxQuote } = await import('#runtime/tmux/tmux-quote.js');
     const run = pane.deps.run;
     pane.deps.run = async (args) => {
       args.forEach((a) => tmuxQuote(a)); // what the control client does before writing
       return run(args);
     };
-    await expect(deliverVerified(pane.deps, 'x', 'a\0b', { submit: true })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(deliverVerified(pane.deps, 'x', 'a\0b', { submit: true })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     expect(pane.sent(isPaste)).toBe(0);
   });
 

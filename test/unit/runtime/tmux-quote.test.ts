@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCommand, tmuxQuote } from '../../../src/runtime/tmux/tmux-quote.js';
+import { buildCommand, tmuxQuote } from '#runtime/tmux/tmux-quote.js';
 
 describe('tmuxQuote', () => {
   it.each([
@@ -47,7 +47,9 @@ describe('tmuxQuote', () => {
 
 describe('buildCommand', () => {
   it('joins quoted arguments into one control line', () => {
-    expect(buildCommand(['set-buffer', '-b', 'omar-1', '--', 'a "b"\n'])).toBe('"set-buffer" "-b" "omar-1" "--" "a \\"b\\"\\012"');
+    expect(buildCommand(['set-buffer', '-b', 'omar-1', '--', 'a "b"\n'])).toBe(
+      '"set-buffer" "-b" "omar-1" "--" "a \\"b\\"\\012"',
+    );
   });
 
   it('rejects an empty command', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCallQueue } from '../../../src/sim/call-queue.js';
+import { createCallQueue } from '#sim/call-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 describe('call queue', () => {
@@ -32,6 +32,11 @@ describe('call queue', () => {
     await waitFor(() => results.length === 4);
     expect(started).toEqual([1, 2, 3, 4]);
     expect(most).toBe(2);
-    expect(results).toEqual([{ ok: true, data: 2 }, { ok: true, data: 1 }, { ok: false, error: 'boom' }, { ok: true, data: 4 }]);
+    expect(results).toEqual([
+      { ok: true, data: 2 },
+      { ok: true, data: 1 },
+      { ok: false, error: 'boom' },
+      { ok: true, data: 4 },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_NAME_PATTERN } from '../../../src/core/model/names.js';
-import { backendFor, childName, fitName, fnv1a, NAME_MAX, stripBackend } from '../../../src/sim/child-names.js';
+import { AGENT_NAME_PATTERN } from '#core/model/names.js';
+import { backendFor, childName, fitName, fnv1a, NAME_MAX, stripBackend } from '#sim/child-names.js';
 
 describe('childName', () => {
   const cases: Array<[string, number, string | undefined, string[], string]> = [

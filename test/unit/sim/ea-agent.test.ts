@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_NAMES } from '../../../src/core/backends/backend-adapter.js';
-import { createEaAgent } from '../../../src/sim/ea-agent.js';
-import { EA_HELP } from '../../../src/sim/ea-requests.js';
+import { BACKEND_NAMES } from '#core/backends/backend-adapter.js';
+import { createEaAgent } from '#sim/ea-agent.js';
+import { EA_HELP } from '#sim/ea-requests.js';
 import { callsOf, err, events, fromOmar, header, linesOf, ok, shapes } from './sim-driver.js';
 
-const row = (name: string, parent = 'ea', extra: Partial<{ health: string; backend: string; task_status: string | null }> = {}) => ({
+const row = (
+  name: string,
+  parent = 'ea',
+  extra: Partial<{ health: string; backend: string; task_status: string | null }> = {},
+) => ({
   name,
   parent,
   health: 'running',
@@ -26,16 +30,23 @@ describe('sim EA: requests', () => {
     const listed = ea.handle(say('spawn a binary tree of agents 3 levels deep'));
     expect(shapes(listed)).toEqual([{ tool: 'list_agents', args: {} }]);
     const spawn = ea.handle(ok(callsOf(listed)[0]!, { ea: 0, agents: [row('tree-sim'), row('tree2-sim')] }));
-    expect(shapes(spawn)).toEqual([{ tool: 'spawn_agent', args: { name: 'tree3-sim', backend: 'sim', task: 'tree depth=3 fanout=2 backends=sim' } }]);
+    expect(shapes(spawn)).toEqual([
+      { tool: 'spawn_agent', args: { name: 'tree3-sim', backend: 'sim', task: 'tree depth=3 fanout=2 backends=sim' } },
+    ]);
     expect(linesOf(spawn)).toEqual(['→ spawn_agent tree3-sim [sim] (tree depth=3 fanout=2 backends=sim): 7 agents']);
-    expect(linesOf(ea.handle(ok(callsOf(spawn)[0]!, { agent_name: 'tree3-sim' })))).toEqual(['✓ spawned tree3-sim; it completes when its whole tree has']);
+    expect(linesOf(ea.handle(ok(callsOf(spawn)[0]!, { agent_name: 'tree3-sim' })))).toEqual([
+      '✓ spawned tree3-sim; it completes when its whole tree has',
+    ]);
   });
 
   it('mixes the backends it is told, the first one for the root', () => {
     const ea = newEa();
     const [list] = callsOf(ea.handle(say('spawn a ternary tree 2 levels deep with claude and sim')));
     expect(shapes(ea.handle(ok(list!, { ea: 0, agents: [] })))).toEqual([
-      { tool: 'spawn_agent', args: { name: 'tree-claude', backend: 'claude', task: 'tree depth=2 fanout=3 backends=claude,sim' } },
+      {
+        tool: 'spawn_agent',
+        args: { name: 'tree-claude', backend: 'claude', task: 'tree depth=2 fanout=3 backends=claude,sim' },
+      },
     ]);
   });
 
@@ -50,14 +61,26 @@ describe('sim EA: requests', () => {
     ]);
     const [a, b, c] = callsOf(spawned);
     expect(linesOf(ea.handle(ok(a!)))).toEqual([]);
-    expect(linesOf(ea.handle(err(b!, '[BACKEND_UNAVAILABLE] not here')))).toEqual(['✗ spawn_agent agent-1-sim: [BACKEND_UNAVAILABLE] not here']);
+    expect(linesOf(ea.handle(err(b!, '[BACKEND_UNAVAILABLE] not here')))).toEqual([
+      '✗ spawn_agent agent-1-sim: [BACKEND_UNAVAILABLE] not here',
+    ]);
     expect(linesOf(ea.handle(ok(c!)))).toEqual(['✗ spawned 2 of 3 agents']);
   });
 
   it('status: a summary and a table', () => {
     const ea = newEa();
     const [list] = callsOf(ea.handle(say('status')));
-    const lines = linesOf(ea.handle(ok(list!, { ea: 0, agents: [row('tree-sim', 'ea', { task_status: 'running' }), row('tree-0-sim', 'tree-sim', { health: 'idle', task_status: 'completed' })] })));
+    const lines = linesOf(
+      ea.handle(
+        ok(list!, {
+          ea: 0,
+          agents: [
+            row('tree-sim', 'ea', { task_status: 'running' }),
+            row('tree-0-sim', 'tree-sim', { health: 'idle', task_status: 'completed' }),
+          ],
+        }),
+      ),
+    );
     expect(lines).toEqual([
       '2 agents · health: 1 running, 1 idle · tasks: 1 running, 1 completed',
       'NAME        PARENT    HEALTH   BACKEND  TASK',
@@ -76,8 +99,12 @@ describe('sim EA: requests', () => {
       { tool: 'kill_agent', args: { name: 'a', recursive: true } },
       { tool: 'kill_agent', args: { name: 'b', recursive: true } },
     ]);
-    expect(linesOf(ea.handle(ok(callsOf(kills)[0]!, { killed: ['a-0', 'a'], tasks_closed: 0, events_cancelled: 0 })))).toEqual(['✓ killed a and 1 below it']);
-    expect(linesOf(ea.handle(err(callsOf(kills)[1]!, '[SESSION_ATTACHED] attached')))).toEqual(['✗ kill_agent b: [SESSION_ATTACHED] attached']);
+    expect(
+      linesOf(ea.handle(ok(callsOf(kills)[0]!, { killed: ['a-0', 'a'], tasks_closed: 0, events_cancelled: 0 }))),
+    ).toEqual(['✓ killed a and 1 below it']);
+    expect(linesOf(ea.handle(err(callsOf(kills)[1]!, '[SESSION_ATTACHED] attached')))).toEqual([
+      '✗ kill_agent b: [SESSION_ATTACHED] attached',
+    ]);
     const [none] = callsOf(ea.handle(say('kill everything')));
     expect(linesOf(ea.handle(ok(none!, { ea: 0, agents: [] })))).toEqual(['· nothing to kill']);
   });
@@ -85,21 +112,30 @@ describe('sim EA: requests', () => {
   it('answers help, unknown and impossible requests without a call', () => {
     const ea = newEa();
     expect(ea.handle(say('help'))).toEqual(EA_HELP.map((line) => ({ kind: 'print', line })));
-    expect(linesOf(ea.handle(say('make me a sandwich')))).toEqual(["· I did not understand 'make me a sandwich'.", ...EA_HELP]);
-    expect(ea.handle(say('spawn a binary tree of agents 20 levels deep'))).toEqual([{ kind: 'print', line: '✗ depth must be 1 to 12' }]);
+    expect(linesOf(ea.handle(say('make me a sandwich')))).toEqual([
+      "· I did not understand 'make me a sandwich'.",
+      ...EA_HELP,
+    ]);
+    expect(ea.handle(say('spawn a binary tree of agents 20 levels deep'))).toEqual([
+      { kind: 'print', line: '✗ depth must be 1 to 12' },
+    ]);
     expect(linesOf(ea.handle(header('echo')))).toEqual(['· the EA takes no task header: ignored']);
   });
 
   it('prints a list_agents failure', () => {
     const ea = newEa();
     const [list] = callsOf(ea.handle(say('status')));
-    expect(linesOf(ea.handle(err(list!, '[DAEMON_UNREACHABLE] the daemon is down')))).toEqual(['✗ list_agents: [DAEMON_UNREACHABLE] the daemon is down']);
+    expect(linesOf(ea.handle(err(list!, '[DAEMON_UNREACHABLE] the daemon is down')))).toEqual([
+      '✗ list_agents: [DAEMON_UNREACHABLE] the daemon is down',
+    ]);
   });
 
   it('takes requests from people and chat users in events, not from agents', () => {
     const ea = newEa();
     expect(shapes(ea.handle(events(['owner', 'status'])))).toEqual([{ tool: 'list_agents', args: {} }]);
-    expect(shapes(ea.handle(events(['chat:slack:U1', 'kill everything'])))).toEqual([{ tool: 'list_agents', args: {} }]);
+    expect(shapes(ea.handle(events(['chat:slack:U1', 'kill everything'])))).toEqual([
+      { tool: 'list_agents', args: {} },
+    ]);
     const fromAgent = ea.handle(events(['w1', 'kill everything']));
     expect(shapes(fromAgent)).toEqual([]);
     expect(linesOf(fromAgent)).toEqual(['← event from w1: kill everything']);
@@ -124,6 +160,9 @@ describe('sim EA: folding organisations back', () => {
     expect(linesOf(effects)[0]).toBe(`← ${notice}`);
     const name = /\] (\S+):/.exec(notice)![1]!;
     expect(shapes(effects)).toEqual(folds ? [{ tool: 'kill_agent', args: { name, recursive: true } }] : []);
-    if (folds) expect(linesOf(ea.handle(ok(callsOf(effects)[0]!, { killed: ['x', 'y', name] })))).toEqual([`✓ killed ${name} and 2 below it: folded back`]);
+    if (folds)
+      expect(linesOf(ea.handle(ok(callsOf(effects)[0]!, { killed: ['x', 'y', name] })))).toEqual([
+        `✓ killed ${name} and 2 below it: folded back`,
+      ]);
   });
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDelivery } from '../../../src/core/events/format-message.js';
-import { noticeTag, parseMessage, parseNotice, type Message, type Notice } from '../../../src/sim/message-parse.js';
+import { formatDelivery } from '#core/events/format-message.js';
+import { noticeTag, parseMessage, parseNotice, type Message, type Notice } from '#sim/message-parse.js';
 
 const event = (sender: string, payload: string, recurring = false) =>
-  ({ t: '1773768458704306000', sender, payload, recurrence: recurring ? { every: 60 } : null, format: 'event' as const }) as Parameters<typeof formatDelivery>[0][number];
+  ({
+    t: '1773768458704306000',
+    sender,
+    payload,
+    recurrence: recurring ? { every: 60 } : null,
+    format: 'event' as const,
+  }) as Parameters<typeof formatDelivery>[0][number];
 
 describe('parseMessage', () => {
   const cases: Array<[string, string, Message]> = [
@@ -30,17 +36,32 @@ describe('parseMessage', () => {
     [
       'one event',
       formatDelivery([event('w2', 'hello there')]),
-      { kind: 'events', t: '1773768458704306000', batch: false, items: [{ sender: 'w2', payload: 'hello there', recurring: false, notice: null }] },
+      {
+        kind: 'events',
+        t: '1773768458704306000',
+        batch: false,
+        items: [{ sender: 'w2', payload: 'hello there', recurring: false, notice: null }],
+      },
     ],
     [
       'a recurring event with a multi-line payload',
       formatDelivery([event('ea', 'check in\nline two', true)]),
-      { kind: 'events', t: '1773768458704306000', batch: false, items: [{ sender: 'ea', payload: 'check in\nline two', recurring: true, notice: null }] },
+      {
+        kind: 'events',
+        t: '1773768458704306000',
+        batch: false,
+        items: [{ sender: 'ea', payload: 'check in\nline two', recurring: true, notice: null }],
+      },
     ],
     [
       'a chat sender with colons',
       formatDelivery([event('chat:slack:U123', 'status: please')]),
-      { kind: 'events', t: '1773768458704306000', batch: false, items: [{ sender: 'chat:slack:U123', payload: 'status: please', recurring: false, notice: null }] },
+      {
+        kind: 'events',
+        t: '1773768458704306000',
+        batch: false,
+        items: [{ sender: 'chat:slack:U123', payload: 'status: please', recurring: false, notice: null }],
+      },
     ],
     [
       'a daemon notice',
@@ -49,28 +70,62 @@ describe('parseMessage', () => {
         kind: 'events',
         t: '1773768458704306000',
         batch: false,
-        items: [{ sender: 'omar', payload: '[CHILD COMPLETE] n-0: tree depth=2: 2 children done', recurring: false, notice: { kind: 'child-complete', name: 'n-0', summary: 'tree depth=2: 2 children done' } }],
+        items: [
+          {
+            sender: 'omar',
+            payload: '[CHILD COMPLETE] n-0: tree depth=2: 2 children done',
+            recurring: false,
+            notice: { kind: 'child-complete', name: 'n-0', summary: 'tree depth=2: 2 children done' },
+          },
+        ],
       },
     ],
     [
       'a batch with continuation lines, a cron item and notices',
-      formatDelivery([event('omar', '[CHILD COMPLETE] a-0: done'), event('w1', 'first\nsecond\n[EVENT]-looking but not an item'), event('owner', 'tick', true), event('omar', '[CHILD FAILED] a-1: its pane exited with status 3')]),
+      formatDelivery([
+        event('omar', '[CHILD COMPLETE] a-0: done'),
+        event('w1', 'first\nsecond\n[EVENT]-looking but not an item'),
+        event('owner', 'tick', true),
+        event('omar', '[CHILD FAILED] a-1: its pane exited with status 3'),
+      ]),
       {
         kind: 'events',
         t: '1773768458704306000',
         batch: true,
         items: [
-          { sender: 'omar', payload: '[CHILD COMPLETE] a-0: done', recurring: false, notice: { kind: 'child-complete', name: 'a-0', summary: 'done' } },
+          {
+            sender: 'omar',
+            payload: '[CHILD COMPLETE] a-0: done',
+            recurring: false,
+            notice: { kind: 'child-complete', name: 'a-0', summary: 'done' },
+          },
           { sender: 'w1', payload: 'first\nsecond\n[EVENT]-looking but not an item', recurring: false, notice: null },
           { sender: 'owner', payload: 'tick', recurring: true, notice: null },
-          { sender: 'omar', payload: '[CHILD FAILED] a-1: its pane exited with status 3', recurring: false, notice: { kind: 'child-failed', name: 'a-1', reason: 'its pane exited with status 3' } },
+          {
+            sender: 'omar',
+            payload: '[CHILD FAILED] a-1: its pane exited with status 3',
+            recurring: false,
+            notice: { kind: 'child-failed', name: 'a-1', reason: 'its pane exited with status 3' },
+          },
         ],
       },
     ],
-    ['plain typed text', 'spawn a binary tree of agents 3 levels deep', { kind: 'text', text: 'spawn a binary tree of agents 3 levels deep' }],
-    ['a header missing its task line', 'YOUR NAME: a\nYOUR PARENT: ea', { kind: 'text', text: 'YOUR NAME: a\nYOUR PARENT: ea' }],
+    [
+      'plain typed text',
+      'spawn a binary tree of agents 3 levels deep',
+      { kind: 'text', text: 'spawn a binary tree of agents 3 levels deep' },
+    ],
+    [
+      'a header missing its task line',
+      'YOUR NAME: a\nYOUR PARENT: ea',
+      { kind: 'text', text: 'YOUR NAME: a\nYOUR PARENT: ea' },
+    ],
     ['an event tag without a From line', '[EVENT at t=1]\nhello', { kind: 'text', text: '[EVENT at t=1]\nhello' }],
-    ['a batch tag followed by plain text', '[EVENT BATCH at t=1]\nhello', { kind: 'text', text: '[EVENT BATCH at t=1]\nhello' }],
+    [
+      'a batch tag followed by plain text',
+      '[EVENT BATCH at t=1]\nhello',
+      { kind: 'text', text: '[EVENT BATCH at t=1]\nhello' },
+    ],
   ];
   it.each(cases)('%s', (_what, text, message) => {
     expect(parseMessage(text)).toEqual(message);
@@ -81,7 +136,10 @@ describe('parseNotice', () => {
   // The exact texts the daemon builds (task-complete.ts, supervisor.ts, scheduler.ts, remove-agents.ts).
   const cases: Array<[string, Notice]> = [
     ['[CHILD COMPLETE] w1: wrote the report', { kind: 'child-complete', name: 'w1', summary: 'wrote the report' }],
-    ['[CHILD FAILED] w_2: sim: unknown task protocol', { kind: 'child-failed', name: 'w_2', reason: 'sim: unknown task protocol' }],
+    [
+      '[CHILD FAILED] w_2: sim: unknown task protocol',
+      { kind: 'child-failed', name: 'w_2', reason: 'sim: unknown task protocol' },
+    ],
     ['[CHILD STUCK] tree-0-sim: idle 312s', { kind: 'child-stuck', name: 'tree-0-sim', idleSeconds: 312 }],
     [
       '[DELIVERY FAILED] to deaf: Delivery to session x failed — "are you there?"',
@@ -89,7 +147,11 @@ describe('parseNotice', () => {
     ],
     [
       '[EVENT CANCELLED] to w3: w3 was killed by ea; 2 of your event(s) to it will not be delivered.',
-      { kind: 'event-cancelled', receiver: 'w3', reason: 'w3 was killed by ea; 2 of your event(s) to it will not be delivered.' },
+      {
+        kind: 'event-cancelled',
+        receiver: 'w3',
+        reason: 'w3 was killed by ea; 2 of your event(s) to it will not be delivered.',
+      },
     ],
   ];
   it.each(cases)('%s', (payload, notice) => {
@@ -98,7 +160,8 @@ describe('parseNotice', () => {
   });
 
   it('ignores payloads that are not notices', () => {
-    for (const payload of ['hello', '[CHILD COMPLETE]', '[CHILD STUCK] w1: busy', ' [CHILD COMPLETE] w1: x']) expect(parseNotice(payload)).toBeNull();
+    for (const payload of ['hello', '[CHILD COMPLETE]', '[CHILD STUCK] w1: busy', ' [CHILD COMPLETE] w1: x'])
+      expect(parseNotice(payload)).toBeNull();
   });
 
   it('reads notices only from the daemon', () => {

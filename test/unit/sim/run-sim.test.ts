@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runSim, type SimProcess } from '../../../src/sim/run-sim.js';
-import type { ToolClient, ToolClientOptions } from '../../../src/sim/tool-client.js';
+import { runSim, type SimProcess } from '#sim/run-sim.js';
+import type { ToolClient, ToolClientOptions } from '#sim/tool-client.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const ARGV = ['--context', '/ctx/context.json', '--omar-argv', '["/usr/bin/node","/x/dist/mcp-server.mjs"]'];
@@ -48,7 +48,13 @@ describe('runSim', () => {
     const sim = fakeProcess([...ARGV, '--name', 'w']);
     await runSim(sim.proc);
     expect(sim.out()).toContain('omar sim — worker w (Ctrl-C quits)\r\nsim› ');
-    expect(sim.started[0]!.argv).toEqual(['/usr/bin/node', '/x/dist/mcp-server.mjs', 'mcp-server', '--context', '/ctx/context.json']);
+    expect(sim.started[0]!.argv).toEqual([
+      '/usr/bin/node',
+      '/x/dist/mcp-server.mjs',
+      'mcp-server',
+      '--context',
+      '/ctx/context.json',
+    ]);
     await waitFor(() => sim.out().includes('waiting for my task'));
     expect(sim.calls[0]).toEqual({ tool: 'tools/list', args: {} });
 

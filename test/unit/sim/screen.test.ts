@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { pasteTail, renderMarks, isRendered } from '../../../src/runtime/tmux/render-check.js';
-import { displayWidth } from '../../../src/core/text/display-width.js';
-import { fitLine, historyLine, renderInput, rowsAboveCursor, sanitize } from '../../../src/sim/screen-text.js';
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, createTerminal } from '../../../src/sim/terminal.js';
+import { pasteTail, renderMarks, isRendered } from '#runtime/tmux/render-check.js';
+import { displayWidth } from '#core/text/display-width.js';
+import { fitLine, historyLine, renderInput, rowsAboveCursor, sanitize } from '#sim/screen-text.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, createTerminal } from '#sim/terminal.js';
 
 describe('screen text', () => {
   it('echoes text safely: tabs become spaces, control characters go', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTask, parseTask, treeDescendants, type TaskProtocol } from '../../../src/sim/task-protocol.js';
+import { formatTask, parseTask, treeDescendants, type TaskProtocol } from '#sim/task-protocol.js';
 
 describe('parseTask', () => {
   const accepted: Array<[string, TaskProtocol]> = [

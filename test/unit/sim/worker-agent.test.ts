@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerAgent } from '../../../src/sim/worker-agent.js';
+import { createWorkerAgent } from '#sim/worker-agent.js';
 import { callsOf, err, events, fromOmar, header, linesOf, ok, shapes } from './sim-driver.js';
 
-const complete = (status: 'completed' | 'failed', summary: string) => ({ tool: 'complete_task', args: { status, summary } });
+const complete = (status: 'completed' | 'failed', summary: string) => ({
+  tool: 'complete_task',
+  args: { status, summary },
+});
 
 describe('worker: tasks that finish at once', () => {
   const cases: Array<[string, Array<{ tool: string; args: Record<string, unknown> }>]> = [
@@ -11,7 +14,15 @@ describe('worker: tasks that finish at once', () => {
     ['fail', [complete('failed', 'asked to fail')]],
     ['fail the disk is full', [complete('failed', 'the disk is full')]],
     ['tree depth=1 fanout=2 backends=sim', [complete('completed', 'tree leaf w: done')]],
-    ['dance', [complete('failed', "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam (see docs/sim.md)")]],
+    [
+      'dance',
+      [
+        complete(
+          'failed',
+          "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam (see docs/sim.md)",
+        ),
+      ],
+    ],
     ['tree depth=99', [complete('failed', 'sim: tree: depth must be at most 12')]],
   ];
   it.each(cases)('%j', (task, expected) => {
@@ -37,8 +48,12 @@ describe('worker: tasks that finish at once', () => {
   it('prints a complete_task error and does not close twice', () => {
     const agent = createWorkerAgent();
     const [call] = callsOf(agent.handle(header('echo')));
-    expect(linesOf(agent.handle(err(call!, '[CONFLICT] w\'s task task-1 is already completed.')))).toEqual(["✗ complete_task: [CONFLICT] w's task task-1 is already completed."]);
-    expect(agent.handle(header('echo', 'w2'))).toEqual([{ kind: 'print', line: '· a second header for w2: ignored (I am w)' }]);
+    expect(linesOf(agent.handle(err(call!, "[CONFLICT] w's task task-1 is already completed.")))).toEqual([
+      "✗ complete_task: [CONFLICT] w's task task-1 is already completed.",
+    ]);
+    expect(agent.handle(header('echo', 'w2'))).toEqual([
+      { kind: 'print', line: '· a second header for w2: ignored (I am w)' },
+    ]);
   });
 
   it('ignores plain text and unknown results', () => {
@@ -53,9 +68,18 @@ describe('worker: tree', () => {
     const agent = createWorkerAgent();
     const spawned = agent.handle(header('tree depth=3 fanout=3 backends=claude,sim', 'tree-sim', 'ea'));
     expect(shapes(spawned)).toEqual([
-      { tool: 'spawn_agent', args: { name: 'tree-0-claude', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'claude' } },
-      { tool: 'spawn_agent', args: { name: 'tree-1-sim', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'sim' } },
-      { tool: 'spawn_agent', args: { name: 'tree-2-claude', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'claude' } },
+      {
+        tool: 'spawn_agent',
+        args: { name: 'tree-0-claude', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'claude' },
+      },
+      {
+        tool: 'spawn_agent',
+        args: { name: 'tree-1-sim', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'sim' },
+      },
+      {
+        tool: 'spawn_agent',
+        args: { name: 'tree-2-claude', task: 'tree depth=2 fanout=3 backends=claude,sim', backend: 'claude' },
+      },
     ]);
     for (const call of callsOf(spawned)) expect(agent.handle(ok(call))).toEqual([]);
 
@@ -86,12 +110,17 @@ describe('worker: tree', () => {
   it('fails when a child fails or cannot be spawned, naming them', () => {
     const agent = createWorkerAgent();
     const [a, b] = callsOf(agent.handle(header('tree depth=2', 'root')));
-    expect(linesOf(agent.handle(err(b!, '[BACKEND_UNAVAILABLE] no CLI')))).toEqual(['✗ spawn_agent root-1: [BACKEND_UNAVAILABLE] no CLI']);
+    expect(linesOf(agent.handle(err(b!, '[BACKEND_UNAVAILABLE] no CLI')))).toEqual([
+      '✗ spawn_agent root-1: [BACKEND_UNAVAILABLE] no CLI',
+    ]);
     agent.handle(ok(a!));
     const failed = agent.handle(fromOmar('[CHILD FAILED] root-0: its pane exited with status 3'));
     expect(shapes(failed)).toEqual([{ tool: 'kill_agent', args: { name: 'root-0', recursive: true } }]);
     expect(shapes(agent.handle(err(callsOf(failed)[0]!, '[AGENT_NOT_FOUND] gone')))).toEqual([
-      complete('failed', 'tree depth=2: 2 of 2 children failed: root-0 (its pane exited with status 3), root-1 (spawn failed: [BACKEND_UNAVAILABLE] no CLI)'),
+      complete(
+        'failed',
+        'tree depth=2: 2 of 2 children failed: root-0 (its pane exited with status 3), root-1 (spawn failed: [BACKEND_UNAVAILABLE] no CLI)',
+      ),
     ]);
   });
 
@@ -99,7 +128,17 @@ describe('worker: tree', () => {
     const agent = createWorkerAgent();
     const [a] = callsOf(agent.handle(header('tree depth=2 fanout=1', 'p')));
     agent.handle(ok(a!));
-    expect(shapes(agent.handle(fromOmar('[CHILD COMPLETE] stranger: hi', '[CHILD STUCK] p-0: idle 301s', '[EVENT CANCELLED] to x: x was killed')))).toEqual([]);
+    expect(
+      shapes(
+        agent.handle(
+          fromOmar(
+            '[CHILD COMPLETE] stranger: hi',
+            '[CHILD STUCK] p-0: idle 301s',
+            '[EVENT CANCELLED] to x: x was killed',
+          ),
+        ),
+      ),
+    ).toEqual([]);
     const kill = callsOf(agent.handle(fromOmar('[CHILD COMPLETE] p-0: done')));
     expect(kill).toHaveLength(1);
     expect(shapes(agent.handle(fromOmar('[CHILD COMPLETE] p-0: done again')))).toEqual([]);
@@ -116,7 +155,9 @@ describe('worker: flat, sleep, spam', () => {
       { tool: 'spawn_agent', args: { name: 'boss-1-sim', task: 'hang', backend: 'sim' } },
     ]);
     for (const call of callsOf(spawned)) agent.handle(ok(call));
-    const kills = callsOf(agent.handle(fromOmar('[CHILD COMPLETE] boss-0-sim: hang', '[CHILD COMPLETE] boss-1-sim: hang')));
+    const kills = callsOf(
+      agent.handle(fromOmar('[CHILD COMPLETE] boss-0-sim: hang', '[CHILD COMPLETE] boss-1-sim: hang')),
+    );
     agent.handle(ok(kills[0]!));
     expect(shapes(agent.handle(ok(kills[1]!)))).toEqual([complete('completed', 'flat n=2: 2 children done')]);
   });
@@ -124,22 +165,33 @@ describe('worker: flat, sleep, spam', () => {
   it('sleep: wakes itself with an event, completes when it arrives (from itself only)', () => {
     const agent = createWorkerAgent();
     const scheduled = agent.handle(header('sleep 5', 'napper'));
-    expect(shapes(scheduled)).toEqual([{ tool: 'schedule_omar_event', args: { receiver: 'napper', payload: 'sim wake napper after 5s', delay_seconds: 5 } }]);
+    expect(shapes(scheduled)).toEqual([
+      {
+        tool: 'schedule_omar_event',
+        args: { receiver: 'napper', payload: 'sim wake napper after 5s', delay_seconds: 5 },
+      },
+    ]);
     expect(linesOf(agent.handle(ok(callsOf(scheduled)[0]!)))).toEqual(['· waiting for the wake-up event']);
     expect(shapes(agent.handle(events(['other', 'sim wake napper after 5s'])))).toEqual([]);
-    expect(shapes(agent.handle(events(['napper', 'sim wake napper after 5s'])))).toEqual([complete('completed', 'slept 5s and woke up')]);
+    expect(shapes(agent.handle(events(['napper', 'sim wake napper after 5s'])))).toEqual([
+      complete('completed', 'slept 5s and woke up'),
+    ]);
   });
 
   it('sleep: fails when the wake-up cannot be scheduled', () => {
     const agent = createWorkerAgent();
     const [call] = callsOf(agent.handle(header('sleep 1')));
-    expect(shapes(agent.handle(err(call!, '[DAEMON_UNREACHABLE] down')))).toEqual([complete('failed', 'sleep: could not schedule the wake-up: [DAEMON_UNREACHABLE] down')]);
+    expect(shapes(agent.handle(err(call!, '[DAEMON_UNREACHABLE] down')))).toEqual([
+      complete('failed', 'sleep: could not schedule the wake-up: [DAEMON_UNREACHABLE] down'),
+    ]);
   });
 
   it('spam: N numbered events, then completes; a failure fails the task', () => {
     const agent = createWorkerAgent();
     const sent = agent.handle(header('spam n=3 to=ea', 's'));
-    expect(shapes(sent)).toEqual([1, 2, 3].map((i) => ({ tool: 'schedule_omar_event', args: { receiver: 'ea', payload: `spam ${i}/3 from s` } })));
+    expect(shapes(sent)).toEqual(
+      [1, 2, 3].map((i) => ({ tool: 'schedule_omar_event', args: { receiver: 'ea', payload: `spam ${i}/3 from s` } })),
+    );
     const [a, b, c] = callsOf(sent);
     expect(shapes(agent.handle(ok(a!)))).toEqual([]);
     expect(shapes(agent.handle(ok(c!)))).toEqual([]);
@@ -147,7 +199,9 @@ describe('worker: flat, sleep, spam', () => {
 
     const other = createWorkerAgent();
     const [x] = callsOf(other.handle(header('spam n=1 to=nobody', 's')));
-    expect(shapes(other.handle(err(x!, "[AGENT_NOT_FOUND] No agent 'nobody'")))).toEqual([complete('failed', "spam: 1 of 1 events to nobody failed; first #1: [AGENT_NOT_FOUND] No agent 'nobody'")]);
+    expect(shapes(other.handle(err(x!, "[AGENT_NOT_FOUND] No agent 'nobody'")))).toEqual([
+      complete('failed', "spam: 1 of 1 events to nobody failed; first #1: [AGENT_NOT_FOUND] No agent 'nobody'"),
+    ]);
   });
 
   it('prints events from other agents', () => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compareEvents } from '../../../../src/core/events/event-order.js';
-import { planLaneDelivery } from '../../../../src/core/events/plan-lane.js';
-import type { OmarEvent } from '../../../../src/core/model/state.js';
+import { compareEvents } from '#core/events/event-order.js';
+import { planLaneDelivery } from '#core/events/plan-lane.js';
+import type { OmarEvent } from '#core/model/state.js';
 import { makeEvent } from '../../../fakes/builders.js';
 
 // A realistic logical time: far past 2^53, so 1 ns apart is lost in a double.
 const NOW = 1_773_768_458_704_306_000n;
 const at = (offsetNs: bigint): string => (NOW + offsetNs).toString();
-const ev = (id: string, offsetNs: bigint, seq: number, partial: Partial<OmarEvent> = {}): OmarEvent => makeEvent(id, 'w', { t: at(offsetNs), seq: String(seq), ...partial });
+const ev = (id: string, offsetNs: bigint, seq: number, partial: Partial<OmarEvent> = {}): OmarEvent =>
+  makeEvent(id, 'w', { t: at(offsetNs), seq: String(seq), ...partial });
 const ids = (events: readonly OmarEvent[]): string[] => events.map((e) => e.id);
 
 describe('planLaneDelivery', () => {
@@ -16,13 +17,25 @@ describe('planLaneDelivery', () => {
     ['nothing due yet', [ev('a', 1n, 1), ev('b', 5n, 2)], []],
     ['due exactly at now', [ev('a', 0n, 1)], ['a']],
     ['orders by t, whatever the array order', [ev('c', -1n, 3), ev('a', -3n, 1), ev('b', -2n, 2)], ['a', 'b', 'c']],
-    ['orders by t before seq', [ev('late-low-seq', -1n, 1), ev('early-high-seq', -9n, 50)], ['early-high-seq', 'late-low-seq']],
+    [
+      'orders by t before seq',
+      [ev('late-low-seq', -1n, 1), ev('early-high-seq', -9n, 50)],
+      ['early-high-seq', 'late-low-seq'],
+    ],
     ['breaks ties on seq', [ev('s3', -5n, 3), ev('s1', -5n, 1), ev('s2', -5n, 2)], ['s1', 's2', 's3']],
     ['compares seq as numbers, not strings', [ev('s10', -5n, 10), ev('s9', -5n, 9)], ['s9', 's10']],
     ['compares t as bigints (past 2^53)', [ev('b', -1n, 1), ev('a', -2n, 2)], ['a', 'b']],
     ['only the due events, in order', [ev('future', 10n, 1), ev('due2', -1n, 3), ev('due1', -2n, 2)], ['due1', 'due2']],
-    ['skips events that are not pending', [ev('x', -3n, 1, { status: 'delivering' }), ev('f', -2n, 2, { status: 'failed' }), ev('ok', -1n, 3)], ['ok']],
-    ['a due header goes first and alone', [ev('a', -9n, 1), ev('h', -1n, 5, { format: 'raw' }), ev('b', -5n, 2)], ['h']],
+    [
+      'skips events that are not pending',
+      [ev('x', -3n, 1, { status: 'delivering' }), ev('f', -2n, 2, { status: 'failed' }), ev('ok', -1n, 3)],
+      ['ok'],
+    ],
+    [
+      'a due header goes first and alone',
+      [ev('a', -9n, 1), ev('h', -1n, 5, { format: 'raw' }), ev('b', -5n, 2)],
+      ['h'],
+    ],
     ['a header that is not due yet holds nothing back', [ev('h', 5n, 1, { format: 'raw' }), ev('a', -1n, 2)], ['a']],
   ])('%s', (_what, events, expected) => {
     expect(ids(planLaneDelivery(events, NOW))).toEqual(expected);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence } from '../../../../src/core/events/recurrence.js';
-import type { Recurrence } from '../../../../src/core/model/state.js';
-import { createCronCalculator } from '../../../../src/runtime/cron/croner-calculator.js';
+import { nextOccurrence } from '#core/events/recurrence.js';
+import type { Recurrence } from '#core/model/state.js';
+import { createCronCalculator } from '#runtime/cron/croner-calculator.js';
 
 // Cron arithmetic is pure: the real croner calculator, not a double.
 const cron = createCronCalculator();
@@ -16,7 +16,11 @@ describe('nextOccurrence: every N seconds', () => {
     ['delivered on time', T0, T0 + 60n * S],
     ['delivered late within the period: still t + period (no drift)', T0 + 45n * S, T0 + 60n * S],
     ['delivered 1 ns before the next one', T0 + 60n * S - 1n, T0 + 60n * S],
-    ['delivered exactly at the next occurrence: that one is missed, the one after is next', T0 + 60n * S, T0 + 120n * S],
+    [
+      'delivered exactly at the next occurrence: that one is missed, the one after is next',
+      T0 + 60n * S,
+      T0 + 120n * S,
+    ],
     ['missed occurrences collapse into the next future one', T0 + 60n * S * 10n + 7n * S, T0 + 60n * S * 11n],
     ['hours late', T0 + 3600n * S + 1n, T0 + 3660n * S],
   ])('%s', (_what, now, expected) => {
@@ -42,22 +46,36 @@ describe('nextOccurrence: every N seconds', () => {
 describe('nextOccurrence: cron (croner, Vixie semantics)', () => {
   it('fires at the next match after the scheduled time, with no drift from a late delivery', () => {
     const scheduled = ns('2026-03-01T12:05:00Z');
-    expect(iso(next({ cron: '*/5 * * * *', tz: null }, scheduled, scheduled + 2n * S))).toBe('2026-03-01T12:10:00.000Z');
+    expect(iso(next({ cron: '*/5 * * * *', tz: null }, scheduled, scheduled + 2n * S))).toBe(
+      '2026-03-01T12:10:00.000Z',
+    );
   });
 
   it('missed occurrences collapse: next is the first match after now', () => {
     const scheduled = ns('2026-03-01T12:05:00Z');
-    expect(iso(next({ cron: '*/5 * * * *', tz: null }, scheduled, ns('2026-03-01T14:17:30Z')))).toBe('2026-03-01T14:20:00.000Z');
+    expect(iso(next({ cron: '*/5 * * * *', tz: null }, scheduled, ns('2026-03-01T14:17:30Z')))).toBe(
+      '2026-03-01T14:20:00.000Z',
+    );
   });
 
   it('in UTC when no tz is given', () => {
-    expect(iso(next({ cron: '0 9 * * *', tz: null }, ns('2026-03-01T09:00:00Z'), ns('2026-03-01T09:00:01Z')))).toBe('2026-03-02T09:00:00.000Z');
+    expect(iso(next({ cron: '0 9 * * *', tz: null }, ns('2026-03-01T09:00:00Z'), ns('2026-03-01T09:00:01Z')))).toBe(
+      '2026-03-02T09:00:00.000Z',
+    );
   });
 
   it('with a tz: 09:00 Paris on weekdays', () => {
     // 2026-03-01 is a Sunday; Paris is UTC+1 in March before the switch.
-    expect(iso(next({ cron: '0 9 * * MON-FRI', tz: 'Europe/Paris' }, ns('2026-03-01T08:00:00Z'), ns('2026-03-01T12:00:00Z')))).toBe('2026-03-02T08:00:00.000Z');
-    expect(iso(next({ cron: '0 9 * * MON-FRI', tz: 'Europe/Paris' }, ns('2026-03-06T08:00:00Z'), ns('2026-03-06T08:00:00Z')))).toBe('2026-03-09T08:00:00.000Z');
+    expect(
+      iso(
+        next({ cron: '0 9 * * MON-FRI', tz: 'Europe/Paris' }, ns('2026-03-01T08:00:00Z'), ns('2026-03-01T12:00:00Z')),
+      ),
+    ).toBe('2026-03-02T08:00:00.000Z');
+    expect(
+      iso(
+        next({ cron: '0 9 * * MON-FRI', tz: 'Europe/Paris' }, ns('2026-03-06T08:00:00Z'), ns('2026-03-06T08:00:00Z')),
+      ),
+    ).toBe('2026-03-09T08:00:00.000Z');
   });
 
   it('09:00 New York stays 09:00 local across the spring-forward switch (UTC hour moves)', () => {
@@ -103,7 +121,9 @@ describe('nextOccurrence: cron (croner, Vixie semantics)', () => {
   });
 
   it('6 fields: seconds first', () => {
-    expect(iso(next({ cron: '*/15 * * * * *', tz: null }, ns('2026-03-01T12:00:00Z'), ns('2026-03-01T12:00:07Z')))).toBe('2026-03-01T12:00:15.000Z');
+    expect(
+      iso(next({ cron: '*/15 * * * * *', tz: null }, ns('2026-03-01T12:00:00Z'), ns('2026-03-01T12:00:07Z'))),
+    ).toBe('2026-03-01T12:00:15.000Z');
   });
 
   it('null when the expression has no further occurrence', () => {
@@ -114,7 +134,11 @@ describe('nextOccurrence: cron (croner, Vixie semantics)', () => {
     ['garbage', { cron: 'bogus', tz: null }, /^cron: 'bogus' is not a valid cron expression/],
     ['a minute out of range', { cron: '61 * * * *', tz: null }, /^cron: '61 \* \* \* \*'/],
     ['too few fields', { cron: '* * *', tz: null }, /^cron: /],
-    ['an unknown zone', { cron: '0 9 * * *', tz: 'Mars/Olympus_Mons' }, /^tz: 'Mars\/Olympus_Mons' is not an IANA time zone/],
+    [
+      'an unknown zone',
+      { cron: '0 9 * * *', tz: 'Mars/Olympus_Mons' },
+      /^tz: 'Mars\/Olympus_Mons' is not an IANA time zone/,
+    ],
     ['an empty zone', { cron: '0 9 * * *', tz: '' }, /^tz: /],
   ])('refuses %s with INVALID_INPUT naming the field', (_what, r, message) => {
     let caught: unknown;

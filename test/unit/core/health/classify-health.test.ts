@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAgent, classifyManager, type HealthThresholds, restartDelayMs } from '../../../../src/core/health/classify-health.js';
-import { emptyState, type Health, type State } from '../../../../src/core/model/state.js';
-import type { PaneInfo } from '../../../../src/core/ports.js';
+import { classifyAgent, classifyManager, type HealthThresholds, restartDelayMs } from '#core/health/classify-health.js';
+import { emptyState, type Health, type State } from '#core/model/state.js';
+import type { PaneInfo } from '#core/ports.js';
 import { makeAgent, makeEvent, makeTask } from '../../../fakes/builders.js';
 import { FAKE_EPOCH_MS } from '../../../fakes/fake-clock.js';
 
@@ -11,7 +11,17 @@ const IDLE_MS = T.idleSeconds * 1000;
 const STUCK_MS = T.stuckSeconds * 1000;
 
 function pane(partial: Partial<PaneInfo> = {}): PaneInfo {
-  return { session: 'omar-agent-0-w', paneId: '%1', pid: 4000, dead: false, deadStatus: null, activityMs: NOW, attached: false, command: 'sh', ...partial };
+  return {
+    session: 'omar-agent-0-w',
+    paneId: '%1',
+    pid: 4000,
+    dead: false,
+    deadStatus: null,
+    activityMs: NOW,
+    attached: false,
+    command: 'sh',
+    ...partial,
+  };
 }
 
 /** Idle for `ms` at NOW. */
@@ -20,7 +30,10 @@ function idleFor(ms: number): PaneInfo {
 }
 
 /** `w` (ea 0) with task t1 in the given status, plus whatever `edit` adds. */
-function stateWith(taskStatus: 'running' | 'completed' | 'failed' | 'killed' | null, edit: (s: State) => void = () => undefined): State {
+function stateWith(
+  taskStatus: 'running' | 'completed' | 'failed' | 'killed' | null,
+  edit: (s: State) => void = () => undefined,
+): State {
   const s = emptyState();
   s.agents.push(makeAgent('w', { taskId: taskStatus ? 't1' : null }));
   if (taskStatus) s.tasks.push(makeTask('t1', 'w', { status: taskStatus }));
@@ -36,7 +49,12 @@ function classify(state: State, p: PaneInfo | undefined, name = 'w', ea = 0): Re
 
 describe('classifyAgent', () => {
   it('no pane → exited, session vanished, no exit code or activity', () => {
-    expect(classify(stateWith('running'), undefined)).toEqual({ to: 'exited', activityMs: null, exitCode: null, exitReason: 'session-vanished' });
+    expect(classify(stateWith('running'), undefined)).toEqual({
+      to: 'exited',
+      activityMs: null,
+      exitCode: null,
+      exitReason: 'session-vanished',
+    });
   });
 
   it.each([
@@ -45,7 +63,12 @@ describe('classifyAgent', () => {
     [null, null],
   ])('dead pane (status %s) → exited with that status', (status, expected) => {
     const dead = pane({ dead: true, deadStatus: status, activityMs: NOW - 5 * STUCK_MS });
-    expect(classify(stateWith('running'), dead)).toEqual({ to: 'exited', activityMs: NOW - 5 * STUCK_MS, exitCode: expected, exitReason: 'pane-exited' });
+    expect(classify(stateWith('running'), dead)).toEqual({
+      to: 'exited',
+      activityMs: NOW - 5 * STUCK_MS,
+      exitCode: expected,
+      exitReason: 'pane-exited',
+    });
   });
 
   it.each<[string, number, Health]>([
@@ -77,14 +100,46 @@ describe('classifyAgent', () => {
       ['task failed', stateWith('failed'), 'idle'],
       ['task killed', stateWith('killed'), 'idle'],
       ['taskId names a task that is gone', stateWith(null, (s) => void (s.agents[0]!.taskId = 'gone')), 'idle'],
-      ['a pending self-addressed event', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w' }))), 'idle'],
-      ['a delivering self-addressed event', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'delivering' }))), 'idle'],
-      ['a delivered self-addressed event only', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'delivered' }))), 'stuck'],
-      ['a failed self-addressed event only', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'failed' }))), 'stuck'],
-      ['a cancelled self-addressed event only', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'cancelled' }))), 'stuck'],
-      ['a pending event from someone else', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'owner' }))), 'stuck'],
-      ['a pending event it sent to someone else', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'other', { sender: 'w' }))), 'stuck'],
-      ['a pending self-addressed event of a same-named agent in another EA', stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', ea: 1 }))), 'stuck'],
+      [
+        'a pending self-addressed event',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w' }))),
+        'idle',
+      ],
+      [
+        'a delivering self-addressed event',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'delivering' }))),
+        'idle',
+      ],
+      [
+        'a delivered self-addressed event only',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'delivered' }))),
+        'stuck',
+      ],
+      [
+        'a failed self-addressed event only',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'failed' }))),
+        'stuck',
+      ],
+      [
+        'a cancelled self-addressed event only',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', status: 'cancelled' }))),
+        'stuck',
+      ],
+      [
+        'a pending event from someone else',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'owner' }))),
+        'stuck',
+      ],
+      [
+        'a pending event it sent to someone else',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'other', { sender: 'w' }))),
+        'stuck',
+      ],
+      [
+        'a pending self-addressed event of a same-named agent in another EA',
+        stateWith('running', (s) => void s.events.push(makeEvent('e1', 'w', { sender: 'w', ea: 1 }))),
+        'stuck',
+      ],
       [
         'a live child with a running task',
         stateWith('running', (s) => {
@@ -125,7 +180,11 @@ describe('classifyAgent', () => {
         }),
         'stuck',
       ],
-      ['a live child without a task', stateWith('running', (s) => void s.agents.push(makeAgent('c', { parent: 'w' }))), 'stuck'],
+      [
+        'a live child without a task',
+        stateWith('running', (s) => void s.agents.push(makeAgent('c', { parent: 'w' }))),
+        'stuck',
+      ],
       [
         'a busy grandchild only (its child is idle without a task)',
         stateWith('running', (s) => {

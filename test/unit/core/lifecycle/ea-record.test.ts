@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEaRecord, ensureDefaultEa } from '../../../../src/core/lifecycle/ea-record.js';
-import { emptyState } from '../../../../src/core/model/state.js';
+import { createEaRecord, ensureDefaultEa } from '#core/lifecycle/ea-record.js';
+import { emptyState } from '#core/model/state.js';
 import { FakeClock } from '../../../fakes/fake-clock.js';
 import { TEST_SETTINGS } from '../../../fakes/services.js';
 
@@ -9,7 +9,20 @@ describe('EA records', () => {
     const clock = new FakeClock();
     const state = emptyState();
     const ea = ensureDefaultEa(state, clock, TEST_SETTINGS);
-    expect(ea).toMatchObject({ id: 0, name: 'default', createdAt: clock.iso(), manager: { backend: 'raw', command: 'sh', workdir: '/fake/work', health: 'starting', tokenHash: null, restarts: 0, nextRestartAt: null } });
+    expect(ea).toMatchObject({
+      id: 0,
+      name: 'default',
+      createdAt: clock.iso(),
+      manager: {
+        backend: 'raw',
+        command: 'sh',
+        workdir: '/fake/work',
+        health: 'starting',
+        tokenHash: null,
+        restarts: 0,
+        nextRestartAt: null,
+      },
+    });
     expect(state.activeEa).toBe(0);
     expect(state.next.ea).toBe(1);
     expect(ensureDefaultEa(state, clock, TEST_SETTINGS)).toBeNull();
@@ -26,6 +39,9 @@ describe('EA records', () => {
     state.eas.push(createEaRecord(state, { name: 'b', description: null, clock, settings: TEST_SETTINGS }));
     state.eas[0]!.id = 9;
     state.next.ea = 2;
-    expect(createEaRecord(state, { name: 'c', description: 'x', clock, settings: TEST_SETTINGS })).toMatchObject({ id: 10, description: 'x' });
+    expect(createEaRecord(state, { name: 'c', description: 'x', clock, settings: TEST_SETTINGS })).toMatchObject({
+      id: 10,
+      description: 'x',
+    });
   });
 });

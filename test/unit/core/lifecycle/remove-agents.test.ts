@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/core/errors.js';
-import { removeAgents } from '../../../../src/core/lifecycle/remove-agents.js';
-import { sessionNameFor } from '../../../../src/core/model/names.js';
-import { emptyState } from '../../../../src/core/model/state.js';
+import { AppError } from '#core/errors.js';
+import { removeAgents } from '#core/lifecycle/remove-agents.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { emptyState } from '#core/model/state.js';
 import { makeAgent, makeEvent, makeTask } from '../../../fakes/builders.js';
 import type { SilentLogger } from '../../../fakes/silent-logger.js';
 import { createTestServices } from '../../../fakes/services.js';
@@ -16,8 +16,16 @@ function seeded() {
     makeAgent('ext', { kind: 'external', parent: 'top' }),
     makeAgent('mid', { ea: 1 }),
   );
-  state.tasks.push(makeTask('t1', 'top'), makeTask('t2', 'mid', { status: 'completed', summary: 'ok' }), makeTask('t9', 'mid', { ea: 1 }));
-  state.events.push(makeEvent('e1', 'mid'), makeEvent('e2', 'mid', { status: 'failed' }), makeEvent('e3', 'mid', { ea: 1 }));
+  state.tasks.push(
+    makeTask('t1', 'top'),
+    makeTask('t2', 'mid', { status: 'completed', summary: 'ok' }),
+    makeTask('t9', 'mid', { ea: 1 }),
+  );
+  state.events.push(
+    makeEvent('e1', 'mid'),
+    makeEvent('e2', 'mid', { status: 'failed' }),
+    makeEvent('e3', 'mid', { ea: 1 }),
+  );
   const t = createTestServices({ state });
   for (const name of ['top', 'mid', 'leaf']) t.mux.addSession(sessionNameFor(0, name));
   t.mux.addSession(sessionNameFor(1, 'mid'));
@@ -46,9 +54,7 @@ describe('removeAgents', () => {
     ]);
     // Both were sent by the owner, who is told through the journal, not by a notice event.
     expect(t.queue.wakes).toBe(1);
-    expect(t.recorder.ofKind('task.closed').map((e) => [e['task'], e['status']])).toEqual([
-      ['t1', 'killed'],
-    ]);
+    expect(t.recorder.ofKind('task.closed').map((e) => [e['task'], e['status']])).toEqual([['t1', 'killed']]);
     expect([...t.mux.sessions.keys()].sort()).toEqual([sessionNameFor(0, 'leaf'), sessionNameFor(1, 'mid')]);
   });
 
@@ -85,10 +91,15 @@ describe('removeAgents', () => {
     expect(s.events.filter((e) => e.sender !== 'omar').map((e) => e.id)).toEqual(['e11']);
     expect(notices.map((e) => [e.receiver, e.payload])).toEqual([
       ['watcher', '[EVENT CANCELLED] to mid: mid was killed by boss; 2 of your event(s) to it will not be delivered.'],
-      ['watcher', '[EVENT CANCELLED] to leaf: leaf was killed by boss; 1 of your event(s) to it will not be delivered.'],
+      [
+        'watcher',
+        '[EVENT CANCELLED] to leaf: leaf was killed by boss; 1 of your event(s) to it will not be delivered.',
+      ],
       ['ea', '[EVENT CANCELLED] to leaf: leaf was killed by boss; 1 of your event(s) to it will not be delivered.'],
     ]);
-    expect(notices.every((e) => e.status === 'pending' && e.t === t.clock.nowNs().toString() && e.format === 'event')).toBe(true);
+    expect(
+      notices.every((e) => e.status === 'pending' && e.t === t.clock.nowNs().toString() && e.format === 'event'),
+    ).toBe(true);
     expect(notices.map((e) => e.seq)).toEqual(['101', '102', '103']);
     expect(t.queue.wakes).toBe(1);
   });
@@ -116,13 +127,19 @@ describe('removeAgents', () => {
     };
     const leaf = t.store.get().agents.filter((a) => a.name === 'leaf');
     expect((await removeAgents(t.services, 0, leaf, 'owner', 'test')).removed).toEqual(['leaf']);
-    expect((t.logger as SilentLogger).lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'kill-session failed' })]);
+    expect((t.logger as SilentLogger).lines).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'kill-session failed' }),
+    ]);
   });
 
   it('ignores agents that are already gone from the state', async () => {
     const t = seeded();
     const ghost = makeAgent('ghost');
-    expect(await removeAgents(t.services, 0, [ghost], 'owner', 'test')).toEqual({ removed: [], tasksClosed: 0, eventsCancelled: 0 });
+    expect(await removeAgents(t.services, 0, [ghost], 'owner', 'test')).toEqual({
+      removed: [],
+      tasksClosed: 0,
+      eventsCancelled: 0,
+    });
     expect(t.recorder.ofKind('agent.killed')).toEqual([]);
   });
 });

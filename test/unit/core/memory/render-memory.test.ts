@@ -10,10 +10,10 @@ import {
   plainLine,
   plainText,
   renderMemory,
-} from '../../../../src/core/memory/render-memory.js';
-import { createEaRecord } from '../../../../src/core/lifecycle/ea-record.js';
-import { type Ea, type State, emptyState } from '../../../../src/core/model/state.js';
-import { utf8Length } from '../../../../src/core/operations/shared.js';
+} from '#core/memory/render-memory.js';
+import { createEaRecord } from '#core/lifecycle/ea-record.js';
+import { type Ea, type State, emptyState } from '#core/model/state.js';
+import { utf8Length } from '#core/operations/shared.js';
 import { makeAgent, makeEvent, makeTask } from '../../../fakes/builders.js';
 import { FAKE_EPOCH_MS, FakeClock } from '../../../fakes/fake-clock.js';
 import { TEST_SETTINGS } from '../../../fakes/services.js';
@@ -24,7 +24,10 @@ const T0_NS = BigInt(FAKE_EPOCH_MS) * 1_000_000n;
 
 /** A complete EA record (built by the core, so it follows the schema), with a chosen id. */
 function makeEa(id: number, name: string): Ea {
-  return { ...createEaRecord(emptyState(), { name, description: null, clock: new FakeClock(), settings: TEST_SETTINGS }), id };
+  return {
+    ...createEaRecord(emptyState(), { name, description: null, clock: new FakeClock(), settings: TEST_SETTINGS }),
+    id,
+  };
 }
 
 function smallState(): State {
@@ -44,16 +47,42 @@ function smallState(): State {
   );
   state.tasks.push(
     makeTask('task-1', 'pm-api', { projectId: 1, text: 'Rewrite the API\nin TypeScript' }),
-    makeTask('task-2', 'w-db', { projectId: 1, text: 'Design the schema', status: 'completed', summary: 'schema.sql written', closedAt: T0 }),
+    makeTask('task-2', 'w-db', {
+      projectId: 1,
+      text: 'Design the schema',
+      status: 'completed',
+      summary: 'schema.sql written',
+      closedAt: T0,
+    }),
     makeTask('task-3', 'ghost', { projectId: 2, text: 'Refresh the docs' }),
     makeTask('task-9', 'far', { ea: 1 }),
   );
   state.events.push(
-    makeEvent('ev-2', 'w-db', { sender: 'pm-api', t: (T0_NS + 5n * MIN_NS).toString(), seq: '2', payload: 'ping', status: 'failed', attempts: 3, lastError: 'pane gone' }),
-    makeEvent('ev-1', 'ea', { sender: 'ea', t: (T0_NS + 15n * MIN_NS).toString(), seq: '1', payload: 'check on pm-api\nthen report', recurrence: { every: 900 } }),
+    makeEvent('ev-2', 'w-db', {
+      sender: 'pm-api',
+      t: (T0_NS + 5n * MIN_NS).toString(),
+      seq: '2',
+      payload: 'ping',
+      status: 'failed',
+      attempts: 3,
+      lastError: 'pane gone',
+    }),
+    makeEvent('ev-1', 'ea', {
+      sender: 'ea',
+      t: (T0_NS + 15n * MIN_NS).toString(),
+      seq: '1',
+      payload: 'check on pm-api\nthen report',
+      recurrence: { every: 900 },
+    }),
     makeEvent('ev-3', 'ea', { sender: 'omar', status: 'delivered' }),
     makeEvent('ev-4', 'w-db', { sender: 'pm-api', format: 'raw', payload: 'YOUR NAME: w-db' }),
-    makeEvent('ev-5', 'ea', { sender: 'ea', t: (T0_NS + 60n * MIN_NS).toString(), seq: '3', payload: 'daily digest', recurrence: { cron: '0 9 * * 1-5', tz: 'Europe/Paris' } }),
+    makeEvent('ev-5', 'ea', {
+      sender: 'ea',
+      t: (T0_NS + 60n * MIN_NS).toString(),
+      seq: '3',
+      payload: 'daily digest',
+      recurrence: { cron: '0 9 * * 1-5', tz: 'Europe/Paris' },
+    }),
     makeEvent('ev-6', 'far', { ea: 1 }),
   );
   return state;
@@ -198,15 +227,33 @@ describe('boundText', () => {
 
 describe('buildEaPrompt', () => {
   it('appends the snapshot and the notes under their headings', () => {
-    const prompt = buildEaPrompt({ template: 'You are the EA.\n\n', memory: '# omar state of EA 0\n', notes: '## Active work\n- #1 api\n' });
+    const prompt = buildEaPrompt({
+      template: 'You are the EA.\n\n',
+      memory: '# omar state of EA 0\n',
+      notes: '## Active work\n- #1 api\n',
+    });
     expect(prompt).toBe(
-      ['You are the EA.', '', MEMORY_HEADING, '', '# omar state of EA 0', '', NOTES_HEADING, '', '## Active work', '- #1 api', ''].join('\n'),
+      [
+        'You are the EA.',
+        '',
+        MEMORY_HEADING,
+        '',
+        '# omar state of EA 0',
+        '',
+        NOTES_HEADING,
+        '',
+        '## Active work',
+        '- #1 api',
+        '',
+      ].join('\n'),
     );
   });
 
   it('says when there is no snapshot or no notes yet', () => {
     const prompt = buildEaPrompt({ template: 'T', memory: '', notes: ' \n' });
-    expect(prompt).toBe(['T', '', MEMORY_HEADING, '', '(no snapshot yet)', '', NOTES_HEADING, '', '(no notes saved yet)', ''].join('\n'));
+    expect(prompt).toBe(
+      ['T', '', MEMORY_HEADING, '', '(no snapshot yet)', '', NOTES_HEADING, '', '(no notes saved yet)', ''].join('\n'),
+    );
   });
 
   it('bounds each section separately, dropping its oldest part with the marker', () => {

@@ -8,13 +8,16 @@ import {
   isReservedName,
   parseSessionName,
   sessionNameFor,
-} from '../../../../src/core/model/names.js';
+} from '#core/model/names.js';
 
 describe('agent names', () => {
-  it.each(['w1', 'api-worker_2', 'A', 'x'.repeat(48), '123', '-dash', '_under', 'EAx', 'omar2', 'owners'])('accepts %j', (name) => {
-    expect(() => assertAgentName(name)).not.toThrow();
-    expect(AGENT_NAME_PATTERN.test(name)).toBe(true);
-  });
+  it.each(['w1', 'api-worker_2', 'A', 'x'.repeat(48), '123', '-dash', '_under', 'EAx', 'omar2', 'owners'])(
+    'accepts %j',
+    (name) => {
+      expect(() => assertAgentName(name)).not.toThrow();
+      expect(AGENT_NAME_PATTERN.test(name)).toBe(true);
+    },
+  );
 
   it.each([
     ['', /it is empty/],
@@ -31,16 +34,22 @@ describe('agent names', () => {
     ['émile', /'é'/],
     ['名字', /'名'/],
   ])('refuses %j with NAME_INVALID', (name, why) => {
-    expect(() => assertAgentName(name)).toThrow(expect.objectContaining({ code: 'NAME_INVALID', message: expect.stringMatching(why) }));
+    expect(() => assertAgentName(name)).toThrow(
+      expect.objectContaining({ code: 'NAME_INVALID', message: expect.stringMatching(why) }),
+    );
   });
 
   it('shows at most five bad characters', () => {
-    expect(() => assertAgentName('a.b,c;d:e!f?g')).toThrow(expect.objectContaining({ message: expect.stringContaining(', …') }));
+    expect(() => assertAgentName('a.b,c;d:e!f?g')).toThrow(
+      expect.objectContaining({ message: expect.stringContaining(', …') }),
+    );
   });
 
   it.each(['ea', 'omar', 'owner', 'EA', 'Omar', 'OWNER'])('refuses the reserved name %j with NAME_RESERVED', (name) => {
     expect(isReservedName(name)).toBe(true);
-    expect(() => assertAgentName(name)).toThrow(expect.objectContaining({ code: 'NAME_RESERVED', hint: expect.stringContaining("'ea'") }));
+    expect(() => assertAgentName(name)).toThrow(
+      expect.objectContaining({ code: 'NAME_RESERVED', hint: expect.stringContaining("'ea'") }),
+    );
   });
 
   it('reserves exactly ea, omar and owner', () => {
@@ -50,7 +59,9 @@ describe('agent names', () => {
   });
 
   it('attaches a hint to invalid names', () => {
-    expect(() => assertAgentName('a b')).toThrow(expect.objectContaining({ hint: expect.stringContaining('1–48 letters') }));
+    expect(() => assertAgentName('a b')).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('1–48 letters') }),
+    );
   });
 });
 
@@ -77,10 +88,18 @@ describe('session names', () => {
     expect(sessionNameFor(0, 'ea-1')).not.toBe(sessionNameFor(1, EA_AGENT));
   });
 
-  it.each(['main', 'omar-agent-', 'omar-agent-ea-', 'omar-agent-ea-x', 'omar-agent-x-w1', 'omar-agent-0-', 'omar-agent-0-a.b', `omar-agent-0-${'x'.repeat(49)}`, 'xomar-agent-0-w1', 'omar-agent0-w1'])(
-    'does not claim %j',
-    (session) => {
-      expect(parseSessionName(session)).toBeNull();
-    },
-  );
+  it.each([
+    'main',
+    'omar-agent-',
+    'omar-agent-ea-',
+    'omar-agent-ea-x',
+    'omar-agent-x-w1',
+    'omar-agent-0-',
+    'omar-agent-0-a.b',
+    `omar-agent-0-${'x'.repeat(49)}`,
+    'xomar-agent-0-w1',
+    'omar-agent0-w1',
+  ])('does not claim %j', (session) => {
+    expect(parseSessionName(session)).toBeNull();
+  });
 });

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { listBackends } from '../../../../src/core/operations/backends-list.js';
-import { logJustification } from '../../../../src/core/operations/justification-log.js';
-import { mcpConfig } from '../../../../src/core/operations/mcp-config.js';
-import { NOTES_MAX_BYTES, saveNotes } from '../../../../src/core/operations/notes-save.js';
-import { completeTask } from '../../../../src/core/operations/task-complete.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { listBackends } from '#core/operations/backends-list.js';
+import { logJustification } from '#core/operations/justification-log.js';
+import { mcpConfig } from '#core/operations/mcp-config.js';
+import { NOTES_MAX_BYTES, saveNotes } from '#core/operations/notes-save.js';
+import { completeTask } from '#core/operations/task-complete.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
 
@@ -17,13 +17,21 @@ beforeEach(async () => {
   await t.call(spawnAgent, worker('lead'), { name: 'dev', command: 'sh', task: 'write the code' });
 });
 
-const notices = () => t.store.get().events.filter((e) => e.sender === 'omar').map((e) => [e.receiver, e.payload]);
+const notices = () =>
+  t.store
+    .get()
+    .events.filter((e) => e.sender === 'omar')
+    .map((e) => [e.receiver, e.payload]);
 
 describe('complete_task', () => {
   it('closes the caller’s own task and wakes its parent with [CHILD COMPLETE]', async () => {
     const out = await t.call(completeTask, worker('dev'), { status: 'completed', summary: 'tests pass\nand more' });
     expect(out).toEqual({ task_id: 'task-2', status: 'completed', parent: 'lead', notified: true });
-    expect(t.store.get().tasks.find((x) => x.id === 'task-2')).toMatchObject({ status: 'completed', summary: 'tests pass', closedAt: expect.any(String) });
+    expect(t.store.get().tasks.find((x) => x.id === 'task-2')).toMatchObject({
+      status: 'completed',
+      summary: 'tests pass',
+      closedAt: expect.any(String),
+    });
     expect(notices()).toEqual([['lead', '[CHILD COMPLETE] dev: tests pass']]);
     expect(t.recorder.ofKind('task.closed')[0]).toMatchObject({ agent: 'dev', status: 'completed', by: 'dev' });
     expect(t.queue.wakes).toBe(1);
@@ -36,18 +44,30 @@ describe('complete_task', () => {
 
   it('closes a task once, refuses agents without a task, and empty summaries', async () => {
     await t.call(completeTask, worker('dev'), { status: 'completed', summary: 'done' });
-    await expect(t.call(completeTask, worker('dev'), { status: 'failed', summary: 'again' })).rejects.toEqual(code('CONFLICT'));
+    await expect(t.call(completeTask, worker('dev'), { status: 'failed', summary: 'again' })).rejects.toEqual(
+      code('CONFLICT'),
+    );
     await t.call(spawnAgent, owner, { name: 'idle', command: 'sh' });
-    await expect(t.call(completeTask, worker('idle'), { status: 'completed', summary: 'x' })).rejects.toEqual(code('TASK_NOT_FOUND'));
-    await expect(t.call(completeTask, worker('lead'), { status: 'completed', summary: '   ' })).rejects.toEqual(code('INVALID_INPUT'));
+    await expect(t.call(completeTask, worker('idle'), { status: 'completed', summary: 'x' })).rejects.toEqual(
+      code('TASK_NOT_FOUND'),
+    );
+    await expect(t.call(completeTask, worker('lead'), { status: 'completed', summary: '   ' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
   });
 
   it('an agent always closes its own task, whatever name it passes; people must name one; chat cannot', async () => {
     await t.call(completeTask, worker('dev'), { status: 'completed', summary: 'mine', name: 'lead' });
     expect(t.store.get().tasks.find((x) => x.agent === 'lead')?.status).toBe('running');
-    await expect(t.call(completeTask, owner, { status: 'completed', summary: 'x' })).rejects.toEqual(code('INVALID_INPUT'));
-    await expect(t.call(completeTask, owner, { status: 'completed', summary: 'by hand', name: 'lead' })).resolves.toMatchObject({ parent: 'ea' });
-    await expect(t.call(completeTask, chatUser('admin'), { status: 'completed', summary: 'x', name: 'dev' })).rejects.toEqual(code('PERMISSION_DENIED'));
+    await expect(t.call(completeTask, owner, { status: 'completed', summary: 'x' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
+    await expect(
+      t.call(completeTask, owner, { status: 'completed', summary: 'by hand', name: 'lead' }),
+    ).resolves.toMatchObject({ parent: 'ea' });
+    await expect(
+      t.call(completeTask, chatUser('admin'), { status: 'completed', summary: 'x', name: 'dev' }),
+    ).rejects.toEqual(code('PERMISSION_DENIED'));
   });
 });
 
@@ -58,7 +78,9 @@ describe('save_notes', () => {
     expect(await t.notes.read(0)).toBe('# Active\n- project 1');
     await t.call(saveNotes, owner, { notes: 'by hand' });
     expect(await t.notes.read(0)).toBe('by hand');
-    await expect(t.call(saveNotes, eaAgent(), { notes: 'x'.repeat(NOTES_MAX_BYTES + 1) })).rejects.toEqual(code('INVALID_INPUT'));
+    await expect(t.call(saveNotes, eaAgent(), { notes: 'x'.repeat(NOTES_MAX_BYTES + 1) })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
     expect(t.recorder.ofKind('ea.notes_saved')).toHaveLength(3);
   });
 
@@ -70,17 +92,37 @@ describe('save_notes', () => {
 
 describe('log_justification', () => {
   it('writes one journal line with the caller as the agent', async () => {
-    expect(await t.call(logJustification, worker('dev'), { action: 'spawn 3 testers', justification: 'the suite is slow' })).toEqual({ status: 'logged' });
-    expect(t.recorder.ofKind('agent.justification')).toEqual([expect.objectContaining({ ea: 0, agent: 'dev', action: 'spawn 3 testers', justification: 'the suite is slow' })]);
-    await expect(t.call(logJustification, worker('dev'), { action: '', justification: 'x' })).rejects.toEqual(code('INVALID_INPUT'));
+    expect(
+      await t.call(logJustification, worker('dev'), { action: 'spawn 3 testers', justification: 'the suite is slow' }),
+    ).toEqual({ status: 'logged' });
+    expect(t.recorder.ofKind('agent.justification')).toEqual([
+      expect.objectContaining({ ea: 0, agent: 'dev', action: 'spawn 3 testers', justification: 'the suite is slow' }),
+    ]);
+    await expect(t.call(logJustification, worker('dev'), { action: '', justification: 'x' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
   });
 });
 
 describe('list_backends', () => {
   it('reports the catalogue and the default', async () => {
     t.backends.backends = [
-      { name: 'claude', binary: 'claude', installed: false, version: null, verified: true, install: 'npm i -g @anthropic-ai/claude-code' },
-      { name: 'codex', binary: 'codex', installed: true, version: '0.169.0', verified: true, install: 'npm i -g @openai/codex' },
+      {
+        name: 'claude',
+        binary: 'claude',
+        installed: false,
+        version: null,
+        verified: true,
+        install: 'npm i -g @anthropic-ai/claude-code',
+      },
+      {
+        name: 'codex',
+        binary: 'codex',
+        installed: true,
+        version: '0.169.0',
+        verified: true,
+        install: 'npm i -g @openai/codex',
+      },
     ];
     t.backends.fallback = 'codex';
     const out = await t.call(listBackends, worker('dev'), {});
@@ -95,14 +137,23 @@ describe('list_backends', () => {
 describe('mcp_config', () => {
   it('returns an existing agent’s context without a new token', async () => {
     const before = t.contexts.issued.length;
-    expect(await t.call(mcpConfig, owner, { name: 'dev' })).toEqual({ agent: 'dev', ea: 0, context_path: '/fake/0/dev/context.json', created: false });
+    expect(await t.call(mcpConfig, owner, { name: 'dev' })).toEqual({
+      agent: 'dev',
+      ea: 0,
+      context_path: '/fake/0/dev/context.json',
+      created: false,
+    });
     expect(t.contexts.issued.length).toBe(before);
   });
 
   it('registers a new external agent (no pane) under ea', async () => {
     const out = await t.call(mcpConfig, owner, { name: 'my-ide' });
     expect(out).toMatchObject({ agent: 'my-ide', created: true });
-    expect(t.store.get().agents.find((a) => a.name === 'my-ide')).toMatchObject({ kind: 'external', parent: 'ea', ready: true });
+    expect(t.store.get().agents.find((a) => a.name === 'my-ide')).toMatchObject({
+      kind: 'external',
+      parent: 'ea',
+      ready: true,
+    });
     expect([...t.mux.sessions.keys()].filter((s) => s.includes('my-ide'))).toEqual([]);
     await expect(t.call(mcpConfig, owner, { name: 'bad name' })).rejects.toEqual(code('NAME_INVALID'));
   });

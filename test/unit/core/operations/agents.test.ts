@@ -1,17 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/core/errors.js';
-import { sessionNameFor } from '../../../../src/core/model/names.js';
-import { getAgent } from '../../../../src/core/operations/agent-get.js';
-import { killAgent } from '../../../../src/core/operations/agent-kill.js';
-import { listAgents } from '../../../../src/core/operations/agent-list.js';
-import { SEND_INPUT_MAX_BYTES, sendInput } from '../../../../src/core/operations/agent-send-input.js';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { getAgentSummary } from '../../../../src/core/operations/agent-summary.js';
-import { getTree, type TreeNodeView } from '../../../../src/core/operations/agent-tree.js';
-import { updateAgentStatus } from '../../../../src/core/operations/agent-update-status.js';
-import { createEa } from '../../../../src/core/operations/ea-create.js';
-import { addProject } from '../../../../src/core/operations/project-add.js';
-import type { Principal } from '../../../../src/core/principal.js';
+import { AppError } from '#core/errors.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { getAgent } from '#core/operations/agent-get.js';
+import { killAgent } from '#core/operations/agent-kill.js';
+import { listAgents } from '#core/operations/agent-list.js';
+import { SEND_INPUT_MAX_BYTES, sendInput } from '#core/operations/agent-send-input.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { getAgentSummary } from '#core/operations/agent-summary.js';
+import { getTree, type TreeNodeView } from '#core/operations/agent-tree.js';
+import { updateAgentStatus } from '#core/operations/agent-update-status.js';
+import { createEa } from '#core/operations/ea-create.js';
+import { addProject } from '#core/operations/project-add.js';
+import type { Principal } from '#core/principal.js';
 import { makeAgent, makeEvent } from '../../../fakes/builders.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
@@ -25,7 +25,10 @@ beforeEach(() => {
 });
 
 /** Spawns through the operation, one second apart (so createdAt orders them). */
-async function spawn(name: string, options: { parent?: string; task?: string; project_id?: number | string; by?: Principal; ea?: number } = {}) {
+async function spawn(
+  name: string,
+  options: { parent?: string; task?: string; project_id?: number | string; by?: Principal; ea?: number } = {},
+) {
   t.clock.advance(1000);
   const { by = owner, ea, ...rest } = options;
   return t.call(spawnAgent, by, { name, command: 'bash', ...rest }, ea);
@@ -36,20 +39,73 @@ const agentOf = (name: string, ea = 0) => t.store.get().agents.find((a) => a.ea 
 describe('spawn_agent', () => {
   it('records the agent and its task, creates the session with its env, and journals both', async () => {
     const out = await spawn('w1', { task: 'write the parser' });
-    expect(out).toEqual({ agent_name: 'w1', ea: 0, parent: 'ea', backend: 'raw', session: 'omar-agent-0-w1', project_id: null, task_id: 'task-1', status: 'running' });
+    expect(out).toEqual({
+      agent_name: 'w1',
+      ea: 0,
+      parent: 'ea',
+      backend: 'raw',
+      session: 'omar-agent-0-w1',
+      project_id: null,
+      task_id: 'task-1',
+      status: 'running',
+    });
 
     const agent = agentOf('w1');
-    expect(agent).toMatchObject({ name: 'w1', ea: 0, parent: 'ea', kind: 'pane', backend: 'raw', command: 'bash', workdir: '/fake/work', projectId: null, taskId: 'task-1', health: 'running', tokenHash: 'hash-0-w1-1', spawnedBy: 'owner', createdAt: t.clock.iso(), lastActivityAt: t.clock.iso() });
-    expect(t.store.get().tasks).toEqual([{ id: 'task-1', ea: 0, agent: 'w1', projectId: null, text: 'write the parser', status: 'running', summary: null, createdAt: t.clock.iso(), closedAt: null }]);
+    expect(agent).toMatchObject({
+      name: 'w1',
+      ea: 0,
+      parent: 'ea',
+      kind: 'pane',
+      backend: 'raw',
+      command: 'bash',
+      workdir: '/fake/work',
+      projectId: null,
+      taskId: 'task-1',
+      health: 'running',
+      tokenHash: 'hash-0-w1-1',
+      spawnedBy: 'owner',
+      createdAt: t.clock.iso(),
+      lastActivityAt: t.clock.iso(),
+    });
+    expect(t.store.get().tasks).toEqual([
+      {
+        id: 'task-1',
+        ea: 0,
+        agent: 'w1',
+        projectId: null,
+        text: 'write the parser',
+        status: 'running',
+        summary: null,
+        createdAt: t.clock.iso(),
+        closedAt: null,
+      },
+    ]);
     expect(t.store.get().next.task).toBe(2);
 
     const s = t.mux.sessions.get('omar-agent-0-w1');
-    expect(s).toMatchObject({ command: 'bash', workdir: '/fake/work', env: { OMAR_AGENT: 'w1', OMAR_EA: '0', OMAR_CONTEXT: '/fake/0/w1/context.json' } });
+    expect(s).toMatchObject({
+      command: 'bash',
+      workdir: '/fake/work',
+      env: { OMAR_AGENT: 'w1', OMAR_EA: '0', OMAR_CONTEXT: '/fake/0/w1/context.json' },
+    });
     expect(t.contexts.isLive(0, 'w1')).toBe(true);
 
     expect(t.recorder.kinds()).toEqual(['agent.spawned', 'task.opened']);
-    expect(t.recorder.ofKind('agent.spawned')[0]).toMatchObject({ ea: 0, agent: 'w1', parent: 'ea', by: 'owner', command: 'bash', workdir: '/fake/work', project: null });
-    expect(t.recorder.ofKind('task.opened')[0]).toMatchObject({ ea: 0, agent: 'w1', task: 'task-1', text: 'write the parser' });
+    expect(t.recorder.ofKind('agent.spawned')[0]).toMatchObject({
+      ea: 0,
+      agent: 'w1',
+      parent: 'ea',
+      by: 'owner',
+      command: 'bash',
+      workdir: '/fake/work',
+      project: null,
+    });
+    expect(t.recorder.ofKind('task.opened')[0]).toMatchObject({
+      ea: 0,
+      agent: 'w1',
+      task: 'task-1',
+      text: 'write the parser',
+    });
     expect(JSON.stringify(t.recorder.entries)).not.toContain('hash-0-w1');
   });
 
@@ -81,7 +137,10 @@ describe('spawn_agent', () => {
     await spawn('w1');
     const out = await spawn('w1', { ea: 1 });
     expect(out).toMatchObject({ ea: 1, session: 'omar-agent-1-w1' });
-    expect(t.mux.sessions.get('omar-agent-1-w1')?.env).toMatchObject({ OMAR_EA: '1', OMAR_CONTEXT: '/fake/1/w1/context.json' });
+    expect(t.mux.sessions.get('omar-agent-1-w1')?.env).toMatchObject({
+      OMAR_EA: '1',
+      OMAR_CONTEXT: '/fake/1/w1/context.json',
+    });
   });
 
   it.each([
@@ -104,12 +163,28 @@ describe('spawn_agent', () => {
   });
 
   it("refuses both 'command' and 'backend', and no backend when none is installed", async () => {
-    await expect(t.call(spawnAgent, owner, { name: 'w1', command: 'bash', backend: 'claude' })).rejects.toThrow(code('INVALID_INPUT'));
-    t.backends.backends = [{ name: 'claude', binary: 'claude', installed: false, version: null, verified: true, install: 'npm install -g @anthropic-ai/claude-code' }];
+    await expect(t.call(spawnAgent, owner, { name: 'w1', command: 'bash', backend: 'claude' })).rejects.toThrow(
+      code('INVALID_INPUT'),
+    );
+    t.backends.backends = [
+      {
+        name: 'claude',
+        binary: 'claude',
+        installed: false,
+        version: null,
+        verified: true,
+        install: 'npm install -g @anthropic-ai/claude-code',
+      },
+    ];
     t.backends.fallback = null;
     const none = await t.call(spawnAgent, owner, { name: 'w1' }).catch((e: unknown) => e);
-    expect(none).toMatchObject({ code: 'BACKEND_UNAVAILABLE', hint: expect.stringContaining('npm install -g @anthropic-ai/claude-code') });
-    await expect(t.call(spawnAgent, owner, { name: 'w1', backend: 'claude' })).rejects.toThrow(code('BACKEND_UNAVAILABLE'));
+    expect(none).toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      hint: expect.stringContaining('npm install -g @anthropic-ai/claude-code'),
+    });
+    await expect(t.call(spawnAgent, owner, { name: 'w1', backend: 'claude' })).rejects.toThrow(
+      code('BACKEND_UNAVAILABLE'),
+    );
     await expect(t.call(spawnAgent, owner, { name: 'w1', backend: 'nope' })).rejects.toThrow(code('INVALID_INPUT'));
     expect(t.store.get().agents).toEqual([]);
   });
@@ -117,10 +192,17 @@ describe('spawn_agent', () => {
   it('gives INVALID_INPUT naming the field', async () => {
     const error = await t.call(spawnAgent, owner, { name: 5, command: 'bash' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', details: { operation: 'spawn_agent', issues: [expect.objectContaining({ path: ['name'] })] } });
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { operation: 'spawn_agent', issues: [expect.objectContaining({ path: ['name'] })] },
+    });
     expect((error as AppError).message).toMatch(/name:/);
-    await expect(t.call(spawnAgent, owner, { name: 'w', command: '' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('command') }));
-    await expect(t.call(spawnAgent, owner, { name: 'w', command: 'sh', project_id: 'one' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('project_id') }));
+    await expect(t.call(spawnAgent, owner, { name: 'w', command: '' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('command') }),
+    );
+    await expect(t.call(spawnAgent, owner, { name: 'w', command: 'sh', project_id: 'one' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('project_id') }),
+    );
   });
 
   it('accepts project_id as a number or a numeric string, and inherits the parent project', async () => {
@@ -181,7 +263,9 @@ describe('spawn_agent', () => {
 
     it('may repeat its own project but not give another', async () => {
       expect((await spawn('same', { by: worker('lead'), project_id: 1 })).project_id).toBe(1);
-      await expect(spawn('elsewhere', { by: worker('lead'), project_id: 2 })).rejects.toThrow(code('PERMISSION_DENIED'));
+      await expect(spawn('elsewhere', { by: worker('lead'), project_id: 2 })).rejects.toThrow(
+        code('PERMISSION_DENIED'),
+      );
       // A worker without a project cannot put its child into one either.
       await expect(spawn('sneaky', { by: worker('other'), project_id: 1 })).rejects.toThrow(code('PERMISSION_DENIED'));
       expect((await spawn('plain', { by: worker('other') })).project_id).toBeNull();
@@ -231,8 +315,12 @@ describe('kill_agent', () => {
     expect(t.contexts.isLive(0, 'w1')).toBe(false);
     expect(t.store.get().agents).toEqual([]);
     expect(t.store.get().tasks).toEqual([]);
-    expect(t.recorder.ofKind('agent.killed')).toEqual([expect.objectContaining({ ea: 0, agent: 'w1', parent: 'ea', by: 'owner', reason: 'killed' })]);
-    expect(t.recorder.ofKind('task.closed')).toEqual([expect.objectContaining({ agent: 'w1', task: 'task-1', status: 'killed', text: 'work' })]);
+    expect(t.recorder.ofKind('agent.killed')).toEqual([
+      expect.objectContaining({ ea: 0, agent: 'w1', parent: 'ea', by: 'owner', reason: 'killed' }),
+    ]);
+    expect(t.recorder.ofKind('task.closed')).toEqual([
+      expect.objectContaining({ agent: 'w1', task: 'task-1', status: 'killed', text: 'work' }),
+    ]);
   });
 
   it('leaves a completed task as completed', async () => {
@@ -294,7 +382,12 @@ describe('kill_agent', () => {
     const killsBefore = t.mux.callsOf('killSession').length;
     const out = await t.call(killAgent, owner, { name: 'top', recursive: true });
     expect(out).toEqual({ killed: ['leaf1', 'leaf2', 'mid', 'top'], tasks_closed: 0, events_cancelled: 4 });
-    expect(t.mux.callsOf('killSession').slice(killsBefore)).toEqual([[session('leaf1')], [session('leaf2')], [session('mid')], [session('top')]]);
+    expect(t.mux.callsOf('killSession').slice(killsBefore)).toEqual([
+      [session('leaf1')],
+      [session('leaf2')],
+      [session('mid')],
+      [session('top')],
+    ]);
     expect(t.recorder.ofKind('agent.killed').map((e) => e.agent)).toEqual(['leaf1', 'leaf2', 'mid', 'top']);
     expect(t.store.get().agents.map((a) => a.name)).toEqual(['bystander']);
     expect(t.store.get().events.map((e) => e.id)).toEqual(['e4', 'e6']);
@@ -346,7 +439,11 @@ describe('kill_agent', () => {
   it('kills an agent whose session is already gone', async () => {
     await spawn('w1', { task: 'x' });
     t.mux.sessions.delete(session('w1'));
-    expect(await t.call(killAgent, owner, { name: 'w1' })).toEqual({ killed: ['w1'], tasks_closed: 1, events_cancelled: 0 });
+    expect(await t.call(killAgent, owner, { name: 'w1' })).toEqual({
+      killed: ['w1'],
+      tasks_closed: 1,
+      events_cancelled: 0,
+    });
   });
 });
 
@@ -360,26 +457,44 @@ describe('send_input', () => {
   });
 
   it('delivers the exact text, submitting only with enter', async () => {
-    expect(await t.call(sendInput, owner, { name: 'kid', text })).toEqual({ status: 'sent', submitted: false, attempts: 1, unconfirmed_submit: false });
+    expect(await t.call(sendInput, owner, { name: 'kid', text })).toEqual({
+      status: 'sent',
+      submitted: false,
+      attempts: 1,
+      unconfirmed_submit: false,
+    });
     await t.call(sendInput, owner, { name: 'kid', text: 'go', enter: true });
     expect(t.mux.delivered).toEqual([
       { session: session('kid'), text, submit: false },
       { session: session('kid'), text: 'go', submit: true },
     ]);
     const journal = t.recorder.ofKind('agent.input_sent');
-    expect(journal[0]).toMatchObject({ ea: 0, agent: 'kid', by: 'owner', bytes: Buffer.byteLength(text), submitted: false });
+    expect(journal[0]).toMatchObject({
+      ea: 0,
+      agent: 'kid',
+      by: 'owner',
+      bytes: Buffer.byteLength(text),
+      submitted: false,
+    });
     expect(JSON.stringify(journal)).not.toContain('He said');
   });
 
   it('reports what the multiplexer reports', async () => {
     t.mux.deliveryReport = { attempts: 3, unconfirmedSubmit: true };
-    expect(await t.call(sendInput, owner, { name: 'kid', text: 'x', enter: true })).toMatchObject({ attempts: 3, unconfirmed_submit: true });
+    expect(await t.call(sendInput, owner, { name: 'kid', text: 'x', enter: true })).toMatchObject({
+      attempts: 3,
+      unconfirmed_submit: true,
+    });
   });
 
   it('lets a worker send to its descendants only', async () => {
     await t.call(sendInput, worker('lead'), { name: 'kid', text: 'hi' });
-    await expect(t.call(sendInput, worker('lead'), { name: 'other', text: 'hi' })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(sendInput, worker('kid'), { name: 'lead', text: 'hi' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(sendInput, worker('lead'), { name: 'other', text: 'hi' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
+    await expect(t.call(sendInput, worker('kid'), { name: 'lead', text: 'hi' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect(t.mux.delivered).toHaveLength(1);
   });
 
@@ -388,7 +503,9 @@ describe('send_input', () => {
     await t.call(sendInput, eaAgent(), { name: 'ea', text: 'note to self' });
     await t.call(sendInput, owner, { name: 'ea', text: 'from owner', enter: true });
     await t.call(sendInput, chatUser('operator'), { name: 'ea', text: 'from chat' });
-    await expect(t.call(sendInput, worker('lead'), { name: 'ea', text: 'sneaky' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(sendInput, worker('lead'), { name: 'ea', text: 'sneaky' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect(t.mux.delivered.map((d) => [d.session, d.text])).toEqual([
       ['omar-agent-ea-0', 'note to self'],
       ['omar-agent-ea-0', 'from owner'],
@@ -411,14 +528,20 @@ describe('send_input', () => {
   });
 
   it('takes up to 1 MiB and refuses empty or larger text', async () => {
-    await expect(t.call(sendInput, owner, { name: 'kid', text: '' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('text') }));
-    await expect(t.call(sendInput, owner, { name: 'kid', text: 'é'.repeat(SEND_INPUT_MAX_BYTES / 2 + 1) })).rejects.toThrow(code('INVALID_INPUT'));
+    await expect(t.call(sendInput, owner, { name: 'kid', text: '' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('text') }),
+    );
+    await expect(
+      t.call(sendInput, owner, { name: 'kid', text: 'é'.repeat(SEND_INPUT_MAX_BYTES / 2 + 1) }),
+    ).rejects.toThrow(code('INVALID_INPUT'));
     await t.call(sendInput, owner, { name: 'kid', text: 'x'.repeat(SEND_INPUT_MAX_BYTES) });
     expect(t.mux.delivered[0]?.text).toHaveLength(SEND_INPUT_MAX_BYTES);
   });
 
   it('refuses chat viewers', async () => {
-    await expect(t.call(sendInput, chatUser('viewer'), { name: 'kid', text: 'x' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(sendInput, chatUser('viewer'), { name: 'kid', text: 'x' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
   });
 });
 
@@ -430,17 +553,25 @@ describe('update_agent_status', () => {
   });
 
   it('lets an agent set its own status, cut to one line', async () => {
-    const out = await t.call(updateAgentStatus, worker('kid'), { status: '  writing tests (3/5)  \nmore detail\nand more' });
+    const out = await t.call(updateAgentStatus, worker('kid'), {
+      status: '  writing tests (3/5)  \nmore detail\nand more',
+    });
     expect(out).toEqual({ name: 'kid', status: 'writing tests (3/5)' });
     expect(agentOf('kid')?.statusLine).toBe('writing tests (3/5)');
-    expect(t.recorder.ofKind('agent.status_updated')[0]).toMatchObject({ agent: 'kid', status: 'writing tests (3/5)', by: 'kid' });
+    expect(t.recorder.ofKind('agent.status_updated')[0]).toMatchObject({
+      agent: 'kid',
+      status: 'writing tests (3/5)',
+      by: 'kid',
+    });
   });
 
   it('cuts long lines at 200 characters', async () => {
     const out = await t.call(updateAgentStatus, worker('kid'), { status: 'y'.repeat(900) });
     expect(out.status).toHaveLength(200);
     expect(out.status.endsWith('…')).toBe(true);
-    await expect(t.call(updateAgentStatus, worker('kid'), { status: 'y'.repeat(1001) })).rejects.toThrow(code('INVALID_INPUT'));
+    await expect(t.call(updateAgentStatus, worker('kid'), { status: 'y'.repeat(1001) })).rejects.toThrow(
+      code('INVALID_INPUT'),
+    );
   });
 
   it('lets the owner and the EA set anyone, and a worker its descendants', async () => {
@@ -449,20 +580,30 @@ describe('update_agent_status', () => {
     await t.call(updateAgentStatus, worker('lead'), { name: 'kid', status: 'c' });
     expect(agentOf('other')?.statusLine).toBe('a');
     expect(agentOf('kid')?.statusLine).toBe('c');
-    await expect(t.call(updateAgentStatus, worker('lead'), { name: 'other', status: 'd' })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(updateAgentStatus, worker('kid'), { name: 'lead', status: 'd' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(updateAgentStatus, worker('lead'), { name: 'other', status: 'd' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
+    await expect(t.call(updateAgentStatus, worker('kid'), { name: 'lead', status: 'd' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect(agentOf('other')?.statusLine).toBe('a');
   });
 
   it('needs a name from people, refuses the EA, and reports unknown agents', async () => {
     await expect(t.call(updateAgentStatus, owner, { status: 'x' })).rejects.toThrow(code('INVALID_INPUT'));
     await expect(t.call(updateAgentStatus, owner, { name: 'ea', status: 'x' })).rejects.toThrow(code('INVALID_INPUT'));
-    await expect(t.call(updateAgentStatus, owner, { name: 'ghost', status: 'x' })).rejects.toThrow(code('AGENT_NOT_FOUND'));
-    await expect(t.call(updateAgentStatus, owner, { name: 'kid' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('status') }));
+    await expect(t.call(updateAgentStatus, owner, { name: 'ghost', status: 'x' })).rejects.toThrow(
+      code('AGENT_NOT_FOUND'),
+    );
+    await expect(t.call(updateAgentStatus, owner, { name: 'kid' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('status') }),
+    );
   });
 
   it('is not for chat users', async () => {
-    await expect(t.call(updateAgentStatus, chatUser('admin'), { name: 'kid', status: 'x' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(updateAgentStatus, chatUser('admin'), { name: 'kid', status: 'x' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
   });
 });
 
@@ -480,7 +621,13 @@ describe('get_tree', () => {
     expect(out).toMatchObject({ ea: 0, ea_name: 'default', agents: 5 });
     const shape = (n: TreeNodeView): unknown => ({ [n.name]: n.children.map(shape) });
     expect(shape(out.root)).toEqual({ ea: [{ b: [] }, { a: [{ a2: [] }, { a1: [{ a11: [] }] }] }] });
-    expect(out.root).toMatchObject({ name: 'ea', health: 'starting', task_status: null, status_line: null, project_id: null });
+    expect(out.root).toMatchObject({
+      name: 'ea',
+      health: 'starting',
+      task_status: null,
+      status_line: null,
+      project_id: null,
+    });
     const a = out.root.children[1]!;
     expect(a).toMatchObject({ name: 'a', health: 'running', task_status: 'running', project_id: 1 });
     expect(a.children[1]).toMatchObject({ name: 'a1', status_line: 'busy', project_id: 1 });
@@ -489,7 +636,12 @@ describe('get_tree', () => {
   it('shows only the EA asked for, and terminates on broken parent links', async () => {
     await t.call(createEa, owner, { name: 'second' });
     t.store.edit((s) => {
-      s.agents.push(makeAgent('p', { parent: 'q' }), makeAgent('q', { parent: 'p' }), makeAgent('r', { ea: 1 }), makeAgent('s', { parent: 's' }));
+      s.agents.push(
+        makeAgent('p', { parent: 'q' }),
+        makeAgent('q', { parent: 'p' }),
+        makeAgent('r', { ea: 1 }),
+        makeAgent('s', { parent: 's' }),
+      );
     });
     const out = await t.call(getTree, owner);
     expect(out.root.children).toEqual([]);
@@ -510,8 +662,30 @@ describe('list_agents', () => {
     const out = await t.call(listAgents, owner);
     expect(out.ea).toBe(0);
     expect(out.agents).toEqual([
-      { name: 'w1', parent: 'ea', health: 'running', backend: 'raw', project_id: null, task: 'do it', task_status: 'running', status_line: null, last_output: 'ok 12 tests passed', created_at: agentOf('w1')!.createdAt },
-      { name: 'w2', parent: 'w1', health: 'running', backend: 'raw', project_id: null, task: null, task_status: null, status_line: 'waiting', last_output: '', created_at: agentOf('w2')!.createdAt },
+      {
+        name: 'w1',
+        parent: 'ea',
+        health: 'running',
+        backend: 'raw',
+        project_id: null,
+        task: 'do it',
+        task_status: 'running',
+        status_line: null,
+        last_output: 'ok 12 tests passed',
+        created_at: agentOf('w1')!.createdAt,
+      },
+      {
+        name: 'w2',
+        parent: 'w1',
+        health: 'running',
+        backend: 'raw',
+        project_id: null,
+        task: null,
+        task_status: null,
+        status_line: 'waiting',
+        last_output: '',
+        created_at: agentOf('w2')!.createdAt,
+      },
     ]);
     expect((await t.call(listAgents, owner, {}, 1)).agents.map((a) => a.name)).toEqual(['elsewhere']);
     expect((await t.call(listAgents, worker('elsewhere', 1))).agents.map((a) => a.name)).toEqual(['elsewhere']);
@@ -537,19 +711,41 @@ describe('get_agent and get_agent_summary', () => {
     await spawn('w1', { task: 'do it' });
     t.mux.setScreen(session('w1'), ['one', 'two', 'three', '', '']);
     const out = await t.call(getAgent, owner, { name: 'w1', lines: '3' });
-    expect(out).toEqual({ name: 'w1', session: session('w1'), parent: 'ea', health: 'running', task: 'do it', task_status: 'running', status_line: null, last_output: 'three', output_tail: 'three' });
+    expect(out).toEqual({
+      name: 'w1',
+      session: session('w1'),
+      parent: 'ea',
+      health: 'running',
+      task: 'do it',
+      task_status: 'running',
+      status_line: null,
+      last_output: 'three',
+      output_tail: 'three',
+    });
     expect(t.mux.callsOf('capture').at(-1)).toEqual([session('w1'), { lines: 3 }]);
     expect((await t.call(getAgent, owner, { name: 'w1' })).output_tail).toBe('one\ntwo\nthree');
   });
 
   it("shows the EA's own pane", async () => {
     t.mux.addSession(sessionNameFor(0, 'ea'), { screen: ['> ready'] });
-    expect(await t.call(getAgent, eaAgent(), { name: 'ea' })).toEqual({ name: 'ea', session: 'omar-agent-ea-0', parent: null, health: 'starting', task: null, task_status: null, status_line: null, last_output: '> ready', output_tail: '> ready' });
+    expect(await t.call(getAgent, eaAgent(), { name: 'ea' })).toEqual({
+      name: 'ea',
+      session: 'omar-agent-ea-0',
+      parent: null,
+      health: 'starting',
+      task: null,
+      task_status: null,
+      status_line: null,
+      last_output: '> ready',
+      output_tail: '> ready',
+    });
   });
 
   it('refuses bad line counts and unknown agents', async () => {
     await spawn('w1');
-    await expect(t.call(getAgent, owner, { name: 'w1', lines: 0 })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('lines') }));
+    await expect(t.call(getAgent, owner, { name: 'w1', lines: 0 })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('lines') }),
+    );
     await expect(t.call(getAgent, owner, { name: 'ghost' })).rejects.toThrow(code('AGENT_NOT_FOUND'));
   });
 

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { shutdown } from '../../../../src/core/operations/daemon-shutdown.js';
-import { getStatus } from '../../../../src/core/operations/daemon-status.js';
-import { createEa } from '../../../../src/core/operations/ea-create.js';
-import { addProject } from '../../../../src/core/operations/project-add.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { shutdown } from '#core/operations/daemon-shutdown.js';
+import { getStatus } from '#core/operations/daemon-status.js';
+import { createEa } from '#core/operations/ea-create.js';
+import { addProject } from '#core/operations/project-add.js';
 import { makeEvent } from '../../../fakes/builders.js';
 import { FAKE_DAEMON_STATUS } from '../../../fakes/fake-supervisor.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
@@ -22,7 +22,11 @@ describe('get_status', () => {
     await t.call(spawnAgent, owner, { name: 'b', command: 'sh' }, 1);
     t.store.edit((s) => {
       s.agents[1]!.health = 'stuck';
-      s.events.push(makeEvent('e1', 'a'), makeEvent('e2', 'a', { status: 'delivering' }), makeEvent('e3', 'a', { status: 'failed' }));
+      s.events.push(
+        makeEvent('e1', 'a'),
+        makeEvent('e2', 'a', { status: 'delivering' }),
+        makeEvent('e3', 'a', { status: 'failed' }),
+      );
     });
     expect(await t.call(getStatus, owner)).toEqual({
       pid: FAKE_DAEMON_STATUS.pid,
@@ -46,7 +50,10 @@ describe('get_status', () => {
 describe('shutdown', () => {
   it('asks the supervisor to stop, keeping agents by default', async () => {
     expect(await t.call(shutdown, owner)).toEqual({ stopping: true, kill_agents: false });
-    expect(await t.call(shutdown, chatUser('admin'), { kill_agents: true })).toEqual({ stopping: true, kill_agents: true });
+    expect(await t.call(shutdown, chatUser('admin'), { kill_agents: true })).toEqual({
+      stopping: true,
+      kill_agents: true,
+    });
     expect(t.supervisor.shutdownRequests).toEqual([{ killAgents: false }, { killAgents: true }]);
     expect(t.recorder.ofKind('daemon.stop_requested').map((e) => e['kill_agents'])).toEqual([false, true]);
   });

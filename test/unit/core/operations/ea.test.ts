@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sessionNameFor } from '../../../../src/core/model/names.js';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { createEa } from '../../../../src/core/operations/ea-create.js';
-import { deleteEa } from '../../../../src/core/operations/ea-delete.js';
-import { getActiveEa } from '../../../../src/core/operations/ea-get-active.js';
-import { listEas } from '../../../../src/core/operations/ea-list.js';
-import { switchEa } from '../../../../src/core/operations/ea-switch.js';
-import { addProject } from '../../../../src/core/operations/project-add.js';
-import { whoami } from '../../../../src/core/operations/whoami.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { createEa } from '#core/operations/ea-create.js';
+import { deleteEa } from '#core/operations/ea-delete.js';
+import { getActiveEa } from '#core/operations/ea-get-active.js';
+import { listEas } from '#core/operations/ea-list.js';
+import { switchEa } from '#core/operations/ea-switch.js';
+import { addProject } from '#core/operations/project-add.js';
+import { whoami } from '#core/operations/whoami.js';
 import { makeEvent } from '../../../fakes/builders.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
@@ -23,16 +23,35 @@ describe('the default EA', () => {
   it('exists on a fresh host as EA 0 and is active', async () => {
     expect(await t.call(listEas, owner)).toEqual({
       active: 0,
-      eas: [{ id: 0, name: 'default', description: 'Primary executive assistant', is_active: true, manager_health: 'starting', agents: 0 }],
+      eas: [
+        {
+          id: 0,
+          name: 'default',
+          description: 'Primary executive assistant',
+          is_active: true,
+          manager_health: 'starting',
+          agents: 0,
+        },
+      ],
     });
-    expect(t.store.get().eas[0]?.manager).toMatchObject({ backend: 'raw', command: 'sh', workdir: '/fake/work', tokenHash: null, restarts: 0 });
+    expect(t.store.get().eas[0]?.manager).toMatchObject({
+      backend: 'raw',
+      command: 'sh',
+      workdir: '/fake/work',
+      tokenHash: null,
+      restarts: 0,
+    });
     expect(await t.call(getActiveEa, worker('anyone'))).toEqual({ ea_id: 0, name: 'default' });
   });
 });
 
 describe('create_ea', () => {
   it('creates EAs with fresh ids, kicks the supervisor and journals it', async () => {
-    expect(await t.call(createEa, owner, { name: 'research', description: 'papers' })).toEqual({ id: 1, name: 'research', description: 'papers' });
+    expect(await t.call(createEa, owner, { name: 'research', description: 'papers' })).toEqual({
+      id: 1,
+      name: 'research',
+      description: 'papers',
+    });
     expect(await t.call(createEa, eaAgent(), { name: 'ops' })).toEqual({ id: 2, name: 'ops', description: null });
     expect(await t.call(createEa, chatUser('admin'), { name: 'chat-made' })).toMatchObject({ id: 3 });
     expect(t.supervisor.kicks).toBe(3);
@@ -53,7 +72,9 @@ describe('create_ea', () => {
   });
 
   it.each(['', 'has space', 'x'.repeat(65), 'dot.name'])('refuses the name %j with INVALID_INPUT', async (name) => {
-    await expect(t.call(createEa, owner, { name })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('name') }));
+    await expect(t.call(createEa, owner, { name })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('name') }),
+    );
   });
 
   it('is refused for operators, viewers and workers', async () => {
@@ -112,7 +133,9 @@ describe('switch_ea and get_active_ea', () => {
     await expect(t.call(switchEa, owner, { ea_id: 'nowhere' })).rejects.toThrow(code('EA_NOT_FOUND'));
     await expect(t.call(switchEa, chatUser('operator'), { ea_id: 1 })).rejects.toThrow(code('PERMISSION_DENIED'));
     await expect(t.call(switchEa, worker('w'), { ea_id: 1 })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(switchEa, owner, {})).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('ea_id') }));
+    await expect(t.call(switchEa, owner, {})).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('ea_id') }),
+    );
     expect(t.store.get().activeEa).toBe(0);
   });
 });
@@ -167,7 +190,9 @@ describe('delete_ea', () => {
       [1, 'b', 'ea deleted'],
     ]);
     expect(t.recorder.ofKind('task.closed')[0]).toMatchObject({ ea: 1, agent: 'a', status: 'killed' });
-    expect(t.recorder.ofKind('ea.deleted')).toEqual([expect.objectContaining({ ea: 1, name: 'doomed', by: 'owner', agents_killed: 2 })]);
+    expect(t.recorder.ofKind('ea.deleted')).toEqual([
+      expect.objectContaining({ ea: 1, name: 'doomed', by: 'owner', agents_killed: 2 }),
+    ]);
   });
 
   it('keeps the default when another EA is deleted', async () => {

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sessionNameFor } from '../../../../src/core/model/names.js';
-import type { OmarEvent } from '../../../../src/core/model/state.js';
-import { killAgent } from '../../../../src/core/operations/agent-kill.js';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { cancelEvent } from '../../../../src/core/operations/event-cancel.js';
-import { listEvents } from '../../../../src/core/operations/event-list.js';
-import { EVENT_PAYLOAD_MAX_BYTES, scheduleOmarEvent } from '../../../../src/core/operations/event-schedule.js';
-import { createEa } from '../../../../src/core/operations/ea-create.js';
-import type { Principal } from '../../../../src/core/principal.js';
+import { sessionNameFor } from '#core/model/names.js';
+import type { OmarEvent } from '#core/model/state.js';
+import { killAgent } from '#core/operations/agent-kill.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { cancelEvent } from '#core/operations/event-cancel.js';
+import { listEvents } from '#core/operations/event-list.js';
+import { EVENT_PAYLOAD_MAX_BYTES, scheduleOmarEvent } from '#core/operations/event-schedule.js';
+import { createEa } from '#core/operations/ea-create.js';
+import type { Principal } from '#core/principal.js';
 import { makeEvent } from '../../../fakes/builders.js';
 import { FAKE_EPOCH_MS } from '../../../fakes/fake-clock.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
@@ -76,7 +76,16 @@ describe('schedule_omar_event', () => {
     ]);
     expect(t.store.get().next.seq).toBe('1');
     expect(t.recorder.entries.map(({ ts: _ts, ...rest }) => rest)).toEqual([
-      { kind: 'event.scheduled', ea: 0, event: 'ev-1', sender: 'owner', receiver: 'w1', t: NOW_NS.toString(), recurrence: null, bytes: 5 },
+      {
+        kind: 'event.scheduled',
+        ea: 0,
+        event: 'ev-1',
+        sender: 'owner',
+        receiver: 'w1',
+        t: NOW_NS.toString(),
+        recurrence: null,
+        bytes: 5,
+      },
     ]);
     expect(t.queue.wakes).toBe(1);
     // Scheduling does not touch tmux: the daemon's lanes deliver.
@@ -109,7 +118,9 @@ describe('schedule_omar_event', () => {
   });
 
   it('refuses a chat viewer', async () => {
-    await expect(schedule(chatUser('viewer'), { receiver: 'w1', payload: 'hi' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(schedule(chatUser('viewer'), { receiver: 'w1', payload: 'hi' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect(events()).toEqual([]);
   });
 
@@ -147,10 +158,25 @@ describe('schedule_omar_event', () => {
 
   it.each<[string, Record<string, unknown>, OmarEvent['recurrence'], bigint]>([
     ['recurring_seconds, first now', { recurring_seconds: 60 }, { every: 60 }, NOW_NS],
-    ['recurring_seconds as a string, after a delay', { recurring_seconds: '3600', delay_seconds: '10' }, { every: 3600 }, NOW_NS + 10n * S],
+    [
+      'recurring_seconds as a string, after a delay',
+      { recurring_seconds: '3600', delay_seconds: '10' },
+      { every: 3600 },
+      NOW_NS + 10n * S,
+    ],
     ['cron: first at its next match', { cron: '*/5 * * * *' }, { cron: '*/5 * * * *', tz: null }, NOW_NS + 300n * S],
-    ['cron with a tz', { cron: '0 9 * * *', tz: 'America/New_York' }, { cron: '0 9 * * *', tz: 'America/New_York' }, BigInt(Date.parse('2026-03-01T14:00:00Z')) * 1_000_000n],
-    ['cron with an explicit first time', { cron: '0 9 * * *', timestamp_ns: '5000' }, { cron: '0 9 * * *', tz: null }, 5000n],
+    [
+      'cron with a tz',
+      { cron: '0 9 * * *', tz: 'America/New_York' },
+      { cron: '0 9 * * *', tz: 'America/New_York' },
+      BigInt(Date.parse('2026-03-01T14:00:00Z')) * 1_000_000n,
+    ],
+    [
+      'cron with an explicit first time',
+      { cron: '0 9 * * *', timestamp_ns: '5000' },
+      { cron: '0 9 * * *', tz: null },
+      5000n,
+    ],
   ])('recurring: %s', async (_what, input, recurrence, first) => {
     const out = await schedule(owner, { receiver: 'w1', payload: 'tick', ...input });
     expect(out.recurrence).toEqual(recurrence);
@@ -189,7 +215,11 @@ describe('schedule_omar_event', () => {
     ['an empty payload', { payload: '' }, 'payload'],
     ['a blank payload', { payload: '  \n\t ' }, 'payload'],
     ['a payload over 64 KB', { payload: 'x'.repeat(EVENT_PAYLOAD_MAX_BYTES + 1) }, 'payload'],
-    ['a payload over 64 KB in UTF-8 bytes (not characters)', { payload: 'é'.repeat(EVENT_PAYLOAD_MAX_BYTES / 2) + 'x' }, 'payload'],
+    [
+      'a payload over 64 KB in UTF-8 bytes (not characters)',
+      { payload: 'é'.repeat(EVENT_PAYLOAD_MAX_BYTES / 2) + 'x' },
+      'payload',
+    ],
     ['a missing payload', { payload: undefined }, 'payload'],
     ['an empty receiver', { receiver: '' }, 'receiver'],
     ['a missing receiver', { receiver: undefined }, 'receiver'],
@@ -211,7 +241,10 @@ describe('schedule_omar_event', () => {
   ])('refuses %s naming the receiver', async (_what, by, receiver, errorCode) => {
     if (by.kind === 'agent' && by.ea === 1) await t.call(createEa, owner, { name: 'second' });
     const error = await schedule(by, { receiver, payload: 'x' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: errorCode, details: expect.objectContaining({ field: 'receiver', name: receiver }) });
+    expect(error).toMatchObject({
+      code: errorCode,
+      details: expect.objectContaining({ field: 'receiver', name: receiver }),
+    });
     expect(events()).toEqual([]);
     expect(t.queue.wakes).toBe(0);
   });
@@ -219,14 +252,22 @@ describe('schedule_omar_event', () => {
   it('refuses an exited receiver (CONFLICT naming it)', async () => {
     exit('w1');
     const error = await schedule(owner, { receiver: 'w1', payload: 'x' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining("'w1' has exited"), details: expect.objectContaining({ field: 'receiver' }) });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining("'w1' has exited"),
+      details: expect.objectContaining({ field: 'receiver' }),
+    });
     expect(events()).toEqual([]);
   });
 
   it('refuses an external agent (no pane to type into)', async () => {
     t.store.edit((s) => void (s.agents.find((a) => a.name === 'w1')!.kind = 'external'));
     const error = await schedule(owner, { receiver: 'w1', payload: 'x' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('no pane'), details: expect.objectContaining({ field: 'receiver' }) });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('no pane'),
+      details: expect.objectContaining({ field: 'receiver' }),
+    });
     expect(events()).toEqual([]);
   });
 
@@ -238,7 +279,8 @@ describe('schedule_omar_event', () => {
     const ascii = 'x'.repeat(EVENT_PAYLOAD_MAX_BYTES);
     const accented = 'é'.repeat(EVENT_PAYLOAD_MAX_BYTES / 2);
     const emoji = '😀'.repeat(EVENT_PAYLOAD_MAX_BYTES / 4);
-    for (const payload of [ascii, accented, emoji]) expect((await schedule(owner, { receiver: 'w1', payload })).payload).toBe(payload);
+    for (const payload of [ascii, accented, emoji])
+      expect((await schedule(owner, { receiver: 'w1', payload })).payload).toBe(payload);
     expect(t.recorder.ofKind('event.scheduled').map((e) => e['bytes'])).toEqual([65536, 65536, 65536]);
     expect(EVENT_PAYLOAD_MAX_BYTES).toBe(65536);
   });
@@ -267,7 +309,13 @@ describe('list_events', () => {
         makeEvent('late', 'w1', { t: (NOW_NS + 50n * S).toString(), seq: '1' }),
         makeEvent('tie-b', 'w2', { t: (NOW_NS + 10n * S).toString(), seq: '5' }),
         makeEvent('tie-a', 'w1', { t: (NOW_NS + 10n * S).toString(), seq: '4' }),
-        makeEvent('failed', 'w2', { t: NOW_NS.toString(), seq: '2', status: 'failed', attempts: 5, lastError: 'pane is dead' }),
+        makeEvent('failed', 'w2', {
+          t: NOW_NS.toString(),
+          seq: '2',
+          status: 'failed',
+          attempts: 5,
+          lastError: 'pane is dead',
+        }),
         makeEvent('header', 'w2', { t: (NOW_NS + 99n * S).toString(), seq: '9', format: 'raw', sender: 'omar' }),
         makeEvent('other-ea', 'x', { ea: 1, seq: '3' }),
       );
@@ -278,8 +326,14 @@ describe('list_events', () => {
     const out = await t.call(listEvents, owner, {});
     expect(out.events.map((e) => e.id)).toEqual(['header', 'failed', 'tie-a', 'tie-b', 'late']);
     expect(out.recent).toBeUndefined();
-    expect(out.events.find((e) => e.id === 'failed')).toMatchObject({ status: 'failed', attempts: 5, last_error: 'pane is dead' });
-    expect(out.events.find((e) => e.id === 'late')).toMatchObject({ fires_at: new Date(FAKE_EPOCH_MS + 50_000).toISOString() });
+    expect(out.events.find((e) => e.id === 'failed')).toMatchObject({
+      status: 'failed',
+      attempts: 5,
+      last_error: 'pane is dead',
+    });
+    expect(out.events.find((e) => e.id === 'late')).toMatchObject({
+      fires_at: new Date(FAKE_EPOCH_MS + 50_000).toISOString(),
+    });
   });
 
   it('filters by receiver', async () => {
@@ -287,7 +341,7 @@ describe('list_events', () => {
     expect((await t.call(listEvents, owner, { receiver: 'nobody' })).events).toEqual([]);
   });
 
-  it('shows only the caller\'s EA', async () => {
+  it("shows only the caller's EA", async () => {
     expect((await t.call(listEvents, worker('x', 1), {})).events.map((e) => e.id)).toEqual(['other-ea']);
     expect((await t.call(listEvents, owner, {}, 1)).events.map((e) => e.id)).toEqual(['other-ea']);
   });
@@ -300,7 +354,13 @@ describe('list_events', () => {
   it('with all, adds recent delivered, cancelled and failed entries from the journal (of this EA, for the receiver)', async () => {
     t.recorder.clear();
     t.services.recorder.record('event.scheduled', { ea: 0, event: 'ev-a', sender: 'owner', receiver: 'w1' });
-    t.services.recorder.record('event.delivered', { ea: 0, event: 'ev-a', sender: 'owner', receiver: 'w1', latency_ms: 3 });
+    t.services.recorder.record('event.delivered', {
+      ea: 0,
+      event: 'ev-a',
+      sender: 'owner',
+      receiver: 'w1',
+      latency_ms: 3,
+    });
     t.services.recorder.record('event.cancelled', { ea: 0, event: 'ev-b', sender: 'w2', receiver: 'w1', by: 'w2' });
     t.services.recorder.record('event.failed', { ea: 0, event: 'ev-c', sender: 'w1', receiver: 'w2', error: 'dead' });
     t.services.recorder.record('event.delivered', { ea: 1, event: 'ev-d', sender: 'owner', receiver: 'w1' });
@@ -319,7 +379,8 @@ describe('list_events', () => {
   });
 
   it('keeps only the 50 most recent journal entries', async () => {
-    for (let i = 0; i < 60; i += 1) t.services.recorder.record('event.delivered', { ea: 0, event: `ev-${i}`, receiver: 'w1' });
+    for (let i = 0; i < 60; i += 1)
+      t.services.recorder.record('event.delivered', { ea: 0, event: `ev-${i}`, receiver: 'w1' });
     const recent = (await t.call(listEvents, owner, { all: true })).recent!;
     expect(recent).toHaveLength(50);
     expect(recent[0]!.event).toBe('ev-10');
@@ -346,10 +407,23 @@ describe('cancel_event', () => {
   const ids = () => t.store.get().events.map((e) => e.id);
 
   it('removes the event for good, journals event.cancelled with who and what it was, and wakes the queue', async () => {
-    expect(await t.call(cancelEvent, worker('w1'), { event_id: 'from-w1' })).toEqual({ id: 'from-w1', status: 'cancelled', was: 'pending' });
+    expect(await t.call(cancelEvent, worker('w1'), { event_id: 'from-w1' })).toEqual({
+      id: 'from-w1',
+      status: 'cancelled',
+      was: 'pending',
+    });
     expect(ids()).toEqual(['from-w2', 'from-owner', 'in-ea1']);
     expect(t.recorder.entries.map(({ ts: _ts, ...rest }) => rest)).toEqual([
-      { kind: 'event.cancelled', ea: 0, event: 'from-w1', sender: 'w1', receiver: 'w2', by: 'w1', reason: 'cancelled', was: 'pending' },
+      {
+        kind: 'event.cancelled',
+        ea: 0,
+        event: 'from-w1',
+        sender: 'w1',
+        receiver: 'w2',
+        by: 'w1',
+        reason: 'cancelled',
+        was: 'pending',
+      },
     ]);
     expect(t.queue.wakes).toBe(1);
   });
@@ -367,10 +441,14 @@ describe('cancel_event', () => {
 
   it('a worker cancels only the events it scheduled', async () => {
     await expect(t.call(cancelEvent, worker('w1'), { event_id: 'from-w2' })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(cancelEvent, worker('w1'), { event_id: 'from-owner' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(cancelEvent, worker('w1'), { event_id: 'from-owner' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect(ids()).toHaveLength(4);
     // Even one addressed to itself, if someone else sent it.
-    await expect(t.call(cancelEvent, worker('w1'), { event_id: 'from-w2' })).rejects.toThrow(/only events it scheduled/);
+    await expect(t.call(cancelEvent, worker('w1'), { event_id: 'from-w2' })).rejects.toThrow(
+      /only events it scheduled/,
+    );
   });
 
   it('the EA (and the owner) cancel any event of their EA', async () => {
@@ -394,7 +472,9 @@ describe('cancel_event', () => {
   });
 
   it('refuses a chat viewer; allows a chat operator', async () => {
-    await expect(t.call(cancelEvent, chatUser('viewer'), { event_id: 'from-w1' })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(cancelEvent, chatUser('viewer'), { event_id: 'from-w1' })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     expect((await t.call(cancelEvent, chatUser('operator'), { event_id: 'from-w1' })).id).toBe('from-w1');
   });
 
@@ -427,7 +507,10 @@ describe('kill_agent: [EVENT CANCELLED] notices', () => {
     await schedule(owner, { receiver: 'kid', payload: 'from the owner' });
     await schedule(worker('bystander'), { receiver: 'peer', payload: 'unrelated' });
     t.store.edit((s) => {
-      s.events.push(makeEvent('from-ghost', 'kid', { sender: 'ghost', seq: '900' }), makeEvent('from-omar', 'kid', { sender: 'omar', seq: '901' }));
+      s.events.push(
+        makeEvent('from-ghost', 'kid', { sender: 'ghost', seq: '900' }),
+        makeEvent('from-omar', 'kid', { sender: 'omar', seq: '901' }),
+      );
     });
     const wakes = t.queue.wakes;
 
@@ -436,14 +519,24 @@ describe('kill_agent: [EVENT CANCELLED] notices', () => {
     expect(out).toEqual({ killed: ['grandkid', 'kid'], tasks_closed: 0, events_cancelled: 10 });
     expect(notices().map((e) => [e.receiver, e.payload])).toEqual([
       ['peer', '[EVENT CANCELLED] to kid: kid was killed by lead; 3 of your event(s) to it will not be delivered.'],
-      ['peer', '[EVENT CANCELLED] to grandkid: grandkid was killed by lead; 1 of your event(s) to it will not be delivered.'],
+      [
+        'peer',
+        '[EVENT CANCELLED] to grandkid: grandkid was killed by lead; 1 of your event(s) to it will not be delivered.',
+      ],
       ['ea', '[EVENT CANCELLED] to kid: kid was killed by lead; 1 of your event(s) to it will not be delivered.'],
     ]);
     expect(notices().every((e) => e.status === 'pending' && e.t === t.clock.nowNs().toString())).toBe(true);
     // The unrelated event stays.
-    expect(t.store.get().events.filter((e) => e.sender !== 'omar').map((e) => e.payload)).toEqual(['unrelated']);
+    expect(
+      t.store
+        .get()
+        .events.filter((e) => e.sender !== 'omar')
+        .map((e) => e.payload),
+    ).toEqual(['unrelated']);
     expect(t.recorder.ofKind('event.cancelled')).toHaveLength(10);
-    expect(t.recorder.ofKind('event.cancelled').every((e) => e['reason'] === 'receiver killed' && e['by'] === 'lead')).toBe(true);
+    expect(
+      t.recorder.ofKind('event.cancelled').every((e) => e['reason'] === 'receiver killed' && e['by'] === 'lead'),
+    ).toBe(true);
     expect(t.queue.wakes).toBe(wakes + 1);
   });
 

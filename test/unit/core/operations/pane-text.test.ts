@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { lastOutputLine, stripTerminalCodes, trimScreen } from '../../../../src/core/operations/pane-text.js';
+import { lastOutputLine, stripTerminalCodes, trimScreen } from '#core/operations/pane-text.js';
 
 describe('pane text', () => {
   it('strips colours, cursor moves, OSC titles and control characters', () => {
-    expect(stripTerminalCodes('\u001b[1;32mgreen\u001b[0m \u001b[?25lx\u001b]0;title\u0007y\u0007z\u0000')).toBe('green xyz');
+    expect(stripTerminalCodes('\u001b[1;32mgreen\u001b[0m \u001b[?25lx\u001b]0;title\u0007y\u0007z\u0000')).toBe(
+      'green xyz',
+    );
     expect(stripTerminalCodes('tab\tand\nnewline')).toBe('tab\tand\nnewline');
   });
 

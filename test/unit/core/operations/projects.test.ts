@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { killAgent } from '../../../../src/core/operations/agent-kill.js';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
-import { createEa } from '../../../../src/core/operations/ea-create.js';
-import { addProject } from '../../../../src/core/operations/project-add.js';
-import { completeProject } from '../../../../src/core/operations/project-complete.js';
-import { listProjects } from '../../../../src/core/operations/project-list.js';
+import { killAgent } from '#core/operations/agent-kill.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
+import { createEa } from '#core/operations/ea-create.js';
+import { addProject } from '#core/operations/project-add.js';
+import { completeProject } from '#core/operations/project-complete.js';
+import { listProjects } from '#core/operations/project-list.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
 
@@ -34,7 +34,9 @@ describe('add_project', () => {
   });
 
   it('refuses empty and over-long names with INVALID_INPUT naming the field', async () => {
-    await expect(t.call(addProject, owner, { name: '' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('name') }));
+    await expect(t.call(addProject, owner, { name: '' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('name') }),
+    );
     await expect(t.call(addProject, owner, { name: 'x'.repeat(201) })).rejects.toThrow(code('INVALID_INPUT'));
     await expect(t.call(addProject, owner, {})).rejects.toThrow(code('INVALID_INPUT'));
   });
@@ -43,7 +45,9 @@ describe('add_project', () => {
     await t.call(addProject, chatUser('operator'), { name: 'a' });
     await t.call(addProject, chatUser('admin'), { name: 'b' });
     await expect(t.call(addProject, chatUser('viewer'), { name: 'c' })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(addProject, worker('w1'), { name: 'c' })).rejects.toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED', hint: expect.stringContaining('report to their parent') }));
+    await expect(t.call(addProject, worker('w1'), { name: 'c' })).rejects.toThrow(
+      expect.objectContaining({ code: 'PERMISSION_DENIED', hint: expect.stringContaining('report to their parent') }),
+    );
     expect(t.store.get().projects.map((p) => p.owner)).toEqual(['chat:slack:u-operator', 'chat:slack:u-admin']);
   });
 
@@ -94,20 +98,30 @@ describe('complete_project', () => {
   });
 
   it('is refused while a live agent works for it', async () => {
-    await expect(t.call(completeProject, owner, { project_id: 1 })).rejects.toThrow(expect.objectContaining({ code: 'CONFLICT', details: { agents: ['a'] } }));
+    await expect(t.call(completeProject, owner, { project_id: 1 })).rejects.toThrow(
+      expect.objectContaining({ code: 'CONFLICT', details: { agents: ['a'] } }),
+    );
     expect(t.store.get().projects).toHaveLength(1);
   });
 
   it('completes once the agents are gone, and never reuses the id', async () => {
     await t.call(killAgent, owner, { name: 'a' });
-    expect(await t.call(completeProject, eaAgent(), { project_id: '1' })).toEqual({ project_id: 1, name: 'p1', status: 'completed' });
+    expect(await t.call(completeProject, eaAgent(), { project_id: '1' })).toEqual({
+      project_id: 1,
+      name: 'p1',
+      status: 'completed',
+    });
     expect(t.store.get().projects).toEqual([]);
-    expect(t.recorder.ofKind('project.completed')).toEqual([expect.objectContaining({ ea: 0, project: 1, name: 'p1', by: 'ea' })]);
+    expect(t.recorder.ofKind('project.completed')).toEqual([
+      expect.objectContaining({ ea: 0, project: 1, name: 'p1', by: 'ea' }),
+    ]);
     expect(await t.call(listProjects, owner)).toEqual({ projects: [] });
 
     expect((await t.call(addProject, owner, { name: 'p2' })).project_id).toBe(2);
     await expect(t.call(completeProject, owner, { project_id: 1 })).rejects.toThrow(code('PROJECT_NOT_FOUND'));
-    await expect(t.call(spawnAgent, owner, { name: 'late', command: 'sh', project_id: 1 })).rejects.toThrow(code('PROJECT_NOT_FOUND'));
+    await expect(t.call(spawnAgent, owner, { name: 'late', command: 'sh', project_id: 1 })).rejects.toThrow(
+      code('PROJECT_NOT_FOUND'),
+    );
   });
 
   it('counts exited agents as gone and detaches them from the project', async () => {
@@ -121,11 +135,15 @@ describe('complete_project', () => {
   it('refuses workers, viewers, unknown ids and other EAs', async () => {
     await t.call(killAgent, owner, { name: 'a' });
     await expect(t.call(completeProject, worker('a'), { project_id: 1 })).rejects.toThrow(code('PERMISSION_DENIED'));
-    await expect(t.call(completeProject, chatUser('viewer'), { project_id: 1 })).rejects.toThrow(code('PERMISSION_DENIED'));
+    await expect(t.call(completeProject, chatUser('viewer'), { project_id: 1 })).rejects.toThrow(
+      code('PERMISSION_DENIED'),
+    );
     await expect(t.call(completeProject, owner, { project_id: 7 })).rejects.toThrow(code('PROJECT_NOT_FOUND'));
     await t.call(createEa, owner, { name: 'second' });
     await expect(t.call(completeProject, eaAgent(1), { project_id: 1 })).rejects.toThrow(code('PROJECT_NOT_FOUND'));
-    await expect(t.call(completeProject, owner, { project_id: 'one' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('project_id') }));
+    await expect(t.call(completeProject, owner, { project_id: 'one' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('project_id') }),
+    );
     await expect(t.call(completeProject, owner, { project_id: 1.5 })).rejects.toThrow(code('INVALID_INPUT'));
   });
 });

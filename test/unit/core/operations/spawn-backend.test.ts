@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sessionNameFor } from '../../../../src/core/model/names.js';
-import { spawnAgent } from '../../../../src/core/operations/agent-spawn.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { spawnAgent } from '#core/operations/agent-spawn.js';
 import { owner, worker } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
 
@@ -10,9 +10,30 @@ let t: TestServices;
 beforeEach(() => {
   t = createTestServices();
   t.backends.backends = [
-    { name: 'claude', binary: 'claude', installed: true, version: '2.1.330', verified: true, install: 'npm i -g @anthropic-ai/claude-code' },
-    { name: 'codex', binary: 'codex', installed: true, version: '0.169.0', verified: true, install: 'npm i -g @openai/codex' },
-    { name: 'gemini', binary: 'gemini', installed: false, version: null, verified: true, install: 'npm i -g @google/gemini-cli' },
+    {
+      name: 'claude',
+      binary: 'claude',
+      installed: true,
+      version: '2.1.330',
+      verified: true,
+      install: 'npm i -g @anthropic-ai/claude-code',
+    },
+    {
+      name: 'codex',
+      binary: 'codex',
+      installed: true,
+      version: '0.169.0',
+      verified: true,
+      install: 'npm i -g @openai/codex',
+    },
+    {
+      name: 'gemini',
+      binary: 'gemini',
+      installed: false,
+      version: null,
+      verified: true,
+      install: 'npm i -g @google/gemini-cli',
+    },
   ];
   t.backends.fallback = 'claude';
 });
@@ -23,13 +44,33 @@ describe('spawn_agent with a backend', () => {
   it('uses the default backend, launches its plan, and queues the header for when it is ready', async () => {
     const out = await t.call(spawnAgent, owner, { name: 'w1', task: 'write "docs"\nthen stop' });
     expect(out).toMatchObject({ agent_name: 'w1', backend: 'claude' });
-    expect(t.launcher.prepared).toEqual([expect.objectContaining({ role: 'worker', ea: 0, name: 'w1', backend: 'claude', parent: 'ea', workdir: '/fake/work', contextPath: '/fake/0/w1/context.json' })]);
+    expect(t.launcher.prepared).toEqual([
+      expect.objectContaining({
+        role: 'worker',
+        ea: 0,
+        name: 'w1',
+        backend: 'claude',
+        parent: 'ea',
+        workdir: '/fake/work',
+        contextPath: '/fake/0/w1/context.json',
+      }),
+    ]);
     const sess = t.mux.sessions.get(sessionNameFor(0, 'w1'))!;
     expect(sess.command).toBe('claude --agent w1');
-    expect(sess.env).toMatchObject({ FAKE_BACKEND: 'claude', OMAR_AGENT: 'w1', OMAR_CONTEXT: '/fake/0/w1/context.json' });
+    expect(sess.env).toMatchObject({
+      FAKE_BACKEND: 'claude',
+      OMAR_AGENT: 'w1',
+      OMAR_CONTEXT: '/fake/0/w1/context.json',
+    });
     const agent = t.store.get().agents[0]!;
     expect(agent).toMatchObject({ backend: 'claude', ready: false, health: 'running' });
-    expect(header()).toEqual([expect.objectContaining({ sender: 'omar', receiver: 'w1', payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: write "docs"\nthen stop' })]);
+    expect(header()).toEqual([
+      expect.objectContaining({
+        sender: 'omar',
+        receiver: 'w1',
+        payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: write "docs"\nthen stop',
+      }),
+    ]);
     expect(t.launcher.watched).toEqual([{ ea: 0, name: 'w1', markers: ['claude ready'], awaitsHello: true }]);
     expect(t.queue.wakes).toBe(1);
   });
@@ -56,15 +97,28 @@ describe('spawn_agent with a backend', () => {
 
   it('passes model and reasoning effort; refuses reasoning effort outside codex and model with a raw command', async () => {
     await t.call(spawnAgent, owner, { name: 'c', backend: 'codex', model: 'gpt-5.1-codex', reasoning_effort: 'high' });
-    expect(t.launcher.prepared.at(-1)).toMatchObject({ backend: 'codex', model: 'gpt-5.1-codex', reasoningEffort: 'high' });
-    await expect(t.call(spawnAgent, owner, { name: 'd', backend: 'claude', reasoning_effort: 'high' })).rejects.toEqual(code('INVALID_INPUT'));
-    await expect(t.call(spawnAgent, owner, { name: 'e', command: 'sh', model: 'x' })).rejects.toEqual(code('INVALID_INPUT'));
-    await expect(t.call(spawnAgent, owner, { name: 'f', backend: 'claude', model: 'bad model;rm' })).rejects.toEqual(code('INVALID_INPUT'));
+    expect(t.launcher.prepared.at(-1)).toMatchObject({
+      backend: 'codex',
+      model: 'gpt-5.1-codex',
+      reasoningEffort: 'high',
+    });
+    await expect(t.call(spawnAgent, owner, { name: 'd', backend: 'claude', reasoning_effort: 'high' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
+    await expect(t.call(spawnAgent, owner, { name: 'e', command: 'sh', model: 'x' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
+    await expect(t.call(spawnAgent, owner, { name: 'f', backend: 'claude', model: 'bad model;rm' })).rejects.toEqual(
+      code('INVALID_INPUT'),
+    );
   });
 
   it('refuses a backend that is not installed, naming how to install it', async () => {
     const error = await t.call(spawnAgent, owner, { name: 'g', backend: 'gemini' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', hint: expect.stringContaining('npm i -g @google/gemini-cli') });
+    expect(error).toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      hint: expect.stringContaining('npm i -g @google/gemini-cli'),
+    });
     expect(t.store.get().agents).toEqual([]);
   });
 

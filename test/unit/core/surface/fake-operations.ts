@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { defineOperation, type AnyOperation } from '../../../../src/core/operation.js';
+import { defineOperation, type AnyOperation } from '#core/operation.js';
 
 /** Small operations with the shapes the grammar must handle (not the real registry). */
-const IntLike = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
+const IntLike = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().int());
 const noop = async (): Promise<unknown> => ({});
 
 export const spawn = defineOperation({
@@ -62,7 +70,12 @@ function isoToNs(raw: string): number {
 
 const eventsSurface = {
   path: ['events', 'schedule'],
-  flags: { to: { field: 'receiver' }, in: { field: 'delay_seconds' }, payload: { field: 'payload' }, at: { field: 'timestamp_ns', parse: isoToNs } },
+  flags: {
+    to: { field: 'receiver' },
+    in: { field: 'delay_seconds' },
+    payload: { field: 'payload' },
+    at: { field: 'timestamp_ns', parse: isoToNs },
+  },
 };
 export const schedule = defineOperation({
   name: 'schedule_omar_event',
@@ -85,7 +98,10 @@ export const eventsList = defineOperation({
   name: 'list_events',
   summary: 'List scheduled events.',
   description: 'Lists pending events.',
-  input: z.object({ tag: z.array(z.string()).optional().describe('Only these tags.'), limit: z.number().default(20).describe('At most this many.') }),
+  input: z.object({
+    tag: z.array(z.string()).optional().describe('Only these tags.'),
+    limit: z.number().default(20).describe('At most this many.'),
+  }),
   output: z.unknown(),
   access: 'read',
   cli: { path: ['events', 'list'] },

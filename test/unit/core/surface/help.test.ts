@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../../../src/core/registry.js';
-import { renderCommandHelp, renderHelp, usageLine } from '../../../../src/core/surface/help.js';
-import { surfaceFields, surfaceOf } from '../../../../src/core/surface/surface-fields.js';
-import { objectFields } from '../../../../src/core/surface/zod-introspect.js';
+import { OPERATIONS } from '#core/registry.js';
+import { renderCommandHelp, renderHelp, usageLine } from '#core/surface/help.js';
+import { surfaceFields, surfaceOf } from '#core/surface/surface-fields.js';
+import { objectFields } from '#core/surface/zod-introspect.js';
 import { OPS, eventsList, kill, list, schedule, send, spawn } from './fake-operations.js';
 
 describe('usageLine', () => {
@@ -82,24 +82,33 @@ describe('renderCommandHelp', () => {
   });
 
   it('says so when a command takes no arguments', () => {
-    expect(renderCommandHelp(list, 'cli')).toBe('Usage: `omar list`\n\nLists every agent of the EA.\n\n_No arguments._');
-    expect(renderCommandHelp(eventsList, 'cli')).toContain('| `--tag` | text, repeatable |   | Only these tags. |\n| `--limit` | number | 20 | At most this many. |');
+    expect(renderCommandHelp(list, 'cli')).toBe(
+      'Usage: `omar list`\n\nLists every agent of the EA.\n\n_No arguments._',
+    );
+    expect(renderCommandHelp(eventsList, 'cli')).toContain(
+      '| `--tag` | text, repeatable |   | Only these tags. |\n| `--limit` | number | 20 | At most this many. |',
+    );
   });
 });
 
 describe('the real registry', () => {
-  it.each(OPERATIONS.flatMap((op) => (['cli', 'chat'] as const).filter((s) => surfaceOf(op, s)).map((s) => [op.name, s, op] as const)))(
-    '%s on %s: positionals, defaults and aliases name input fields',
-    (_name, surface, op) => {
-      const s = surfaceOf(op, surface)!;
-      const names = objectFields(op.input).map((f) => f.name);
-      for (const field of [...(s.positional ?? []), ...Object.keys(s.defaults ?? {}), ...Object.values(s.flags ?? {}).map((f) => f.field)]) {
-        expect(names).toContain(field);
-      }
-      expect(surfaceFields(op, s).every((f) => f.flags.length > 0)).toBe(true);
-      expect(usageLine(op, surface)).toMatch(/^\/?omar /);
-    },
-  );
+  it.each(
+    OPERATIONS.flatMap((op) =>
+      (['cli', 'chat'] as const).filter((s) => surfaceOf(op, s)).map((s) => [op.name, s, op] as const),
+    ),
+  )('%s on %s: positionals, defaults and aliases name input fields', (_name, surface, op) => {
+    const s = surfaceOf(op, surface)!;
+    const names = objectFields(op.input).map((f) => f.name);
+    for (const field of [
+      ...(s.positional ?? []),
+      ...Object.keys(s.defaults ?? {}),
+      ...Object.values(s.flags ?? {}).map((f) => f.field),
+    ]) {
+      expect(names).toContain(field);
+    }
+    expect(surfaceFields(op, s).every((f) => f.flags.length > 0)).toBe(true);
+    expect(usageLine(op, surface)).toMatch(/^\/?omar /);
+  });
 
   it('renders help for every command', () => {
     expect(renderHelp(OPERATIONS, 'cli')).toContain('| `spawn NAME` |');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/core/errors.js';
-import { matchCommand, parseInvocation } from '../../../../src/core/surface/parse-invocation.js';
-import type { SurfaceName } from '../../../../src/core/surface/surface-fields.js';
-import { tokenizeCommand } from '../../../../src/core/surface/tokenize-command.js';
+import { AppError } from '#core/errors.js';
+import { matchCommand, parseInvocation } from '#core/surface/parse-invocation.js';
+import type { SurfaceName } from '#core/surface/surface-fields.js';
+import { tokenizeCommand } from '#core/surface/tokenize-command.js';
 import { OPS, eventsList, kill, list, schedule, send, spawn, statusLine } from './fake-operations.js';
 
 /** A whole line as typed: `omar …` on the CLI, `/omar …` in chat. */
@@ -31,7 +31,11 @@ describe('parseInvocation', () => {
     ['omar spawn --name w1', spawn, { name: 'w1' }],
     ['omar spawn w1 --project-id 7', spawn, { name: 'w1', project_id: 7 }],
     ['omar spawn w1 --project_id=7', spawn, { name: 'w1', project_id: 7 }],
-    ['omar spawn w1 --task "fix the build" --parent lead', spawn, { name: 'w1', task: 'fix the build', parent: 'lead' }],
+    [
+      'omar spawn w1 --task "fix the build" --parent lead',
+      spawn,
+      { name: 'w1', task: 'fix the build', parent: 'lead' },
+    ],
     ['omar spawn w1 --task a --task b', spawn, { name: 'w1', task: 'b' }],
     ['omar spawn w1 --task=--odd', spawn, { name: 'w1', task: '--odd' }],
     ['omar spawn -- --w1', spawn, { name: '--w1' }],
@@ -47,9 +51,21 @@ describe('parseInvocation', () => {
     ['omar send w1 run it --no-enter', send, { name: 'w1', text: 'run it', enter: false }],
     ['omar send --enter false w1 hi', send, { name: 'w1', text: 'hi', enter: false }],
     ['omar send w1 npm test -- --watch', send, { name: 'w1', text: 'npm test --watch', enter: true }],
-    ['omar events schedule --to w1 --in 30 --payload "wake up"', schedule, { receiver: 'w1', delay_seconds: 30, payload: 'wake up' }],
-    ['omar events schedule --receiver w1 --delay-seconds 5 --payload x', schedule, { receiver: 'w1', delay_seconds: 5, payload: 'x' }],
-    ['omar events schedule --to w1 --at 2026-11-23T09:00Z --payload x', schedule, { receiver: 'w1', timestamp_ns: Date.parse('2026-11-23T09:00Z') * 1_000_000, payload: 'x' }],
+    [
+      'omar events schedule --to w1 --in 30 --payload "wake up"',
+      schedule,
+      { receiver: 'w1', delay_seconds: 30, payload: 'wake up' },
+    ],
+    [
+      'omar events schedule --receiver w1 --delay-seconds 5 --payload x',
+      schedule,
+      { receiver: 'w1', delay_seconds: 5, payload: 'x' },
+    ],
+    [
+      'omar events schedule --to w1 --at 2026-11-23T09:00Z --payload x',
+      schedule,
+      { receiver: 'w1', timestamp_ns: Date.parse('2026-11-23T09:00Z') * 1_000_000, payload: 'x' },
+    ],
     ['omar events list', eventsList, {}],
     ['omar events list --tag a --tag b --limit 5', eventsList, { tag: ['a', 'b'], limit: 5 }],
     ['omar list', list, {}],
@@ -81,22 +97,52 @@ describe('parseInvocation', () => {
   });
 
   it('leaves out operations the surface does not have', () => {
-    expect(() => parseInvocation(['status-line', 'busy'], [statusLine], 'chat')).toThrow("Unknown command 'status-line'.");
+    expect(() => parseInvocation(['status-line', 'busy'], [statusLine], 'chat')).toThrow(
+      "Unknown command 'status-line'.",
+    );
   });
 
   it('matches the longest command path', () => {
-    expect(matchCommand(['events', 'list', '--tag', 'x'], OPS, 'cli')).toMatchObject({ op: eventsList, rest: ['--tag', 'x'] });
+    expect(matchCommand(['events', 'list', '--tag', 'x'], OPS, 'cli')).toMatchObject({
+      op: eventsList,
+      rest: ['--tag', 'x'],
+    });
     expect(matchCommand(['events'], OPS, 'cli')).toBeUndefined();
   });
 
   it.each<[string, string, string, string | undefined]>([
     ['omar', 'USAGE', 'No command given.', 'Run `omar help` to see all commands.'],
-    ['omar spwan w1', 'USAGE', "Unknown command 'spwan'. Did you mean `omar spawn`?", 'Run `omar help` to see all commands.'],
-    ['/omar kil w1', 'USAGE', "Unknown command 'kil'. Did you mean `/omar kill`?", 'Run `/omar help` to see all commands.'],
-    ['omar evnts list', 'USAGE', "Unknown command 'evnts'. Did you mean `omar events list`?", 'Run `omar help` to see all commands.'],
+    [
+      'omar spwan w1',
+      'USAGE',
+      "Unknown command 'spwan'. Did you mean `omar spawn`?",
+      'Run `omar help` to see all commands.',
+    ],
+    [
+      '/omar kil w1',
+      'USAGE',
+      "Unknown command 'kil'. Did you mean `/omar kill`?",
+      'Run `/omar help` to see all commands.',
+    ],
+    [
+      'omar evnts list',
+      'USAGE',
+      "Unknown command 'evnts'. Did you mean `omar events list`?",
+      'Run `omar help` to see all commands.',
+    ],
     ['omar frobnicate', 'USAGE', "Unknown command 'frobnicate'.", 'Run `omar help` to see all commands.'],
-    ['omar events', 'USAGE', '`omar events` needs a subcommand. `omar events` has: schedule, list.', 'Run `omar help` to see all commands.'],
-    ['omar events drop 3', 'USAGE', "Unknown command 'events drop'. `omar events` has: schedule, list.", 'Run `omar help` to see all commands.'],
+    [
+      'omar events',
+      'USAGE',
+      '`omar events` needs a subcommand. `omar events` has: schedule, list.',
+      'Run `omar help` to see all commands.',
+    ],
+    [
+      'omar events drop 3',
+      'USAGE',
+      "Unknown command 'events drop'. `omar events` has: schedule, list.",
+      'Run `omar help` to see all commands.',
+    ],
     [
       'omar spawn w1 --comand bash',
       'USAGE',
@@ -109,7 +155,12 @@ describe('parseInvocation', () => {
       'Unknown flag --force for `omar send`. Valid flags: --name, --text, --enter, --no-enter.',
       'Usage: omar send NAME TEXT… [--no-enter] (words that start with -- go after a lone --)',
     ],
-    ['omar list --all', 'USAGE', 'Unknown flag --all for `omar list`. `omar list` takes no flags.', 'Usage: omar list (words that start with -- go after a lone --)'],
+    [
+      'omar list --all',
+      'USAGE',
+      'Unknown flag --all for `omar list`. `omar list` takes no flags.',
+      'Usage: omar list (words that start with -- go after a lone --)',
+    ],
     [
       'omar spawn w1 --project-id seven',
       'USAGE',
@@ -140,12 +191,27 @@ describe('parseInvocation', () => {
       "--at: cannot read 'soon' (not an ISO time).",
       'Usage: omar events schedule --to RECEIVER --payload PAYLOAD [--in N] [--at AT]',
     ],
-    ['omar kill w1 --recursive maybe', 'USAGE', "Unexpected argument 'maybe' for `omar kill`.", 'Usage: omar kill NAME [--recursive] (quote text that contains spaces)'],
-    ['omar kill w1 --recursive=maybe', 'USAGE', "--recursive: expected true, false, yes or no, got 'maybe'.", 'Usage: omar kill NAME [--recursive]'],
+    [
+      'omar kill w1 --recursive maybe',
+      'USAGE',
+      "Unexpected argument 'maybe' for `omar kill`.",
+      'Usage: omar kill NAME [--recursive] (quote text that contains spaces)',
+    ],
+    [
+      'omar kill w1 --recursive=maybe',
+      'USAGE',
+      "--recursive: expected true, false, yes or no, got 'maybe'.",
+      'Usage: omar kill NAME [--recursive]',
+    ],
     ['omar kill', 'USAGE', 'Missing NAME for `omar kill`.', 'Usage: omar kill NAME [--recursive]'],
     ['/omar send', 'USAGE', 'Missing NAME and TEXT for `/omar send`.', 'Usage: /omar send NAME TEXT… [--no-enter]'],
     ['omar send w1', 'USAGE', 'Missing TEXT for `omar send`.', 'Usage: omar send NAME TEXT… [--no-enter]'],
-    ['omar kill w1 w2', 'USAGE', "Unexpected argument 'w2' for `omar kill`.", 'Usage: omar kill NAME [--recursive] (quote text that contains spaces)'],
+    [
+      'omar kill w1 w2',
+      'USAGE',
+      "Unexpected argument 'w2' for `omar kill`.",
+      'Usage: omar kill NAME [--recursive] (quote text that contains spaces)',
+    ],
     [
       'omar spawn w1 --command',
       'USAGE',
@@ -158,7 +224,12 @@ describe('parseInvocation', () => {
       '--command needs a value.',
       'Usage: omar spawn NAME [--command COMMAND] [--parent PARENT] [--project-id N] [--task TASK] (write --command=VALUE for a value that starts with --)',
     ],
-    ['omar spawn ""', 'INVALID_INPUT', 'NAME: Too small: expected string to have >=1 characters.', 'Usage: omar spawn NAME [--command COMMAND] [--parent PARENT] [--project-id N] [--task TASK]'],
+    [
+      'omar spawn ""',
+      'INVALID_INPUT',
+      'NAME: Too small: expected string to have >=1 characters.',
+      'Usage: omar spawn NAME [--command COMMAND] [--parent PARENT] [--project-id N] [--task TASK]',
+    ],
   ])('%s → %s', (line, code, message, hint) => {
     expect(parseError(line)).toMatchObject({ code, message, hint });
   });

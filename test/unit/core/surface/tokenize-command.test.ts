@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/core/errors.js';
-import { tokenizeCommand } from '../../../../src/core/surface/tokenize-command.js';
+import { AppError } from '#core/errors.js';
+import { tokenizeCommand } from '#core/surface/tokenize-command.js';
 
 describe('tokenizeCommand', () => {
   it.each<[string, string, string[]]>([

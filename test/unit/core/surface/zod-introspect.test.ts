@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { baseTypeOf, objectFields } from '../../../../src/core/surface/zod-introspect.js';
+import { baseTypeOf, objectFields } from '#core/surface/zod-introspect.js';
 
 /** Pins the zod-4 internals the grammar relies on, so a zod upgrade that moves them fails here. */
-const IntLike = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
+const IntLike = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().int());
 
 describe('objectFields', () => {
   it('reads base type, optionality, defaults and descriptions through wrappers', () => {
@@ -22,7 +30,16 @@ describe('objectFields', () => {
       either: z.union([z.number(), z.string()]),
       size: z.literal([1, 2]),
     });
-    expect(objectFields(schema).map((f) => [f.name, f.base, f.optional, f.hasDefault, f.defaultValue, f.description ?? null])).toEqual([
+    expect(
+      objectFields(schema).map((f) => [
+        f.name,
+        f.base,
+        f.optional,
+        f.hasDefault,
+        f.defaultValue,
+        f.description ?? null,
+      ]),
+    ).toEqual([
       ['name', 'string', false, false, undefined, 'The name.'],
       ['count', 'number', true, false, undefined, 'How many.'],
       ['flag', 'boolean', true, true, false, 'A switch.'],

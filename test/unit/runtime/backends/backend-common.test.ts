@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { shCommand, shQuote } from '../../../../src/core/backends/backend-adapter.js';
-import { mcpServerArgv, tomlArray, tomlString } from '../../../../src/runtime/backends/backend-common.js';
+import { shCommand, shQuote } from '#core/backends/backend-adapter.js';
+import { mcpServerArgv, tomlArray, tomlString } from '#runtime/backends/backend-common.js';
 import { makeRequest, NASTY_PROMPT } from './backend-test-kit.js';
 
 const HARD = [
@@ -20,10 +20,13 @@ const HARD = [
 ];
 
 describe('quoting for sh -c', () => {
-  it.each(HARD.map((s) => [JSON.stringify(s).slice(0, 40), s] as const))('round-trips %s through printf', (_label, text) => {
-    const out = execFileSync('sh', ['-c', `printf '%s\\n' ${shQuote(text)}`], { encoding: 'utf8' });
-    expect(out).toBe(`${text}\n`);
-  });
+  it.each(HARD.map((s) => [JSON.stringify(s).slice(0, 40), s] as const))(
+    'round-trips %s through printf',
+    (_label, text) => {
+      const out = execFileSync('sh', ['-c', `printf '%s\\n' ${shQuote(text)}`], { encoding: 'utf8' });
+      expect(out).toBe(`${text}\n`);
+    },
+  );
 
   it('keeps every argument separate', () => {
     const out = execFileSync('sh', ['-c', `printf '%s\\0' ${shCommand(HARD)}`], { encoding: 'utf8' });
@@ -32,11 +35,14 @@ describe('quoting for sh -c', () => {
 });
 
 describe('tomlString', () => {
-  it.each(HARD.map((s) => [JSON.stringify(s).slice(0, 40), s] as const))('round-trips %s through a TOML parser', (_label, text) => {
-    const toml = tomlString(text);
-    expect(toml).not.toMatch(/\n/);
-    expect(parse(`v = ${toml}`).v).toBe(text);
-  });
+  it.each(HARD.map((s) => [JSON.stringify(s).slice(0, 40), s] as const))(
+    'round-trips %s through a TOML parser',
+    (_label, text) => {
+      const toml = tomlString(text);
+      expect(toml).not.toMatch(/\n/);
+      expect(parse(`v = ${toml}`).v).toBe(text);
+    },
+  );
 
   it('replaces a lone surrogate, which has no UTF-8 form', () => {
     expect(parse(`v = ${tomlString('a\ud800b')}`).v).toBe('a\ufffdb');
@@ -50,10 +56,18 @@ describe('tomlString', () => {
 describe('mcpServerArgv', () => {
   it('is omar argv + mcp-server --context <context>', () => {
     const request = makeRequest();
-    expect(mcpServerArgv(request)).toEqual(['/usr/bin/node', '/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath]);
+    expect(mcpServerArgv(request)).toEqual([
+      '/usr/bin/node',
+      '/opt/omar/dist/omar.mjs',
+      'mcp-server',
+      '--context',
+      request.contextPath,
+    ]);
   });
 
   it('refuses an empty omar argv', () => {
-    expect(() => mcpServerArgv({ ...makeRequest(), omarArgv: [] })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => mcpServerArgv({ ...makeRequest(), omarArgv: [] })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
   });
 });

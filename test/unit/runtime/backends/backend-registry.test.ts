@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_NAMES } from '../../../../src/core/backends/backend-adapter.js';
-import { BACKENDS, backendByName, FALLBACK_BACKEND, parseVersion } from '../../../../src/runtime/backends/backend-registry.js';
+import { BACKEND_NAMES } from '#core/backends/backend-adapter.js';
+import { BACKENDS, backendByName, FALLBACK_BACKEND, parseVersion } from '#runtime/backends/backend-registry.js';
 import { makeRequest, expectNoUserWideConfig } from './backend-test-kit.js';
 
 describe('backend registry', () => {
@@ -21,7 +21,9 @@ describe('backend registry', () => {
       error = e;
     }
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect((error as Error).message).toBe("Unknown backend 'vim'. Valid backends: claude, codex, gemini, opencode, cursor, custom, sim.");
+    expect((error as Error).message).toBe(
+      "Unknown backend 'vim'. Valid backends: claude, codex, gemini, opencode, cursor, custom, sim.",
+    );
   });
 
   it('parses version lines', () => {

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import type { LaunchPlan, LaunchRequest, ReasoningEffort } from '../../../../src/core/backends/backend-adapter.js';
+import type { LaunchPlan, LaunchRequest, ReasoningEffort } from '#core/backends/backend-adapter.js';
 
 export const HOME = '/home/ann';
 
@@ -29,7 +29,7 @@ export const OMAR = ['/usr/bin/node', '/opt/omar/dist/omar.mjs'] as const;
 export const NASTY_PROMPT = [
   '# You are "t-1" — it\'s your job',
   'Run `date` and $(whoami) and ${HOME} and $HOME; never \\n escape.',
-  "A TOML breaker: ''' and \"\"\" and a tab\there.",
+  'A TOML breaker: \'\'\' and """ and a tab\there.',
   'Unicode: ünï 漢字 😀 → ✓ and a DEL \u007f and a bell \u0007.',
   '',
 ].join('\n');

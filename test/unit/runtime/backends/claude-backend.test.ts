@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claudeBackend } from '../../../../src/runtime/backends/claude-backend.js';
+import { claudeBackend } from '#runtime/backends/claude-backend.js';
 import {
   expectNoUserWideConfig,
   label,
@@ -42,7 +42,13 @@ describe('claudeBackend', () => {
           mode: 0o600,
         },
         ...(c.permissions === 'bypass'
-          ? [{ path: `${dir}/claude-settings.json`, content: '{\n  "skipDangerousModePermissionPrompt": true\n}\n', mode: 0o600 }]
+          ? [
+              {
+                path: `${dir}/claude-settings.json`,
+                content: '{\n  "skipDangerousModePermissionPrompt": true\n}\n',
+                mode: 0o600,
+              },
+            ]
           : []),
       ],
       readyMarkers: ['Claude Code v', '❯'],

@@ -1,7 +1,7 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { codexBackend } from '../../../../src/runtime/backends/codex-backend.js';
-import { tomlString } from '../../../../src/runtime/backends/backend-common.js';
+import { codexBackend } from '#runtime/backends/codex-backend.js';
+import { tomlString } from '#runtime/backends/backend-common.js';
 import {
   expectNoUserWideConfig,
   label,
@@ -44,7 +44,9 @@ describe('codexBackend', () => {
     expect(plan).toEqual({
       command: expected,
       env: {},
-      files: [{ path: `${dir}/codex-developer-instructions.toml`, content: tomlString(request.systemPrompt), mode: 0o600 }],
+      files: [
+        { path: `${dir}/codex-developer-instructions.toml`, content: tomlString(request.systemPrompt), mode: 0o600 },
+      ],
       readyMarkers: ['OpenAI Codex', '›'],
       awaitsHello: true,
     });
@@ -68,9 +70,10 @@ describe('codexBackend', () => {
     run.args.forEach((arg, i) => {
       if (run.args[i - 1] === '-c') overrides.set(...override(arg));
     });
-    expect([overrides.get('mcp_servers.omar.command'), ...(overrides.get('mcp_servers.omar.args') as string[])]).toEqual(
-      mcpArgv(request),
-    );
+    expect([
+      overrides.get('mcp_servers.omar.command'),
+      ...(overrides.get('mcp_servers.omar.args') as string[]),
+    ]).toEqual(mcpArgv(request));
     expect(overrides.get('mcp_servers.omar.default_tools_approval_mode')).toBe('approve');
     expect(overrides.get('developer_instructions')).toBe(NASTY_PROMPT);
     expect(overrides.get('model_reasoning_effort')).toBe('xhigh');

@@ -1,6 +1,6 @@
 import { readlinkSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cursorBackend } from '../../../../src/runtime/backends/cursor-backend.js';
+import { cursorBackend } from '#runtime/backends/cursor-backend.js';
 import {
   expectNoUserWideConfig,
   label,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customBackend } from '../../../../src/runtime/backends/custom-backend.js';
+import { customBackend } from '#runtime/backends/custom-backend.js';
 import { expectNoUserWideConfig, makeRequest, mcpArgv, NASTY_PROMPT, runPlan, scratchDir } from './backend-test-kit.js';
 
 describe('customBackend', () => {
@@ -10,7 +10,13 @@ describe('customBackend', () => {
   it('runs the command as written and sends the prompt first when it has no hooks', () => {
     for (const role of ['worker', 'ea'] as const) {
       for (const permissions of ['ask', 'bypass'] as const) {
-        const request = makeRequest({ role, permissions, model: 'ignored', systemPrompt: NASTY_PROMPT, custom: { command: 'my-agent --tui' } });
+        const request = makeRequest({
+          role,
+          permissions,
+          model: 'ignored',
+          systemPrompt: NASTY_PROMPT,
+          custom: { command: 'my-agent --tui' },
+        });
         const plan = customBackend.plan(request);
         expect(plan).toEqual({
           command: 'my-agent --tui',

@@ -1,8 +1,16 @@
 import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { geminiBackend } from '../../../../src/runtime/backends/gemini-backend.js';
-import { expectNoUserWideConfig, label, makeRequest, matrix, mcpArgv, runPlan, scratchDir } from './backend-test-kit.js';
+import { geminiBackend } from '#runtime/backends/gemini-backend.js';
+import {
+  expectNoUserWideConfig,
+  label,
+  makeRequest,
+  matrix,
+  mcpArgv,
+  runPlan,
+  scratchDir,
+} from './backend-test-kit.js';
 
 const CHOOSE_AUTH =
   'if [ -z "${GEMINI_DEFAULT_AUTH_TYPE:-}" ]; then ' +
@@ -34,17 +42,31 @@ describe('geminiBackend', () => {
     const plan = geminiBackend.plan(request);
     const link = (name: string) =>
       `if [ -e /home/ann/.gemini/${name} ]; then ln -sfn /home/ann/.gemini/${name} ${gh}/.gemini/${name}; fi`;
-    const gemini = ['gemini', ...(c.model ? [`-m ${c.model}`] : []), ...(c.permissions === 'bypass' ? ['--yolo'] : [])].join(' ');
+    const gemini = [
+      'gemini',
+      ...(c.model ? [`-m ${c.model}`] : []),
+      ...(c.permissions === 'bypass' ? ['--yolo'] : []),
+    ].join(' ');
     const settings = {
       security: { auth: { selectedType: '${GEMINI_DEFAULT_AUTH_TYPE}' } },
       privacy: { usageStatisticsEnabled: false },
       general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
       mcpServers: {
-        omar: { command: '/usr/bin/node', args: ['/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath], trust: true },
+        omar: {
+          command: '/usr/bin/node',
+          args: ['/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath],
+          trust: true,
+        },
       },
     };
     expect(plan).toEqual({
-      command: ['unset CI GITHUB_ACTIONS', CHOOSE_AUTH, link('oauth_creds.json'), link('google_accounts.json'), gemini].join('; '),
+      command: [
+        'unset CI GITHUB_ACTIONS',
+        CHOOSE_AUTH,
+        link('oauth_creds.json'),
+        link('google_accounts.json'),
+        gemini,
+      ].join('; '),
       env: { GEMINI_CLI_HOME: gh, GEMINI_SYSTEM_MD: request.promptFile, GEMINI_CLI_TRUST_WORKSPACE: 'true' },
       files: [
         { path: `${gh}/.gemini/settings.json`, content: `${JSON.stringify(settings, null, 2)}\n`, mode: 0o600 },
@@ -60,8 +82,11 @@ describe('geminiBackend', () => {
   it('registers exactly omar mcp-server --context <context>, trusted, and a valid policy', () => {
     const request = makeRequest({ role: 'ea' });
     const [settings, policy] = geminiBackend.plan(request).files;
-    const server = (JSON.parse(settings!.content) as { mcpServers: Record<string, { command: string; args: string[]; trust: boolean }> })
-      .mcpServers;
+    const server = (
+      JSON.parse(settings!.content) as {
+        mcpServers: Record<string, { command: string; args: string[]; trust: boolean }>;
+      }
+    ).mcpServers;
     expect(Object.keys(server)).toEqual(['omar']);
     expect([server.omar!.command, ...server.omar!.args]).toEqual(mcpArgv(request));
     expect(server.omar!.trust).toBe(true);
@@ -77,7 +102,11 @@ describe('geminiBackend', () => {
     ['an API key', { GEMINI_API_KEY: 'k' }, 'gemini-api-key'],
     ['Vertex', { GOOGLE_GENAI_USE_VERTEXAI: 'true' }, 'vertex-ai'],
     ['nothing (Google login)', {}, 'oauth-personal'],
-    ['the user’s own choice', { GEMINI_DEFAULT_AUTH_TYPE: 'compute-default-credentials', GEMINI_API_KEY: 'k' }, 'compute-default-credentials'],
+    [
+      'the user’s own choice',
+      { GEMINI_DEFAULT_AUTH_TYPE: 'compute-default-credentials', GEMINI_API_KEY: 'k' },
+      'compute-default-credentials',
+    ],
   ])('selects the auth type from %s', (_what, env: Record<string, string>, expected) => {
     const root = scratchDir('gemini');
     const request = makeRequest({ agentDir: `${root}/agent`, home: `${root}/home` });

@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/core/errors.js';
-import { loadPromptTemplate, packagePromptsDir, parsePromptTemplate, renderPrompt } from '../../../../src/runtime/prompts/load-prompt.js';
+import { AppError } from '#core/errors.js';
+import {
+  loadPromptTemplate,
+  packagePromptsDir,
+  parsePromptTemplate,
+  renderPrompt,
+} from '#runtime/prompts/load-prompt.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -74,12 +79,28 @@ describe('parsePromptTemplate', () => {
     ['a bad role', VALID.replace('role: agent', 'role: boss'), /role:/],
     ['an unknown name', VALID.replace('name: agent', 'name: helper'), /name:/],
     ['a missing description', VALID.replace(/description: .*\n/, ''), /description:/],
-    ['a lower-case placeholder', VALID.replace("'EA_ID'", 'ea_id'), /placeholders\.1: placeholders are UPPER_SNAKE_CASE/],
+    [
+      'a lower-case placeholder',
+      VALID.replace("'EA_ID'", 'ea_id'),
+      /placeholders\.1: placeholders are UPPER_SNAKE_CASE/,
+    ],
     ['an unclosed list', VALID.replace('schedule_omar_event]', 'schedule_omar_event'), /must close with \]/],
     ['a tool that is not snake_case', VALID.replace('complete_task,', 'CompleteTask,'), /tools\.0/],
-    ['an undeclared placeholder', VALID.replace('again.', 'again {{PARENT_NAME}}.'), /uses \{\{PARENT_NAME\}\}, which placeholders does not declare/],
-    ['an unused placeholder', VALID.replace("'EA_ID'", "'EA_ID', EA_NAME"), /declares EA_NAME, which the body never uses/],
-    ['a malformed placeholder', VALID.replace('again.', 'again {{agent name}}.'), /'\{\{agent name\}\}' is not a placeholder/],
+    [
+      'an undeclared placeholder',
+      VALID.replace('again.', 'again {{PARENT_NAME}}.'),
+      /uses \{\{PARENT_NAME\}\}, which placeholders does not declare/,
+    ],
+    [
+      'an unused placeholder',
+      VALID.replace("'EA_ID'", "'EA_ID', EA_NAME"),
+      /declares EA_NAME, which the body never uses/,
+    ],
+    [
+      'a malformed placeholder',
+      VALID.replace('again.', 'again {{agent name}}.'),
+      /'\{\{agent name\}\}' is not a placeholder/,
+    ],
   ])('rejects %s', (_what, text, pattern) => {
     const message = codeOf(() => parsePromptTemplate(text, 'bad.md'));
     expect(message).toMatch(/^CONFIG_INVALID: The prompt bad\.md is not valid: /);
@@ -91,13 +112,19 @@ describe('renderPrompt', () => {
   const template = parsePromptTemplate(VALID, 'x.md');
 
   it('fills every placeholder and inserts values as they are', () => {
-    expect(renderPrompt(template, { AGENT_NAME: 'w-1', EA_ID: 3 })).toBe('# You are w-1 in EA 3\nCall complete_task; w-1 again.\n');
+    expect(renderPrompt(template, { AGENT_NAME: 'w-1', EA_ID: 3 })).toBe(
+      '# You are w-1 in EA 3\nCall complete_task; w-1 again.\n',
+    );
     // A value that looks like a placeholder is not expanded again.
-    expect(renderPrompt(template, { AGENT_NAME: '{{EA_ID}}', EA_ID: '$&' })).toBe('# You are {{EA_ID}} in EA $&\nCall complete_task; {{EA_ID}} again.\n');
+    expect(renderPrompt(template, { AGENT_NAME: '{{EA_ID}}', EA_ID: '$&' })).toBe(
+      '# You are {{EA_ID}} in EA $&\nCall complete_task; {{EA_ID}} again.\n',
+    );
   });
 
   it('throws on a missing value and on an unknown key', () => {
-    expect(codeOf(() => renderPrompt(template, { AGENT_NAME: 'w-1' }))).toBe('CONFIG_INVALID: Cannot render the prompt x.md: no value for {{EA_ID}}.');
+    expect(codeOf(() => renderPrompt(template, { AGENT_NAME: 'w-1' }))).toBe(
+      'CONFIG_INVALID: Cannot render the prompt x.md: no value for {{EA_ID}}.',
+    );
     expect(codeOf(() => renderPrompt(template, { AGENT_NAME: 'w-1', EA_ID: 0, EA_NAME: 'main' }))).toBe(
       'CONFIG_INVALID: Cannot render the prompt x.md: EA_NAME is not a placeholder of it.',
     );
@@ -126,12 +153,18 @@ describe('loadPromptTemplate', () => {
   it('refuses a file whose front matter names another prompt', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'executive-assistant.md'), VALID);
-    await expect(loadPromptTemplate(dir, 'executive-assistant')).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/name: agent, expected executive-assistant/) });
+    await expect(loadPromptTemplate(dir, 'executive-assistant')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/name: agent, expected executive-assistant/),
+    });
   });
 
   it('says which file is missing', async () => {
     const dir = tempDir();
-    await expect(loadPromptTemplate(dir, 'agent')).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: `Cannot read the agent prompt at ${join(dir, 'agent.md')}.` });
+    await expect(loadPromptTemplate(dir, 'agent')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `Cannot read the agent prompt at ${join(dir, 'agent.md')}.`,
+    });
   });
 });
 
@@ -158,6 +191,8 @@ describe('packagePromptsDir', () => {
 
   it('throws when no package above has prompts', () => {
     const root = tempDir();
-    expect(codeOf(() => packagePromptsDir(pathToFileURL(join(root, 'dist', 'omar.mjs')).href))).toMatch(/^CONFIG_INVALID: Cannot find omar's prompts folder above /);
+    expect(codeOf(() => packagePromptsDir(pathToFileURL(join(root, 'dist', 'omar.mjs')).href))).toMatch(
+      /^CONFIG_INVALID: Cannot find omar's prompts folder above /,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { emptyState, STATE_VERSION, type Ea, type OmarEvent, type State } from '
 import { createSilentLogger } from '#log/logger.js';
 import { AtomicJsonFile } from '#runtime/store/atomic-json-file.js';
 import { openStateStore, type JsonStateStore } from '#runtime/store/json-state-store.js';
-import type { Migration } from '#runtime/store/migrations.js';
+import { MIGRATIONS, type Migration } from '#runtime/store/migrations.js';
 import { makeEvent } from '../fakes/builders.js';
 
 const logger = createSilentLogger();
@@ -179,10 +179,36 @@ describe('openStateStore', () => {
       to: 1,
       migrate: ({ active_ea, ...others }) => ({ ...others, activeEa: active_ea }),
     };
-    const store = await open([migration]);
-    expect(store.get()).toMatchObject({ version: 1, activeEa: 3 });
-    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ version: 1, activeEa: 3 });
+    const store = await open([migration, ...MIGRATIONS]);
+    expect(store.get()).toMatchObject({ version: STATE_VERSION, activeEa: 3 });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ version: STATE_VERSION, activeEa: 3 });
     expect(await readFile(`${path}.v0.bak`, 'utf8')).toBe(bytes);
+  });
+
+  it('reads a version 1 file (before chat) with empty chat collections and projects without a conversation', async () => {
+    const v1 = {
+      version: 1,
+      next: { ea: 1, project: 2, task: 1, seq: '0' },
+      activeEa: 0,
+      eas: [],
+      agents: [],
+      projects: [{ id: 1, ea: 0, name: 'p', status: 'active', owner: 'owner', createdAt: '2026-01-01T00:00:00.000Z' }],
+      tasks: [],
+      events: [],
+    };
+    await writeFile(path, JSON.stringify(v1));
+    const store = await open(MIGRATIONS);
+    expect(store.get()).toMatchObject({
+      version: 2,
+      next: { conversation: 1, outbox: 1, approval: 1 },
+      projects: [{ id: 1, conversation: null, startedBy: null }],
+      conversations: [],
+      outbox: [],
+      approvals: [],
+      chatGrants: [],
+      channelBindings: [],
+      chatMessages: [],
+    });
   });
 
   it('refuses an old file it has no migration for', async () => {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ChatStateSchema, emptyChatState } from '../chat/chat-state.js';
+import { MentionSchema } from '../chat/document.js';
 
 /**
  * The daemon's state: live things only (CONTRACTS.md §8). Finished tasks, completed
@@ -77,6 +79,10 @@ export const ProjectSchema = z.object({
   status: z.enum(['active', 'completed']),
   owner: z.string(),
   createdAt: IsoTime,
+  /** The conversation its org chart and updates go to (`c<N>`), if any. */
+  conversation: z.number().int().positive().nullable(),
+  /** The person who started it in chat: mentioned when it completes, fails or waits for them. */
+  startedBy: MentionSchema.nullable(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
@@ -120,7 +126,7 @@ export const EventSchema = z.object({
 });
 export type OmarEvent = z.infer<typeof EventSchema>;
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export const StateSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -131,6 +137,9 @@ export const StateSchema = z.object({
     task: z.number().int().positive(),
     /** Event tie-breaker (CONTRACTS.md §5), persisted so it never repeats. */
     seq: NsString,
+    conversation: z.number().int().positive(),
+    outbox: z.number().int().positive(),
+    approval: z.number().int().positive(),
   }),
   /** The owner's default EA (what `omar` and `ea use` talk to). */
   activeEa: z.number().int().nonnegative(),
@@ -139,18 +148,20 @@ export const StateSchema = z.object({
   projects: z.array(ProjectSchema),
   tasks: z.array(TaskSchema),
   events: z.array(EventSchema),
+  ...ChatStateSchema.shape,
 });
 export type State = z.infer<typeof StateSchema>;
 
 export function emptyState(): State {
   return {
     version: STATE_VERSION,
-    next: { ea: 0, project: 1, task: 1, seq: '0' },
+    next: { ea: 0, project: 1, task: 1, seq: '0', conversation: 1, outbox: 1, approval: 1 },
     activeEa: 0,
     eas: [],
     agents: [],
     projects: [],
     tasks: [],
     events: [],
+    ...emptyChatState(),
   };
 }

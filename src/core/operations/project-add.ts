@@ -29,6 +29,8 @@ export const addProject = defineOperation({
         status: 'active' as const,
         owner: by,
         createdAt: isoNow(ctx.services.clock),
+        conversation: null,
+        startedBy: null,
       };
       state.projects.push(record);
       return record;

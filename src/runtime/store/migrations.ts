@@ -11,8 +11,33 @@ export interface Migration {
   migrate(raw: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Production migrations, oldest first. Version 1 is the first format: none yet. */
-export const MIGRATIONS: readonly Migration[] = [];
+/** Production migrations, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    // Version 2 adds the chat: conversations, outbox, approvals, grants, bindings; projects learn their conversation.
+    from: 1,
+    to: 2,
+    migrate: (raw) => {
+      const next = (raw['next'] ?? {}) as Record<string, unknown>;
+      const projects = Array.isArray(raw['projects'])
+        ? (raw['projects'] as Record<string, unknown>[])
+        : raw['projects'];
+      return {
+        ...raw,
+        next: { ...next, conversation: 1, outbox: 1, approval: 1 },
+        projects: Array.isArray(projects)
+          ? projects.map((p) => ({ conversation: null, startedBy: null, ...p }))
+          : projects,
+        conversations: [],
+        outbox: [],
+        chatMessages: [],
+        approvals: [],
+        chatGrants: [],
+        channelBindings: [],
+      };
+    },
+  },
+];
 
 export class MigrationError extends Error {}
 

@@ -34,9 +34,36 @@ function smallState(): State {
   const state = emptyState();
   state.eas.push(makeEa(0, 'main'), makeEa(1, 'other'));
   state.projects.push(
-    { id: 2, ea: 0, name: 'docs', status: 'active', owner: 'owner', createdAt: T0 },
-    { id: 1, ea: 0, name: 'api-rewrite', status: 'active', owner: 'ea', createdAt: T0 },
-    { id: 3, ea: 1, name: 'elsewhere', status: 'active', owner: 'ea', createdAt: T0 },
+    {
+      id: 2,
+      ea: 0,
+      name: 'docs',
+      status: 'active',
+      owner: 'owner',
+      createdAt: T0,
+      conversation: null,
+      startedBy: null,
+    },
+    {
+      id: 1,
+      ea: 0,
+      name: 'api-rewrite',
+      status: 'active',
+      owner: 'ea',
+      createdAt: T0,
+      conversation: null,
+      startedBy: null,
+    },
+    {
+      id: 3,
+      ea: 1,
+      name: 'elsewhere',
+      status: 'active',
+      owner: 'ea',
+      createdAt: T0,
+      conversation: null,
+      startedBy: null,
+    },
   );
   state.agents.push(
     // A child listed before its parent still lands under it.

@@ -20,8 +20,26 @@ describe('add_project', () => {
     expect(await t.call(addProject, owner, { name: 'parser' })).toEqual({ project_id: 1, name: 'parser' });
     expect(await t.call(addProject, eaAgent(), { name: 'docs' })).toEqual({ project_id: 2, name: 'docs' });
     expect(t.store.get().projects).toEqual([
-      { id: 1, ea: 0, name: 'parser', status: 'active', owner: 'owner', createdAt: t.clock.iso() },
-      { id: 2, ea: 0, name: 'docs', status: 'active', owner: 'ea', createdAt: t.clock.iso() },
+      {
+        id: 1,
+        ea: 0,
+        name: 'parser',
+        status: 'active',
+        owner: 'owner',
+        createdAt: t.clock.iso(),
+        conversation: null,
+        startedBy: null,
+      },
+      {
+        id: 2,
+        ea: 0,
+        name: 'docs',
+        status: 'active',
+        owner: 'ea',
+        createdAt: t.clock.iso(),
+        conversation: null,
+        startedBy: null,
+      },
     ]);
     expect(t.recorder.ofKind('project.added')).toEqual([
       expect.objectContaining({ ea: 0, project: 1, name: 'parser', by: 'owner' }),

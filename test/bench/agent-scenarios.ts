@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shCommand } from '#core/backends/backend-adapter.js';
 import { createSilentLogger } from '#log/logger.js';
-import { createControlClient } from '#runtime/tmux/control-client.js';
+import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
 import { childNoticeArrivals, readJournal } from '../helpers/journal-file.js';
 import { type BenchResult, type BenchWorld, percentile, sleep, startBenchWorld } from './bench-kit.js';
 
@@ -162,7 +162,7 @@ export async function probeFloor(world: BenchWorld, n: number): Promise<number> 
     );
   }
   // Watched through one control-mode client (a tmux process per capture would load the floor).
-  const tmux = createControlClient({ socketName: world.socketName, logger: createSilentLogger(), env: world.env });
+  const tmux = createTmuxControlClient({ socketName: world.socketName, logger: createSilentLogger(), env: world.env });
   try {
     const pending = new Set(contexts.map((_, i) => i));
     const deadline = Date.now() + 120_000;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSilentLogger } from '#log/logger.js';
 import { connectControl } from '#runtime/control/control-client.js';
-import { createControlClient } from '#runtime/tmux/control-client.js';
+import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
 import { AGENT_SCENARIOS } from './agent-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
 import { MCP_SCENARIOS } from './mcp-scenarios.js';
@@ -83,7 +83,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const env: NodeJS.ProcessEnv = { ...process.env, TMUX_TMPDIR: dir };
       delete env['TMUX'];
       const socketName = `omar-bench-cmd-${process.pid}`;
-      const client = createControlClient({ socketName, logger: createSilentLogger(), env });
+      const client = createTmuxControlClient({ socketName, logger: createSilentLogger(), env });
       try {
         const started = performance.now();
         await timeEach(50, () => client.run(['display-message', '-p', 'x']));
@@ -182,7 +182,7 @@ async function spawnFloor(n: number): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, TMUX_TMPDIR: dir };
   delete env['TMUX'];
   const socketName = `omar-bench-floor-${process.pid}`;
-  const client = createControlClient({ socketName, logger: createSilentLogger(), env });
+  const client = createTmuxControlClient({ socketName, logger: createSilentLogger(), env });
   try {
     await client.run(['display-message', '-p', 'warm']);
     const started = performance.now();
@@ -201,7 +201,7 @@ async function spawnFloor(n: number): Promise<number> {
 
 /** The floor of a health tick: one `list-panes -a` on the same server, through a control client. */
 async function listPanesFloor(socketName: string, env: Record<string, string>): Promise<number> {
-  const client = createControlClient({ socketName, logger: createSilentLogger(), env });
+  const client = createTmuxControlClient({ socketName, logger: createSilentLogger(), env });
   try {
     await client.run(['display-message', '-p', 'warm']);
     const samples = await timeEach(20, () =>

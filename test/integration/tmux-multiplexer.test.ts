@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AppError } from '#core/errors.js';
-import { createControlClient } from '#runtime/tmux/control-client.js';
+import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
 import { describeWithTmux, recordingLogger, startTestTmux, type TestTmux } from '../helpers/tmux-server.js';
 
 const RAW_AGENT = fileURLToPath(new URL('../fixtures/raw-agent.mjs', import.meta.url));
@@ -281,7 +281,7 @@ describeWithTmux('tmux multiplexer (real tmux)', () => {
 
 describeWithTmux('control client without tmux', () => {
   it('rejects with TMUX_NOT_FOUND and an install hint', async () => {
-    const client = createControlClient({
+    const client = createTmuxControlClient({
       socketName: 'omar-test-none',
       logger: recordingLogger(),
       tmuxBinary: 'tmux-not-installed-here',

@@ -8,7 +8,7 @@ import type {
   Multiplexer,
   PaneInfo,
 } from '../../core/ports.js';
-import { createControlClient, type ControlClient } from './control-client.js';
+import { createTmuxControlClient, type TmuxControlClient } from './tmux-control-client.js';
 import { deliverVerified, isMissingSession } from './deliver.js';
 import { PANE_LIST_FORMAT, parsePaneList } from './pane-list.js';
 
@@ -27,7 +27,7 @@ export interface TmuxMultiplexerOptions {
 export interface TmuxMultiplexer extends Multiplexer {
   readonly socketName: string;
   /** The underlying control client (raw commands, its pid). */
-  readonly control: ControlClient;
+  readonly control: TmuxControlClient;
   /** Ends the control client; the tmux server and the agents' sessions keep running. */
   close(): Promise<void>;
 }
@@ -51,7 +51,7 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
   const logger = options.logger.child({ component: 'tmux', socket: options.socketName });
   const clock = options.clock;
   const now = clock ? () => clock.now() : () => Date.now();
-  const control = createControlClient({
+  const control = createTmuxControlClient({
     socketName: options.socketName,
     logger: options.logger,
     setup: SERVER_SETUP,

@@ -17,7 +17,7 @@ import { buildCommand } from './tmux-quote.js';
  * client before that flag lands holds back every later reply until the next write
  * event, and command replies then stall (about 1 start in 100 under load).
  */
-export interface ControlClientOptions {
+export interface TmuxControlClientOptions {
   socketName: string;
   logger: Logger;
   tmuxBinary?: string;
@@ -29,7 +29,7 @@ export interface ControlClientOptions {
   setup?: ReadonlyArray<readonly string[]>;
 }
 
-export interface ControlClient {
+export interface TmuxControlClient {
   /** Runs one tmux command; resolves with its output lines. Rejects TMUX_FAILED, TIMEOUT or TMUX_NOT_FOUND. */
   run(args: readonly string[], options?: { timeoutMs?: number }): Promise<string[]>;
   /** pid of the current tmux client process (undefined when not connected). */
@@ -56,7 +56,7 @@ interface Block {
   lines: string[];
 }
 
-export function createControlClient(options: ControlClientOptions): ControlClient {
+export function createTmuxControlClient(options: TmuxControlClientOptions): TmuxControlClient {
   const logger = options.logger.child({ component: 'tmux-control', socket: options.socketName });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let connection: Connection | null = null;
@@ -103,7 +103,7 @@ class Connection {
   readonly #subprocess;
 
   constructor(
-    private readonly options: ControlClientOptions,
+    private readonly options: TmuxControlClientOptions,
     private readonly logger: Logger,
     timeoutMs: number,
   ) {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config-schema.js';
 import { loadConfig, type ConfigFlags } from '../config/load-config.js';
-import { connectControl, type ControlClient } from '../runtime/control/control-client.js';
+import { connectToDaemon, type DaemonClient } from '../runtime/control/daemon-client.js';
 import { readOwnerToken } from '../runtime/identity/owner-token.js';
 
 export interface GlobalOptions {
@@ -28,8 +28,8 @@ export function loadCliConfig(io: CliIo, flags: ConfigFlags = {}, globals?: Glob
 }
 
 /** Connects to the daemon of this OMAR_HOME as the owner. */
-export async function connectAsOwner(config: Config): Promise<ControlClient> {
+export async function connectAsOwner(config: Config): Promise<DaemonClient> {
   const token = await readOwnerToken(config.paths.ownerToken).catch(() => null);
   // Without a token the daemon has never run here; say so the way a missing daemon is said.
-  return connectControl({ socket: config.paths.socket, token: token ?? 'no-owner-token' });
+  return connectToDaemon({ socket: config.paths.socket, token: token ?? 'no-owner-token' });
 }

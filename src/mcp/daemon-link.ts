@@ -1,11 +1,11 @@
 import { AppError } from '../core/errors.js';
-import type { ControlClient, ControlClientOptions } from '../runtime/control/control-client.js';
+import type { DaemonClient, DaemonClientOptions } from '../runtime/control/daemon-client.js';
 import type { StderrLog } from './stderr-log.js';
 
 export interface DaemonLinkOptions {
   socket: string;
   token: string;
-  connect: (options: ControlClientOptions) => Promise<ControlClient>;
+  connect: (options: DaemonClientOptions) => Promise<DaemonClient>;
   log: StderrLog;
   /** How long a tool call waits for a connection before answering "unreachable" (default 3000 ms). */
   callWaitMs?: number;
@@ -18,9 +18,9 @@ export interface DaemonLink {
   /** Forwards an operation call; throws AppError (DAEMON_UNREACHABLE when there is no daemon). */
   call(method: string, input: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
   /** The live connection, if any. */
-  current(): ControlClient | null;
+  current(): DaemonClient | null;
   /** Runs on every (re)connection, with the new client. */
-  onConnect(handler: (client: ControlClient) => void): void;
+  onConnect(handler: (client: DaemonClient) => void): void;
   close(): void;
 }
 
@@ -38,15 +38,15 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
   const eagerRetryMs = Math.min(250, retryMaxMs);
   const { log } = options;
 
-  let client: ControlClient | null = null;
+  let client: DaemonClient | null = null;
   let connecting = false;
   let closed = false;
   let failures = 0;
   let everConnected = false;
   let warnedDown = false;
   let retryTimer: NodeJS.Timeout | null = null;
-  const connectHandlers: Array<(client: ControlClient) => void> = [];
-  const waiters = new Set<(client: ControlClient | null) => void>();
+  const connectHandlers: Array<(client: DaemonClient) => void> = [];
+  const waiters = new Set<(client: DaemonClient | null) => void>();
 
   const scheduleRetry = (): void => {
     if (closed || client || connecting || retryTimer) return;
@@ -104,10 +104,10 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
     );
   };
 
-  const waitForClient = (ms: number, signal?: AbortSignal): Promise<ControlClient | null> => {
+  const waitForClient = (ms: number, signal?: AbortSignal): Promise<DaemonClient | null> => {
     if (client) return Promise.resolve(client);
     return new Promise((resolve) => {
-      const done = (c: ControlClient | null): void => {
+      const done = (c: DaemonClient | null): void => {
         clearTimeout(timer);
         waiters.delete(done);
         signal?.removeEventListener('abort', onAbort);

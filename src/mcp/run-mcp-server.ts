@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AppError, describeIssues } from '../core/errors.js';
 import { OPERATIONS } from '../core/registry.js';
-import { connectControl, type ControlClient } from '../runtime/control/control-client.js';
+import { connectToDaemon, type DaemonClient } from '../runtime/control/daemon-client.js';
 import { AgentContextSchema, type AgentContext } from '../runtime/identity/agent-contexts.js';
 import { createMcpServer } from './create-mcp-server.js';
 import { createDaemonLink, type DaemonLinkOptions } from './daemon-link.js';
@@ -51,14 +51,14 @@ export async function runMcpServer(
     ...tuning,
     socket: context.socket,
     token: context.token,
-    connect: connectControl,
+    connect: connectToDaemon,
     log,
   });
 
   // Readiness: agent_hello after the client has listed the tools, once per connection.
   let listedTools: string[] | null = null;
-  let helloSentOn: ControlClient | null = null;
-  const sayHello = (client: ControlClient | null): void => {
+  let helloSentOn: DaemonClient | null = null;
+  const sayHello = (client: DaemonClient | null): void => {
     if (!client || !listedTools || helloSentOn === client) return;
     helloSentOn = client;
     client.request('agent_hello', { listed_tools: listedTools }).catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectControl, type ControlClient } from '#runtime/control/control-client.js';
+import { connectToDaemon, type DaemonClient } from '#runtime/control/daemon-client.js';
 import { readJournal } from '../helpers/journal-file.js';
 
 export interface BenchResult {
@@ -34,7 +34,7 @@ export interface BenchWorld {
   socketName: string;
   env: Record<string, string>;
   daemon: ResultPromise;
-  owner: ControlClient;
+  owner: DaemonClient;
   /** kill -9 the daemon (or stop it) and start a new one on the same home; `whileDown` runs in between. */
   restart(options: { kill9: boolean; whileDown?: () => Promise<void> }): Promise<void>;
   tmux(args: string[]): string;
@@ -58,7 +58,7 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
   };
   delete env['TMUX'];
   delete env['TMUX_PANE'];
-  const launch = async (): Promise<{ daemon: ResultPromise; owner: ControlClient }> => {
+  const launch = async (): Promise<{ daemon: ResultPromise; owner: DaemonClient }> => {
     const daemon = execa(process.execPath, [OMAR_BIN, 'up'], {
       env,
       extendEnv: false,
@@ -68,7 +68,7 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
       stderr: 'inherit',
     });
     const deadline = Date.now() + 20_000;
-    let owner: ControlClient | null = null;
+    let owner: DaemonClient | null = null;
     while (!owner) {
       if (Date.now() > deadline) throw new Error('bench daemon did not start');
       if (
@@ -76,7 +76,7 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
         existsSync(join(home, 'omar.sock')) &&
         existsSync(join(home, 'omar.pid'))
       ) {
-        owner = await connectControl({
+        owner = await connectToDaemon({
           socket: join(home, 'omar.sock'),
           token: readFileSync(join(home, 'owner.token'), 'utf8').trim(),
         }).catch(() => null);

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSilentLogger } from '#log/logger.js';
-import { connectControl } from '#runtime/control/control-client.js';
+import { connectToDaemon } from '#runtime/control/daemon-client.js';
 import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
 import { AGENT_SCENARIOS } from './agent-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
@@ -56,7 +56,7 @@ export const SCENARIOS: readonly Scenario[] = [
         const started = performance.now();
         await timeEach(200, () => world.owner.call('whoami'));
         const omar = await timeEach(2000, () => world.owner.call('whoami'));
-        const floorClient = await connectControl({ socket: echo.path, token: 'x' });
+        const floorClient = await connectToDaemon({ socket: echo.path, token: 'x' });
         await timeEach(200, () => floorClient.request('echo', {}));
         const floor = await timeEach(2000, () => floorClient.request('echo', {}));
         floorClient.close();

@@ -86,8 +86,8 @@ describeWithTmux('event queue through the CLI', () => {
     const context = JSON.parse(
       readFileSync(join(world.home, 'ea', '0', 'agents', 'sender', 'context.json'), 'utf8'),
     ) as { token: string; socket: string };
-    const { connectControl } = await import('#runtime/control/control-client.js');
-    const asSender = await connectControl({ socket: context.socket, token: context.token });
+    const { connectToDaemon } = await import('#runtime/control/daemon-client.js');
+    const asSender = await connectToDaemon({ socket: context.socket, token: context.token });
     try {
       const doomed = await asSender.call<EventView>('schedule_omar_event', {
         receiver: 'deaf',

@@ -13,7 +13,7 @@ import { AppError } from '#core/errors.js';
 import type { Daemon } from '#daemon/start-daemon.js';
 import { startDaemon } from '#daemon/start-daemon.js';
 import { createSilentLogger } from '#log/logger.js';
-import { connectControl, type ControlClient } from '#runtime/control/control-client.js';
+import { connectToDaemon, type DaemonClient } from '#runtime/control/daemon-client.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { spawnSync } from 'node:child_process';
@@ -22,15 +22,15 @@ describeWithTmux('control API', () => {
   let home: string;
   let socketName: string;
   let daemon: Daemon;
-  let owner: ControlClient;
-  const clients: ControlClient[] = [];
+  let owner: DaemonClient;
+  const clients: DaemonClient[] = [];
 
-  const connectAs = async (token: string): Promise<ControlClient> => {
-    const c = await connectControl({ socket: daemon.socket, token });
+  const connectAs = async (token: string): Promise<DaemonClient> => {
+    const c = await connectToDaemon({ socket: daemon.socket, token });
     clients.push(c);
     return c;
   };
-  const agentClient = async (name: string, ea = 0): Promise<ControlClient> => {
+  const agentClient = async (name: string, ea = 0): Promise<DaemonClient> => {
     const context = JSON.parse(readFileSync(join(home, 'ea', String(ea), 'agents', name, 'context.json'), 'utf8')) as {
       token: string;
       socket: string;

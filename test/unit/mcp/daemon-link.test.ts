@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '#core/errors.js';
-import type { ControlClient, ControlClientOptions } from '#runtime/control/control-client.js';
+import type { DaemonClient, DaemonClientOptions } from '#runtime/control/daemon-client.js';
 import { createDaemonLink, type DaemonLink } from '#mcp/daemon-link.js';
 import { createStderrLog } from '#mcp/stderr-log.js';
 
-interface FakeClient extends ControlClient {
+interface FakeClient extends DaemonClient {
   drop(): void;
   calls: Array<[string, unknown]>;
 }
@@ -17,7 +17,7 @@ function fakeDaemon() {
     clients: [] as FakeClient[],
     answer: (method: string, input: unknown): Promise<unknown> => Promise.resolve({ method, input }),
   };
-  const connect = async (options: ControlClientOptions): Promise<ControlClient> => {
+  const connect = async (options: DaemonClientOptions): Promise<DaemonClient> => {
     state.attempts += 1;
     if (!state.up)
       throw new AppError('DAEMON_UNREACHABLE', `The omar daemon is not reachable at ${options.socket} (ENOENT).`);

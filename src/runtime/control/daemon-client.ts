@@ -2,14 +2,14 @@ import { connect, type Socket } from 'node:net';
 import { AppError, fromSerializedError } from '../../core/errors.js';
 import { createLineSplitter, type RpcNotification, type Topic } from './protocol.js';
 
-export interface ControlClientOptions {
+export interface DaemonClientOptions {
   socket: string;
   token: string;
   /** ms to wait for the connection (default 2000). */
   connectTimeoutMs?: number;
 }
 
-export interface ControlClient {
+export interface DaemonClient {
   call<T = unknown>(method: string, input?: unknown, options?: { ea?: number }): Promise<T>;
   /** Raw call with extra params (agent_hello, subscribe). */
   request<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
@@ -19,7 +19,7 @@ export interface ControlClient {
 }
 
 /** A client of the daemon's control socket, used by the CLI, `omar mcp-server` and tests. */
-export async function connectControl(options: ControlClientOptions): Promise<ControlClient> {
+export async function connectToDaemon(options: DaemonClientOptions): Promise<DaemonClient> {
   const socket = await openSocket(options.socket, options.connectTimeoutMs ?? 2000);
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();

@@ -1,7 +1,7 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppError, toAppError } from '../core/errors.js';
-import { invokeOperation } from '../core/invoke.js';
+import { invokeOperation } from '../core/invoke-operation.js';
 import type { AnyOperation } from '../core/operation.js';
 import type { Logger, Services } from '../core/ports.js';
 import type { Principal } from '../core/principal.js';

@@ -1,4 +1,4 @@
-import { invokeOperation } from '#core/invoke.js';
+import { invokeOperation } from '#core/invoke-operation.js';
 import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
 import { emptyState, type State } from '#core/model/state.js';
 import type { Operation } from '#core/operation.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { invokeOperation } from '#core/invoke.js';
+import { invokeOperation } from '#core/invoke-operation.js';
 import type { AnyOperation, Surface } from '#core/operation.js';
 import { OPERATIONS, operationsByName } from '#core/registry.js';
 import { owner } from '../../fakes/principals.js';

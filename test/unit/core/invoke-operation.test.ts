@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '#core/errors.js';
-import { invokeOperation } from '#core/invoke.js';
+import { invokeOperation } from '#core/invoke-operation.js';
 import { type CallContext, defineOperation } from '#core/operation.js';
 import { createEa } from '#core/operations/ea-create.js';
 import { switchEa } from '#core/operations/ea-switch.js';

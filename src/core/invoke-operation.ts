@@ -5,7 +5,7 @@ import type { Services } from './ports.js';
 import type { Principal } from './principal.js';
 import { requireEa } from './operations/shared.js';
 
-export interface Invocation {
+export interface OperationCall {
   caller: Principal;
   /** The EA the caller asked for (owner only; agents and chat users act in their own). */
   ea?: number | undefined;
@@ -16,7 +16,7 @@ export interface Invocation {
  * The one path every surface takes into an operation: authorise the category, parse the
  * input with the operation's schema, resolve the EA, run the handler, check the output.
  */
-export async function invokeOperation(op: AnyOperation, services: Services, call: Invocation): Promise<unknown> {
+export async function invokeOperation(op: AnyOperation, services: Services, call: OperationCall): Promise<unknown> {
   assertAllowed(op.access, call.caller, op.name);
   const parsed = op.input.safeParse(call.input ?? {});
   if (!parsed.success) {
@@ -36,7 +36,7 @@ export async function invokeOperation(op: AnyOperation, services: Services, call
   return checked.data;
 }
 
-function resolveCallEa(services: Services, call: Invocation): number {
+function resolveCallEa(services: Services, call: OperationCall): number {
   const caller = call.caller;
   if (caller.kind === 'agent' || caller.kind === 'chat') return caller.ea;
   const state = services.store.get();

@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../core/errors.js';
 import { OPERATIONS } from '../core/registry.js';
-import { parseInvocation } from '../core/surface/parse-invocation.js';
+import { parseCommand } from '../core/surface/parse-command.js';
 import { VERSION } from '../version.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from './cli-context.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { watchTree } = await import('./commands/tree-watch.js');
       return await watchTree(loadCliConfig(io, {}, globals), globals, io);
     }
-    const { op, input } = parseInvocation(words, OPERATIONS, 'cli');
+    const { op, input } = parseCommand(words, OPERATIONS, 'cli');
     const config = loadCliConfig(io, {}, globals);
     const client = await connectAsOwner(config);
     try {

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import { OPERATIONS } from '../../core/registry.js';
 import { renderCommandHelp, renderHelp } from '../../core/surface/help.js';
-import { matchCommand } from '../../core/surface/parse-invocation.js';
+import { matchCommand } from '../../core/surface/parse-command.js';
 import type { CliIo, GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { LOCAL_COMMANDS } from '../local-commands.js';

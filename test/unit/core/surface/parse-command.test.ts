@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '#core/errors.js';
-import { matchCommand, parseInvocation } from '#core/surface/parse-invocation.js';
+import { matchCommand, parseCommand } from '#core/surface/parse-command.js';
 import type { SurfaceName } from '#core/surface/surface-fields.js';
 import { tokenizeCommand } from '#core/surface/tokenize-command.js';
 import { OPS, eventsList, kill, list, schedule, send, spawn, statusLine } from './fake-operations.js';
 
 /** A whole line as typed: `omar …` on the CLI, `/omar …` in chat. */
-function parse(line: string): ReturnType<typeof parseInvocation> {
+function parse(line: string): ReturnType<typeof parseCommand> {
   const [prefix, ...words] = tokenizeCommand(line);
   const surface: SurfaceName = prefix === '/omar' ? 'chat' : 'cli';
   if (prefix !== 'omar' && prefix !== '/omar') throw new Error(`test lines start with omar or /omar: ${line}`);
-  return parseInvocation(words, OPS, surface);
+  return parseCommand(words, OPS, surface);
 }
 
 function parseError(line: string): AppError {
@@ -23,7 +23,7 @@ function parseError(line: string): AppError {
   throw new Error(`expected ${line} to fail`);
 }
 
-describe('parseInvocation', () => {
+describe('parseCommand', () => {
   it.each<[string, unknown, Record<string, unknown>]>([
     ['omar spawn w1 --command bash', spawn, { name: 'w1', command: 'bash' }],
     ['omar spawn w1 --command=bash', spawn, { name: 'w1', command: 'bash' }],
@@ -93,13 +93,11 @@ describe('parseInvocation', () => {
     [['status-line', 'w1', 'busy', 'now'], { name: 'w1', status: 'busy now' }],
     [['status-line', '--name', 'w1', 'busy', 'now'], { name: 'w1', status: 'busy now' }],
   ])('an optional positional gives way to a required one: %j', (words, input) => {
-    expect(parseInvocation(words, [statusLine], 'cli').input).toEqual(input);
+    expect(parseCommand(words, [statusLine], 'cli').input).toEqual(input);
   });
 
   it('leaves out operations the surface does not have', () => {
-    expect(() => parseInvocation(['status-line', 'busy'], [statusLine], 'chat')).toThrow(
-      "Unknown command 'status-line'.",
-    );
+    expect(() => parseCommand(['status-line', 'busy'], [statusLine], 'chat')).toThrow("Unknown command 'status-line'.");
   });
 
   it('matches the longest command path', () => {

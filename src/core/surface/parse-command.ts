@@ -23,7 +23,7 @@ import type { BaseType } from './zod-introspect.js';
  * Values stay strings unless the field's schema wants a number or a boolean; the
  * operation's schema then validates everything (refinements included).
  */
-export interface Invocation {
+export interface ParsedCommand {
   op: AnyOperation;
   /** Validated against `op.input`, but not transformed: hand it to the dispatcher, which parses it again. */
   input: Record<string, unknown>;
@@ -52,11 +52,11 @@ export function matchCommand(
   return best;
 }
 
-export function parseInvocation(
+export function parseCommand(
   words: readonly string[],
   ops: readonly AnyOperation[],
   surface: SurfaceName,
-): Invocation {
+): ParsedCommand {
   const match = matchCommand(words, ops, surface);
   if (!match) throw unknownCommand(words, ops, surface);
   const { op, surface: s, rest } = match;

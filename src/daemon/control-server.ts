@@ -6,14 +6,14 @@ import type { AnyOperation } from '../core/operation.js';
 import type { Logger, Services } from '../core/ports.js';
 import type { Principal } from '../core/principal.js';
 import { RequestSchema, RPC_ERRORS, createLineSplitter, type RpcResponse } from '../runtime/control/protocol.js';
-import type { EventBus } from './event-bus.js';
+import type { JournalFeed } from './journal-feed.js';
 
 export interface ControlServerOptions {
   socketPath: string;
   operations: ReadonlyMap<string, AnyOperation>;
   services: Services;
   authenticate: (token: string) => Principal | null;
-  bus: EventBus;
+  journalFeed: JournalFeed;
   logger: Logger;
   /** Readiness signal of `omar mcp-server` (CONTRACTS.md §2, §7). */
   onAgentHello?: (agent: Principal & { kind: 'agent' }, listedTools: string[]) => void;
@@ -145,7 +145,7 @@ async function dispatch(
   if (method === 'subscribe') {
     const topics = params.topics ?? ['journal'];
     unsubscribers.push(
-      options.bus.subscribe(topics, (topic, entry) => {
+      options.journalFeed.subscribe(topics, (topic, entry) => {
         if (caller.kind === 'agent' && entry.ea !== undefined && entry.ea !== caller.ea) return;
         send({ jsonrpc: '2.0', method: topic, params: entry });
       }),

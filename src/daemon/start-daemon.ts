@@ -29,7 +29,7 @@ import { adapterOfAgent, inputOptionsOf } from './input-options.js';
 import { createReadiness } from './readiness.js';
 import { createScheduler } from './scheduler.js';
 import { startControlServer } from './control-server.js';
-import { EventBus } from './event-bus.js';
+import { JournalFeed } from './journal-feed.js';
 import { readLivePid, removePidFile, writePidFile } from './pid-file.js';
 import { createSupervisor } from './supervisor.js';
 
@@ -66,7 +66,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const store = await openStateStore({ path: paths.state, logger });
   await writePidFile(paths.pidFile, process.pid);
   const ownerToken = await ensureOwnerToken(paths.ownerToken);
-  const bus = new EventBus();
+  const journalFeed = new JournalFeed();
   const memory = createMemoryWriter({ home: config.home, store, clock, logger });
   const journal = await openJournal({
     dir: paths.journalDir,
@@ -74,7 +74,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     keep: config.journal.keep,
     clock,
     onRecord: (e) => {
-      bus.publish(e);
+      journalFeed.publish(e);
       memory.onRecord(e);
     },
     logger,
@@ -222,7 +222,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     operations: operationsByName(OPERATIONS),
     services,
     authenticate: createAuthenticator({ ownerToken, store }),
-    bus,
+    journalFeed,
     logger: logger.child({ component: 'control' }),
     onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
   });

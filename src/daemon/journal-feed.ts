@@ -1,15 +1,15 @@
 import type { JournalEntry } from '../core/ports.js';
 
-export type BusListener = (topic: string, entry: JournalEntry) => void;
+export type JournalFeedListener = (topic: string, entry: JournalEntry) => void;
 
 /**
  * Fans journal entries out to subscribers (CONTRACTS.md §2): an entry of kind
  * `agent.spawned` goes to topic `agent`, and every entry also to `journal`.
  */
-export class EventBus {
-  private readonly listeners = new Set<{ topics: ReadonlySet<string>; fn: BusListener }>();
+export class JournalFeed {
+  private readonly listeners = new Set<{ topics: ReadonlySet<string>; fn: JournalFeedListener }>();
 
-  subscribe(topics: readonly string[], fn: BusListener): () => void {
+  subscribe(topics: readonly string[], fn: JournalFeedListener): () => void {
     const entry = { topics: new Set(topics), fn };
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);

@@ -154,7 +154,7 @@ export interface CronCalculator {
 }
 
 /** The delivery side of the event queue (the daemon's scheduler). */
-export interface DeliveryQueue {
+export interface EventScheduler {
   /** Events were added, changed or removed: re-plan the lanes now. */
   wake(): void;
   /** Types text into a pane through its lane, so it never interleaves with events (send_input). */
@@ -234,7 +234,7 @@ export interface Services {
   settings: Settings;
   logger: Logger;
   cron: CronCalculator;
-  queue: DeliveryQueue;
+  scheduler: EventScheduler;
   notes: NotesStore;
   backends: BackendCatalog;
   launcher: AgentLauncher;

@@ -10,7 +10,7 @@ import type {
   Clock,
   CronCalculator,
   DeliverOptions,
-  DeliveryQueue,
+  EventScheduler,
   DeliveryReport,
   Logger,
   Multiplexer,
@@ -38,7 +38,7 @@ export interface SchedulerOptions {
   inputOptionsFor?: (ea: number, receiver: string) => Partial<DeliverOptions>;
 }
 
-export interface Scheduler extends DeliveryQueue {
+export interface Scheduler extends EventScheduler {
   /** Puts interrupted deliveries back to pending and starts the timer. */
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -184,7 +184,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     settings,
     logger,
     cron,
-    queue: scheduler,
+    scheduler,
     notes,
     backends: catalog,
     launcher,

@@ -10,7 +10,7 @@ import { FakeBackends } from './fake-backends.js';
 import { FakeContexts } from './fake-contexts.js';
 import { FakeLauncher } from './fake-launcher.js';
 import { FakeMultiplexer } from './fake-multiplexer.js';
-import { FakeQueue } from './fake-queue.js';
+import { FakeScheduler } from './fake-scheduler.js';
 import { FakeSupervisor } from './fake-supervisor.js';
 import { MemoryNotes } from './memory-notes.js';
 import { MemoryRecorder } from './memory-recorder.js';
@@ -46,7 +46,7 @@ export interface TestServices {
   recorder: MemoryRecorder;
   supervisor: FakeSupervisor;
   logger: Logger;
-  queue: FakeQueue;
+  scheduler: FakeScheduler;
   notes: MemoryNotes;
   backends: FakeBackends;
   launcher: FakeLauncher;
@@ -66,7 +66,7 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   const recorder = overrides.recorder ?? new MemoryRecorder(clock);
   const supervisor = overrides.supervisor ?? new FakeSupervisor();
   const logger = overrides.logger ?? new SilentLogger();
-  const queue = new FakeQueue(mux);
+  const scheduler = new FakeScheduler(mux);
   // Cron arithmetic is pure: the real calculator, not a double.
   const notes = new MemoryNotes();
   const backends = new FakeBackends();
@@ -81,14 +81,14 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
     settings,
     logger,
     cron: createCronCalculator(),
-    queue,
+    scheduler,
     notes,
     backends,
     launcher,
   };
   return {
     launcher,
-    queue,
+    scheduler,
     notes,
     backends,
     services,

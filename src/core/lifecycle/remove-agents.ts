@@ -65,7 +65,7 @@ export async function removeAgents(
       was: event.status,
     });
   }
-  if (result.cancelled.length > 0) services.queue.wake();
+  if (result.cancelled.length > 0) services.scheduler.wake();
   return { removed: result.removed, tasksClosed: result.closedTasks.length, eventsCancelled: result.cancelled.length };
 }
 

@@ -43,7 +43,7 @@ export const sendInput = defineOperation({
     }
     const submit = input.enter ?? false;
     // Through the receiver's lane, so typed input never interleaves with events.
-    const report = await ctx.services.queue.input(ctx.ea, input.name, input.text, { submit });
+    const report = await ctx.services.scheduler.input(ctx.ea, input.name, input.text, { submit });
     recorder.record('agent.input_sent', {
       ea: ctx.ea,
       agent: input.name,

@@ -70,7 +70,7 @@ export const spawnAgent = defineOperation({
   cli: { path: ['spawn'], positional: ['name'] },
   chat: { path: ['spawn'], positional: ['name'] },
   async handler(ctx, input) {
-    const { store, mux, contexts, clock, settings, recorder, backends, launcher, queue } = ctx.services;
+    const { store, mux, contexts, clock, settings, recorder, backends, launcher, scheduler } = ctx.services;
     const ea = ctx.ea;
     assertAgentName(input.name);
     if (input.command && input.backend) {
@@ -230,7 +230,7 @@ export const spawnAgent = defineOperation({
         project: reserved.task.projectId,
         text: reserved.task.text,
       });
-    if (headerQueued) queue.wake();
+    if (headerQueued) scheduler.wake();
     return {
       agent_name: input.name,
       ea,

@@ -36,7 +36,7 @@ export const cancelEvent = defineOperation({
       reason: 'cancelled',
       was: removed.status,
     });
-    ctx.services.queue.wake();
+    ctx.services.scheduler.wake();
     return { id: removed.id, status: 'cancelled' as const, was: removed.status };
   },
 });

@@ -131,7 +131,7 @@ export const scheduleOmarEvent = defineOperation({
   },
   async handler(ctx, input) {
     assertSameEa(ctx.caller, ctx.ea, 'schedule events');
-    const { store, clock, cron, recorder, queue } = ctx.services;
+    const { store, clock, cron, recorder, scheduler } = ctx.services;
     const sender = principalLabel(ctx.caller);
     const nowNs = clock.nowNs();
     const recurrence: Recurrence | null =
@@ -169,7 +169,7 @@ export const scheduleOmarEvent = defineOperation({
       recurrence,
       bytes: utf8Length(event.payload),
     });
-    queue.wake();
+    scheduler.wake();
     return toEventView(event);
   },
 });

@@ -36,7 +36,7 @@ export const completeTask = defineOperation({
         hint: 'Give the agent whose task to close.',
       });
     const summary = oneLine(input.summary, 500);
-    const { clock, store, recorder, queue } = ctx.services;
+    const { clock, store, recorder, scheduler } = ctx.services;
     const result = await store.mutate((state) => {
       const agent = findAgent(state, ctx.ea, name);
       if (!agent) throw new AppError('AGENT_NOT_FOUND', `No agent '${name}' in EA ${ctx.ea}.`);
@@ -74,7 +74,7 @@ export const completeTask = defineOperation({
       text: result.task.text,
       by: principalLabel(caller),
     });
-    queue.wake();
+    scheduler.wake();
     return { task_id: result.task.id, status: input.status, parent: result.parent, notified: result.notified };
   },
 });

@@ -53,7 +53,7 @@ describe('removeAgents', () => {
       ['e2', 'failed', 'receiver killed'],
     ]);
     // Both were sent by the owner, who is told through the journal, not by a notice event.
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
     expect(t.recorder.ofKind('task.closed').map((e) => [e['task'], e['status']])).toEqual([['t1', 'killed']]);
     expect([...t.mux.sessions.keys()].sort()).toEqual([sessionNameFor(0, 'leaf'), sessionNameFor(1, 'mid')]);
   });
@@ -101,7 +101,7 @@ describe('removeAgents', () => {
       notices.every((e) => e.status === 'pending' && e.t === t.clock.nowNs().toString() && e.format === 'event'),
     ).toBe(true);
     expect(notices.map((e) => e.seq)).toEqual(['101', '102', '103']);
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
   });
 
   it('cancels nothing and wakes nobody when no event is addressed to the removed agents', async () => {
@@ -109,7 +109,7 @@ describe('removeAgents', () => {
     const leaf = t.store.get().agents.filter((a) => a.name === 'leaf');
     expect((await removeAgents(t.services, 0, leaf, 'owner', 'test')).eventsCancelled).toBe(0);
     expect(t.store.get().events).toHaveLength(3);
-    expect(t.queue.wakes).toBe(0);
+    expect(t.scheduler.wakes).toBe(0);
   });
 
   it('does not kill sessions of external agents, but revokes their context', async () => {

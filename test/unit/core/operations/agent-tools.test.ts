@@ -34,7 +34,7 @@ describe('complete_task', () => {
     });
     expect(notices()).toEqual([['lead', '[CHILD COMPLETE] dev: tests pass']]);
     expect(t.recorder.ofKind('task.closed')[0]).toMatchObject({ agent: 'dev', status: 'completed', by: 'dev' });
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
   });
 
   it('a failed task wakes the parent with [CHILD FAILED]; an agent under ea wakes the EA', async () => {

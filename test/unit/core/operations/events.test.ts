@@ -87,7 +87,7 @@ describe('schedule_omar_event', () => {
         bytes: 5,
       },
     ]);
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
     // Scheduling does not touch tmux: the daemon's lanes deliver.
     expect(t.mux.callsOf('deliver')).toEqual([]);
   });
@@ -229,7 +229,7 @@ describe('schedule_omar_event', () => {
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`${field}:`) });
     expect(t.store.snapshot()).toEqual(before);
     expect(t.recorder.entries).toEqual([]);
-    expect(t.queue.wakes).toBe(0);
+    expect(t.scheduler.wakes).toBe(0);
   });
 
   it.each<[string, Principal, string, string]>([
@@ -246,7 +246,7 @@ describe('schedule_omar_event', () => {
       details: expect.objectContaining({ field: 'receiver', name: receiver }),
     });
     expect(events()).toEqual([]);
-    expect(t.queue.wakes).toBe(0);
+    expect(t.scheduler.wakes).toBe(0);
   });
 
   it('refuses an exited receiver (CONFLICT naming it)', async () => {
@@ -425,7 +425,7 @@ describe('cancel_event', () => {
         was: 'pending',
       },
     ]);
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
   });
 
   it('cancels a failed event (was: failed)', async () => {
@@ -436,7 +436,7 @@ describe('cancel_event', () => {
     await expect(t.call(cancelEvent, owner, { event_id: 'ev-404' })).rejects.toThrow(code('EVENT_NOT_FOUND'));
     expect(ids()).toHaveLength(4);
     expect(t.recorder.entries).toEqual([]);
-    expect(t.queue.wakes).toBe(0);
+    expect(t.scheduler.wakes).toBe(0);
   });
 
   it('a worker cancels only the events it scheduled', async () => {
@@ -512,7 +512,7 @@ describe('kill_agent: [EVENT CANCELLED] notices', () => {
         makeEvent('from-omar', 'kid', { sender: 'omar', seq: '901' }),
       );
     });
-    const wakes = t.queue.wakes;
+    const wakes = t.scheduler.wakes;
 
     const out = await t.call(killAgent, worker('lead'), { name: 'kid', recursive: true });
 
@@ -537,7 +537,7 @@ describe('kill_agent: [EVENT CANCELLED] notices', () => {
     expect(
       t.recorder.ofKind('event.cancelled').every((e) => e['reason'] === 'receiver killed' && e['by'] === 'lead'),
     ).toBe(true);
-    expect(t.queue.wakes).toBe(wakes + 1);
+    expect(t.scheduler.wakes).toBe(wakes + 1);
   });
 
   it('a recursive kill by the owner sends nothing for events between members of the killed subtree', async () => {
@@ -557,10 +557,10 @@ describe('kill_agent: [EVENT CANCELLED] notices', () => {
   });
 
   it('nothing to cancel: no notice, no wake', async () => {
-    const wakes = t.queue.wakes;
+    const wakes = t.scheduler.wakes;
     await t.call(killAgent, owner, { name: 'bystander' });
     expect(notices()).toEqual([]);
-    expect(t.queue.wakes).toBe(wakes);
+    expect(t.scheduler.wakes).toBe(wakes);
     expect(t.mux.sessions.has(sessionNameFor(0, 'bystander'))).toBe(false);
   });
 });

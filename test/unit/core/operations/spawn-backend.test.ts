@@ -72,7 +72,7 @@ describe('spawn_agent with a backend', () => {
       }),
     ]);
     expect(t.launcher.watched).toEqual([{ ea: 0, name: 'w1', markers: ['claude ready'], awaitsHello: true }]);
-    expect(t.queue.wakes).toBe(1);
+    expect(t.scheduler.wakes).toBe(1);
   });
 
   it('puts the prompt before the header for a CLI without a prompt option', async () => {

@@ -1,8 +1,8 @@
 import { sessionNameFor } from '#core/model/names.js';
-import type { DeliveryQueue, DeliveryReport, Multiplexer } from '#core/ports.js';
+import type { EventScheduler, DeliveryReport, Multiplexer } from '#core/ports.js';
 
 /** Records wake-ups; `input` goes straight to the multiplexer (the lanes are the daemon's, tested there). */
-export class FakeQueue implements DeliveryQueue {
+export class FakeScheduler implements EventScheduler {
   wakes = 0;
   readonly inputs: Array<{ ea: number; name: string; text: string; submit: boolean }> = [];
 

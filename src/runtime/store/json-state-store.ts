@@ -87,7 +87,7 @@ export async function openStateStore(options: OpenStateStoreOptions): Promise<Js
       throw writeFailed(path, error);
     }
   }
-  return new Writer(path, db, logger, options.validate ?? 'changed');
+  return new LowdbStateStore(path, db, logger, options.validate ?? 'changed');
 }
 
 interface Waiter {
@@ -95,7 +95,7 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-class Writer implements JsonStateStore {
+class LowdbStateStore implements JsonStateStore {
   #waiters: Waiter[] = [];
   /** The last state that passed validation (on disk or being written). */
   #lastGood: State;

@@ -4,7 +4,7 @@ import { EA_HELP } from './ea-requests.js';
 import { createKeyDecoder } from './key-decoder.js';
 import { createCallQueue } from './call-queue.js';
 import { mcpServerArgv, parseSimArgs, SIM_USAGE, type SimArgs } from './sim-args.js';
-import { MARK, oneLine, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
+import { MARK, flatLine, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
 import { createTerminal } from './terminal.js';
 import { connectTools, type ToolClient, type ToolClientOptions, type ToolOutcome } from './tool-client.js';
 import { createWorkerAgent } from './worker-agent.js';
@@ -55,10 +55,10 @@ async function runProbe(proc: SimProcess, connect: Connect): Promise<void> {
     await tools.listTools(); // as every agent does first (and what makes its server say hello)
     const who = await tools.call('whoami', {});
     proc.stdout.write(
-      who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${oneLine(who.error, 200)}\n`,
+      who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${flatLine(who.error, 200)}\n`,
     );
   } catch (error) {
-    proc.stdout.write(`PROBE FAILED ${oneLine(error instanceof Error ? error.message : String(error), 200)}\n`);
+    proc.stdout.write(`PROBE FAILED ${flatLine(error instanceof Error ? error.message : String(error), 200)}\n`);
   }
 }
 
@@ -80,7 +80,7 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     proc.exit(code);
   };
 
-  const describe = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error), 200);
+  const describe = (error: unknown): string => flatLine(error instanceof Error ? error.message : String(error), 200);
   // Connect, then list the tools at once: that is what makes the server say agent_hello (readiness).
   const tools = (async (): Promise<ToolClient | null> => {
     let client: ToolClient;

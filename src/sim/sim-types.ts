@@ -37,7 +37,7 @@ export interface SimAgent {
 export const MARK = { call: '→', received: '←', ok: '✓', error: '✗', note: '·' } as const;
 
 /** One line, at most `max` characters (newlines become spaces). */
-export function oneLine(text: string, max = 300): string {
+export function flatLine(text: string, max = 300): string {
   const flat = text.replace(/\s*\n\s*/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

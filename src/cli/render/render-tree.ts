@@ -14,11 +14,11 @@ export interface TreeNode {
  * ```
  */
 export function renderTree(root: TreeNode): string {
-  const lines = [oneLine(root.label)];
+  const lines = [flattenLabel(root.label)];
   const walk = (node: TreeNode, indent: string): void => {
     node.children.forEach((child, i) => {
       const last = i === node.children.length - 1;
-      lines.push(`${indent}${last ? '└── ' : '├── '}${oneLine(child.label)}`);
+      lines.push(`${indent}${last ? '└── ' : '├── '}${flattenLabel(child.label)}`);
       walk(child, `${indent}${last ? '    ' : '│   '}`);
     });
   };
@@ -26,6 +26,6 @@ export function renderTree(root: TreeNode): string {
   return lines.join('\n');
 }
 
-function oneLine(label: string): string {
+function flattenLabel(label: string): string {
   return label.replace(/\s*\r?\n\s*/g, ' ');
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { isoNow, oneLine, requireEa } from './shared.js';
+import { isoNow, firstLine, requireEa } from './shared.js';
 
 export const addProject = defineOperation({
   name: 'add_project',
@@ -16,7 +16,7 @@ export const addProject = defineOperation({
   chat: { path: ['project', 'add'], positional: ['name'], restPositional: true },
   async handler(ctx, input) {
     assertSameEa(ctx.caller, ctx.ea, 'add projects');
-    const name = oneLine(input.name);
+    const name = firstLine(input.name);
     const by = principalLabel(ctx.caller);
     const project = await ctx.services.store.mutate((state) => {
       requireEa(state, ctx.ea);

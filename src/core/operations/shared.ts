@@ -109,7 +109,7 @@ export function isParentName(name: string): boolean {
 }
 
 /** First line, trimmed to `max` characters (status lines, summaries in tables). */
-export function oneLine(text: string, max = 200): string {
+export function firstLine(text: string, max = 200): string {
   const first =
     text
       .split(/\r?\n/)

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { addNotice } from '../events/new-event.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
-import { findAgent, isoNow, oneLine } from './shared.js';
+import { findAgent, isoNow, firstLine } from './shared.js';
 
 export const completeTask = defineOperation({
   name: 'complete_task',
@@ -35,7 +35,7 @@ export const completeTask = defineOperation({
       throw new AppError('INVALID_INPUT', 'name is required when you are not an agent.', {
         hint: 'Give the agent whose task to close.',
       });
-    const summary = oneLine(input.summary, 500);
+    const summary = firstLine(input.summary, 500);
     const { clock, store, recorder, scheduler } = ctx.services;
     const result = await store.mutate((state) => {
       const agent = findAgent(state, ctx.ea, name);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyState } from '#core/model/state.js';
 import {
   IntLike,
-  oneLine,
+  firstLine,
   requireAgent,
   requireEa,
   resolveEaSelector,
@@ -26,12 +26,12 @@ describe('IntLike', () => {
   });
 });
 
-describe('oneLine', () => {
+describe('firstLine', () => {
   it('keeps the first line, trimmed and cut', () => {
-    expect(oneLine('  a b  \r\nc')).toBe('a b');
-    expect(oneLine('')).toBe('');
-    expect(oneLine('x'.repeat(10), 5)).toBe('xxxx…');
-    expect(oneLine('x'.repeat(5), 5)).toBe('xxxxx');
+    expect(firstLine('  a b  \r\nc')).toBe('a b');
+    expect(firstLine('')).toBe('');
+    expect(firstLine('x'.repeat(10), 5)).toBe('xxxx…');
+    expect(firstLine('x'.repeat(5), 5)).toBe('xxxxx');
   });
 });
 

@@ -10,15 +10,10 @@ export type Principal =
   | { kind: 'daemon' };
 
 export const OWNER: Principal = { kind: 'owner' };
-export const DAEMON: Principal = { kind: 'daemon' };
 
 /** Not a type guard on purpose: narrowing by it would make the worker branch `never`. */
 export function isEaAgent(p: Principal): boolean {
   return p.kind === 'agent' && p.name === EA_AGENT;
-}
-
-export function isWorker(p: Principal): boolean {
-  return p.kind === 'agent' && p.name !== EA_AGENT;
 }
 
 /** Sender label as agents see it (CONTRACTS.md §6). */

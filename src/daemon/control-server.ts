@@ -21,7 +21,6 @@ export interface ControlServerOptions {
 
 export interface ControlServer {
   close(): Promise<void>;
-  connections(): number;
 }
 
 /** The control API: the single catch point of the socket surface. */
@@ -67,7 +66,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
   await chmod(options.socketPath, 0o600);
 
   return {
-    connections: () => sockets.size,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

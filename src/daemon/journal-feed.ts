@@ -22,8 +22,4 @@ export class JournalFeed {
       if (l.topics.has('journal')) l.fn('journal', entry);
     }
   }
-
-  get size(): number {
-    return this.listeners.size;
-  }
 }

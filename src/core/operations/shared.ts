@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { EA_AGENT } from '../model/names.js';
 import type { Agent, Ea, Project, State, Task } from '../model/state.js';
 import type { Clock } from '../ports.js';
 
@@ -102,10 +101,6 @@ export function subtreePostOrder(state: Readonly<State>, ea: number, name: strin
 
 export function isLive(agent: Agent): boolean {
   return agent.health !== 'exited';
-}
-
-export function isParentName(name: string): boolean {
-  return name === EA_AGENT;
 }
 
 /** First line, trimmed to `max` characters (status lines, summaries in tables). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '#core/text/display-width.js';
 import { fitColumns } from '#cli/render/fit-columns.js';
-import { toMarkdownList, toMarkdownTable } from '#cli/render/markdown-table.js';
+import { toMarkdownList, toMarkdownTable } from '#core/surface/markdown-table.js';
 import { colorWanted, renderMarkdown } from '#cli/render/render-markdown.js';
 import { renderTree, type TreeNode } from '#cli/render/render-tree.js';
 

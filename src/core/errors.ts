@@ -83,11 +83,15 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
+/** The message of anything thrown: an Error's message, else the value as a string. */
+export function errorMessage(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
 /** Wraps anything thrown into an AppError, keeping the cause. */
 export function toAppError(value: unknown): AppError {
   if (value instanceof AppError) return value;
-  const message = value instanceof Error ? value.message : String(value);
-  return new AppError('INTERNAL', `Internal error: ${message}`, { cause: value });
+  return new AppError('INTERNAL', `Internal error: ${errorMessage(value)}`, { cause: value });
 }
 
 /** Rebuilds an error that crossed a process boundary (control API, MCP). */

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import {
   type AgentHealthChange,
   type HealthThresholds,
@@ -89,7 +90,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           await tickOnce();
           lastTickMs = Math.round((performance.now() - started) * 100) / 100;
         } catch (error) {
-          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'supervisor tick failed');
+          logger.error({ err: errorMessage(error) }, 'supervisor tick failed');
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -279,10 +280,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ...(plan ? {} : { command }),
       });
     } catch (error) {
-      logger.warn(
-        { ea: ea.id, err: error instanceof Error ? error.message : String(error) },
-        'could not start the EA manager',
-      );
+      logger.warn({ ea: ea.id, err: errorMessage(error) }, 'could not start the EA manager');
       await store.mutate((s) => {
         const m = s.eas.find((e) => e.id === ea.id)?.manager;
         if (!m) return;

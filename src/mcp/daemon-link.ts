@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors.js';
+import { AppError, errorMessage } from '../core/errors.js';
 import type { DaemonClient, DaemonClientOptions } from '../runtime/control/daemon-client.js';
 import type { StderrLog } from './stderr-log.js';
 
@@ -97,7 +97,7 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
         failures += 1;
         if (!warnedDown && !closed) {
           warnedDown = true;
-          log.warn(`${error instanceof Error ? error.message : String(error)} Retrying in the background.`);
+          log.warn(`${errorMessage(error)} Retrying in the background.`);
         }
         scheduleRetry();
       },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { AppError, describeIssues } from '../core/errors.js';
+import { AppError, describeIssues, errorMessage } from '../core/errors.js';
 import { OPERATIONS } from '../core/registry.js';
 import { connectToDaemon, type DaemonClient } from '../runtime/control/daemon-client.js';
 import { AgentContextSchema, type AgentContext } from '../runtime/identity/agent-contexts.js';
@@ -62,7 +62,7 @@ export async function runMcpServer(
     if (!client || !listedTools || helloSentOn === client) return;
     helloSentOn = client;
     client.request('agent_hello', { listed_tools: listedTools }).catch((error: unknown) => {
-      log.warn(`agent_hello was not accepted: ${error instanceof Error ? error.message : String(error)}`);
+      log.warn(`agent_hello was not accepted: ${errorMessage(error)}`);
     });
   };
   link.onConnect(sayHello);

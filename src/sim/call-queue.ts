@@ -1,3 +1,5 @@
+import { errorMessage } from '../core/errors.js';
+
 /**
  * Runs asynchronous calls with at most `limit` in flight, in the order they were asked
  * for; each result goes to its own callback. A failing call is reported as its message.
@@ -21,7 +23,7 @@ export function createCallQueue<C, R>(limit: number, perform: (call: C) => Promi
         void perform(call)
           .catch((error: unknown) => ({
             ok: false as const,
-            error: error instanceof Error ? error.message : String(error),
+            error: errorMessage(error),
           }))
           .then((result) => {
             running -= 1;

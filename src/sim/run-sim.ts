@@ -1,4 +1,5 @@
 import { BACKEND_NAMES } from '../core/backends/backend-adapter.js';
+import { errorMessage } from '../core/errors.js';
 import { createEaAgent } from './ea-agent.js';
 import { EA_HELP } from './ea-requests.js';
 import { createKeyDecoder } from './key-decoder.js';
@@ -58,7 +59,7 @@ async function runProbe(proc: SimProcess, connect: Connect): Promise<void> {
       who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${flatLine(who.error, 200)}\n`,
     );
   } catch (error) {
-    proc.stdout.write(`PROBE FAILED ${flatLine(error instanceof Error ? error.message : String(error), 200)}\n`);
+    proc.stdout.write(`PROBE FAILED ${flatLine(errorMessage(error), 200)}\n`);
   }
 }
 
@@ -80,7 +81,7 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     proc.exit(code);
   };
 
-  const describe = (error: unknown): string => flatLine(error instanceof Error ? error.message : String(error), 200);
+  const describe = (error: unknown): string => flatLine(errorMessage(error), 200);
   // Connect, then list the tools at once: that is what makes the server say agent_hello (readiness).
   const tools = (async (): Promise<ToolClient | null> => {
     let client: ToolClient;

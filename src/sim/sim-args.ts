@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { errorMessage } from '../core/errors.js';
 
 export const SIM_USAGE = [
   'usage: node sim.mjs --context FILE --omar-argv JSON [--role worker|ea] [--name NAME] [--probe]',
@@ -39,7 +40,7 @@ export function parseSimArgs(argv: readonly string[]): ParsedSimArgs {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
   if (values.help === true) return { ok: 'help' };
   let omarArgv: unknown;

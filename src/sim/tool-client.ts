@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { errorMessage } from '../core/errors.js';
 import { VERSION } from '../version.js';
 
 export type ToolOutcome = { ok: true; data: unknown } | { ok: false; error: string };
@@ -60,7 +61,7 @@ export async function connectTools(options: ToolClientOptions): Promise<ToolClie
         });
         return toolOutcome(result);
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { ok: false, error: errorMessage(error) };
       }
     },
     close: () => client.close(),

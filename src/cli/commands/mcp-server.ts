@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import type { CliIo, GlobalOptions } from '../cli-context.js';
 
 /**
@@ -21,7 +22,7 @@ export async function runMcpServerCommand(args: string[], _globals: GlobalOption
         process.exit(code);
       },
     }).catch((error: unknown) => {
-      io.stderr.write(`omar mcp-server: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr.write(`omar mcp-server: ${errorMessage(error)}\n`);
       process.exit(1);
     });
   });

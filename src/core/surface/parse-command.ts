@@ -1,4 +1,4 @@
-import { AppError, describeIssues } from '../errors.js';
+import { AppError, describeIssues, errorMessage } from '../errors.js';
 import type { AnyOperation, Surface } from '../operation.js';
 import { closest } from './closest.js';
 import { flagNames, usageLine } from './help.js';
@@ -213,7 +213,7 @@ function runParse(parse: (raw: string) => unknown, raw: string, label: string, u
     return parse(raw);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new AppError('USAGE', `${label}: cannot read '${raw}' (${why}).`, { hint: usage, cause: error });
   }
 }

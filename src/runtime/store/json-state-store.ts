@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Immer, current, enablePatches, isDraft, type Draft, type Patch } from 'immer';
 import { Low } from 'lowdb';
-import { AppError, describeIssues } from '../../core/errors.js';
+import { AppError, describeIssues, errorMessage } from '../../core/errors.js';
 import { STATE_VERSION, StateSchema, emptyState, type State } from '../../core/model/state.js';
 import type { Logger, StateStore } from '../../core/ports.js';
 import { AtomicJsonFile } from './atomic-json-file.js';
@@ -283,7 +283,7 @@ function corrupt(path: string, problem: string, extra: { cause?: unknown; issues
 }
 
 function writeFailed(path: string, cause: unknown): AppError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   return new AppError('STORE_WRITE_FAILED', `Could not write the state file ${path}: ${reason}`, {
     cause,
     hint: 'The change is kept in memory and written with the next change; check free space and permissions.',

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import { STATE_VERSION } from '../../core/model/state.js';
 
 /**
@@ -69,7 +70,7 @@ export function runMigrations(
     try {
       data = { ...step.migrate(structuredClone(data)), version: step.to };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new MigrationError(`migration from version ${from} to ${step.to} failed: ${reason}`, { cause: error });
     }
     applied.push(from);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, isAppError } from '../../core/errors.js';
+import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type { DeliverOptions, DeliveryReport, Logger } from '../../core/ports.js';
 import { isRendered, pasteTail, renderMarks, type RenderMarks } from './render-check.js';
 
@@ -152,8 +152,8 @@ export async function deliverVerified(
     } catch (error) {
       if (isMissingSession(error) || (isAppError(error) && error.code === 'INVALID_INPUT')) throw error;
       // A timed-out paste may still land: treat it as on the line, so the retry clears it.
-      if (isAppError(error) && error.code === 'TIMEOUT') return { kind: 'unrendered', reason: describe(error) };
-      return { kind: 'failed', reason: describe(error) };
+      if (isAppError(error) && error.code === 'TIMEOUT') return { kind: 'unrendered', reason: errorMessage(error) };
+      return { kind: 'failed', reason: errorMessage(error) };
     }
     try {
       if (!(await waitRendered(before)))
@@ -167,11 +167,11 @@ export async function deliverVerified(
       const maybeSent = cr.state === 'sending' && isAppError(error) && error.code === 'TIMEOUT';
       if (cr.state === 'sent' || maybeSent) {
         // The CR went (or may have gone) out: a retry could submit twice.
-        logger.warn({ err: describe(error) }, 'could not confirm the submit; not retrying');
+        logger.warn({ err: errorMessage(error) }, 'could not confirm the submit; not retrying');
         return { kind: 'delivered', unconfirmedSubmit: true };
       }
       // The paste is (or may be) on the line but was not submitted: the retry clears it first.
-      return { kind: 'unrendered', reason: describe(error) };
+      return { kind: 'unrendered', reason: errorMessage(error) };
     }
   };
 
@@ -184,7 +184,7 @@ export async function deliverVerified(
     } catch (error) {
       if (isAppError(error) && (error.code === 'DELIVERY_FAILED' || error.code === 'INVALID_INPUT')) throw error;
       if (isMissingSession(error)) throw missing(session, error);
-      result = { kind: 'failed', reason: describe(error) };
+      result = { kind: 'failed', reason: errorMessage(error) };
     }
     if (result.kind === 'delivered') {
       return { attempts: n, unconfirmedSubmit: result.unconfirmedSubmit, durationMs: deps.now() - started };
@@ -225,10 +225,6 @@ function missing(session: string, cause?: unknown): AppError {
     details: { session, missing: true },
     ...(cause === undefined ? {} : { cause }),
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../core/errors.js';
+import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type {
   Clock,
   CreateSessionOptions,
@@ -72,10 +72,7 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
       if (/^\d+$/.test(pid)) process.kill(Number(pid), 'SIGCHLD');
       await new Promise((resolve) => setTimeout(resolve, REAP_WAIT_MS));
     } catch (error) {
-      logger.debug(
-        { err: error instanceof Error ? error.message : String(error) },
-        'could not nudge the tmux server to reap',
-      );
+      logger.debug({ err: errorMessage(error) }, 'could not nudge the tmux server to reap');
     }
   };
 

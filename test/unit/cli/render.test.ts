@@ -3,7 +3,6 @@ import { displayWidth } from '#core/text/display-width.js';
 import { fitColumns } from '#cli/render/fit-columns.js';
 import { toMarkdownList, toMarkdownTable } from '#core/surface/markdown-table.js';
 import { colorWanted, renderMarkdown } from '#cli/render/render-markdown.js';
-import { renderTree, type TreeNode } from '#cli/render/render-tree.js';
 
 const COLUMNS = [
   { key: 'agent', header: 'agent' },
@@ -107,10 +106,7 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps a fenced tree verbatim, indented by the tab', () => {
-    const tree = renderTree({
-      label: 'omar/',
-      children: [{ label: 'builder', children: [{ label: 'tests', children: [] }] }],
-    });
+    const tree = ['omar/', '└── builder', '    └── tests'].join('\n');
     expect(renderMarkdown(`Org chart:\n\n\`\`\`\n${tree}\n\`\`\`\n`, { width: 80, color: false })).toBe(
       'Org chart:\n\n  omar/\n  └── builder\n      └── tests\n',
     );
@@ -145,38 +141,5 @@ describe('fitColumns', () => {
     expect(fitColumns([['ab', 'cd']], 80)).toBeUndefined();
     expect(fitColumns([['name', 'x'.repeat(50)]], 30)).toEqual([6, 21]);
     expect(displayWidth('漢字-bot 😀')).toBe(11);
-  });
-});
-
-describe('renderTree', () => {
-  it('draws the org chart with box characters', () => {
-    const root: TreeNode = {
-      label: 'ea (EA 1)',
-      children: [
-        {
-          label: 'builder [running]',
-          children: [
-            { label: 'tests', children: [] },
-            { label: 'lint', children: [{ label: 'fixer', children: [] }] },
-          ],
-        },
-        { label: 'docs\nwriter', children: [{ label: 'review', children: [] }] },
-      ],
-    };
-    expect(renderTree(root)).toBe(
-      [
-        'ea (EA 1)',
-        '├── builder [running]',
-        '│   ├── tests',
-        '│   └── lint',
-        '│       └── fixer',
-        '└── docs writer',
-        '    └── review',
-      ].join('\n'),
-    );
-  });
-
-  it('draws a lone root as one line', () => {
-    expect(renderTree({ label: 'ea', children: [] })).toBe('ea');
   });
 });

@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const client = await connectAsOwner(config);
     try {
       const result = await client.call(op.name, input, globals.ea !== undefined ? { ea: globals.ea } : {});
-      await printResult(op.name, result, globals, io);
+      await printResult(op, result, globals, io);
     } finally {
       client.close();
     }

@@ -1,10 +1,11 @@
 import type { AppError } from '../core/errors.js';
+import type { AnyOperation } from '../core/operation.js';
 import { resultToMarkdown } from '../core/surface/result-markdown.js';
 import type { CliIo, GlobalOptions } from './cli-context.js';
 
 /** Results go to stdout (JSON with --json, rendered markdown otherwise); errors to stderr. */
 export async function printResult(
-  operation: string,
+  operation: AnyOperation,
   result: unknown,
   globals: GlobalOptions,
   io: CliIo,

@@ -39,6 +39,8 @@ export interface Operation<I = unknown, O = unknown> {
   description: string;
   input: z.ZodType<I>;
   output: z.ZodType<O>;
+  /** The result as markdown for a person (CLI, chat); `toJsonBlock` for results with no nicer form. */
+  render(output: NoInfer<O>): string;
   access: AccessCategory;
   /** Exposed as an MCP tool (default true). */
   mcp?: boolean;

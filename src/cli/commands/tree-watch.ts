@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config-schema.js';
+import { getTree } from '../../core/operations/agent-tree.js';
 import { resultToMarkdown } from '../../core/surface/result-markdown.js';
 import { connectAsOwner, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -20,7 +21,7 @@ export async function watchTree(config: Config, globals: GlobalOptions, io: CliI
         }
         if (io.isTty) io.stdout.write('\u001b[2J\u001b[H');
         await printMarkdown(
-          `${resultToMarkdown('get_tree', tree)}\n\n_${new Date().toLocaleTimeString()} — watching; Ctrl-C to stop_`,
+          `${resultToMarkdown(getTree, tree)}\n\n_${new Date().toLocaleTimeString()} — watching; Ctrl-C to stop_`,
           io,
         );
       })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EA_AGENT, sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toCodeBlock } from '../surface/code-block.js';
 import { lastOutputLine, trimScreen } from './pane-text.js';
 import { AgentNameInput, IntLike, requireAgent, requireEa, taskOf } from './shared.js';
 
@@ -27,6 +28,11 @@ export const getAgent = defineOperation({
     last_output: z.string(),
     output_tail: z.string(),
   }),
+  render: (r) =>
+    `**${r.name}** [${r.health}] — session \`${r.session}\`${r.parent ? `, parent ${r.parent}` : ''}\n\n` +
+    (r.task ? `Task (${r.task_status}): ${r.task}\n\n` : '') +
+    (r.status_line ? `Status: ${r.status_line}\n\n` : '') +
+    toCodeBlock(r.output_tail || '(empty screen)'),
   access: 'read',
   cli: { path: ['peek'], positional: ['name'] },
   chat: { path: ['peek'], positional: ['name'] },

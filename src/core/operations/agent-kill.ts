@@ -18,6 +18,8 @@ export const killAgent = defineOperation({
     force: z.boolean().optional().describe('Kill even if a person has a terminal attached.'),
   }),
   output: z.object({ killed: z.array(z.string()), tasks_closed: z.number(), events_cancelled: z.number() }),
+  render: (r) =>
+    `Killed ${r.killed.map((k) => `**${k}**`).join(', ')} — ${r.tasks_closed} task(s) closed, ${r.events_cancelled} event(s) cancelled.`,
   access: 'control',
   cli: { path: ['kill'], positional: ['name'] },
   chat: { path: ['kill'], positional: ['name'] },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toMarkdownTable } from '../surface/markdown-table.js';
 import { lastOutputLine } from './pane-text.js';
 import { taskOf } from './shared.js';
 
@@ -25,6 +26,22 @@ export const listAgents = defineOperation({
     "Lists every agent of your EA (not the EA itself): parent, health (starting, running, idle, stuck, exited), task and its status, status line, and the last line on its screen. Read-only; use get_agent_summary or get_agent for one agent's details.",
   input: z.object({}),
   output: z.object({ ea: z.number(), agents: z.array(AgentRow) }),
+  render: (r) =>
+    toMarkdownTable(
+      r.agents.map((a) => ({
+        ...a,
+        task: a.task ? `${a.task_status}: ${a.task}` : '',
+        shows: a.status_line ?? a.last_output,
+      })),
+      [
+        { key: 'name', header: 'agent' },
+        { key: 'parent', header: 'parent' },
+        { key: 'health', header: 'health' },
+        { key: 'task', header: 'task' },
+        { key: 'shows', header: 'status / last output' },
+      ],
+      { empty: `_No agents in EA ${r.ea}. Spawn one with \`omar spawn NAME --command CMD\`._` },
+    ),
   access: 'read',
   cli: { path: ['list'] },
   chat: { path: ['list'] },

@@ -27,6 +27,8 @@ export const sendInput = defineOperation({
     attempts: z.number(),
     unconfirmed_submit: z.boolean(),
   }),
+  render: (r) =>
+    `Sent${r.submitted ? ' and submitted' : ''} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'}${r.unconfirmed_submit ? '; the pane did not visibly react to the submit' : ', verified'}).`,
   access: 'control',
   cli: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
   chat: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },

@@ -66,6 +66,8 @@ export const spawnAgent = defineOperation({
     "Starts an agent in a new tmux session and records it (and its task, if any) under a parent. With a backend (default: list_backends shows it) the agent is a coding-agent CLI with omar's tools; its first message (YOUR NAME / YOUR PARENT / YOUR TASK) arrives once it is ready. With `command` it is a raw shell command and gets no message. A worker may spawn only below itself, and its children work for its project. Returns as soon as the session exists. Fails if the name is taken, invalid or reserved, the project does not exist, or the backend is not installed.",
   input: SpawnInput,
   output: SpawnOutput,
+  render: (r) =>
+    `Spawned **${r.agent_name}** under ${r.parent} (session \`${r.session}\`${r.task_id ? `, ${r.task_id}` : ''}).`,
   access: 'spawn',
   cli: { path: ['spawn'], positional: ['name'] },
   chat: { path: ['spawn'], positional: ['name'] },

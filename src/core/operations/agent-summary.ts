@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toFieldTable, toMarkdownTable } from '../surface/markdown-table.js';
 import { AgentNameInput, childrenOf, requireAgent, taskOf } from './shared.js';
 
 const ChildView = z.object({
@@ -27,6 +28,26 @@ export const getAgentSummary = defineOperation({
     status_line: z.string().nullable(),
     children: z.array(ChildView),
   }),
+  render: (r) =>
+    `${toFieldTable(r, [
+      ['name', 'agent'],
+      ['parent', 'parent'],
+      ['health', 'health'],
+      ['project_id', 'project'],
+      ['task', 'task'],
+      ['task_status', 'task status'],
+      ['task_summary', 'result'],
+      ['status_line', 'status'],
+    ])}\n\n**Children**\n\n${toMarkdownTable(
+      r.children,
+      [
+        { key: 'name', header: 'agent' },
+        { key: 'health', header: 'health' },
+        { key: 'task_status', header: 'task' },
+        { key: 'status_line', header: 'status' },
+      ],
+      { empty: '_none_' },
+    )}`,
   access: 'read',
   cli: { path: ['summary'], positional: ['name'] },
   chat: { path: ['summary'], positional: ['name'] },

@@ -3,6 +3,8 @@ import { EA_AGENT } from '../model/names.js';
 import type { State } from '../model/state.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toCodeBlock } from '../surface/code-block.js';
+import { drawOrgChart } from '../surface/draw-org-chart.js';
 import { childrenOf, requireEa, taskOf } from './shared.js';
 
 export interface TreeNodeView {
@@ -32,6 +34,7 @@ export const getTree = defineOperation({
     'Returns the org chart of your EA: the EA at the root, every agent under its parent, with health, task status and status line. Read-only.',
   input: z.object({}),
   output: z.object({ ea: z.number(), ea_name: z.string(), agents: z.number(), root: TreeNode }),
+  render: (r) => `**EA ${r.ea} (${r.ea_name})** — ${r.agents} agent(s)\n\n${toCodeBlock(drawOrgChart(r.root))}`,
   access: 'read',
   cli: { path: ['tree'] },
   chat: { path: ['tree'] },

@@ -16,6 +16,7 @@ export const updateAgentStatus = defineOperation({
     status: z.string().min(1).max(1000).describe('One line; longer text is cut at 200 characters.'),
   }),
   output: z.object({ name: z.string(), status: z.string() }),
+  render: (r) => `Status of **${r.name}**: ${r.status}`,
   access: 'agent-self',
   cli: { path: ['status-line'], positional: ['name', 'status'], restPositional: true },
   async handler(ctx, input) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
+import { toJsonBlock } from '../surface/code-block.js';
 
 export const listBackends = defineOperation({
   name: 'list_backends',
@@ -20,6 +21,7 @@ export const listBackends = defineOperation({
       }),
     ),
   }),
+  render: toJsonBlock,
   access: 'ea-read',
   cli: { path: ['backends'] },
   chat: { path: ['backends'] },

@@ -9,6 +9,8 @@ export const shutdown = defineOperation({
     'Stops the omar daemon after answering. By default every agent and EA session keeps running and is adopted on the next `omar up`; with kill_agents, every omar session on the private tmux server is ended first.',
   input: z.object({ kill_agents: z.boolean().optional().describe('Also end every agent and EA session.') }),
   output: z.object({ stopping: z.literal(true), kill_agents: z.boolean() }),
+  render: (r) =>
+    `omar is stopping${r.kill_agents ? ' and ending every agent session' : '; agents keep running and are adopted by the next `omar up`'}.`,
   access: 'ea-delete',
   mcp: false,
   cli: { path: ['down'] },

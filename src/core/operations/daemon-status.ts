@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
+import { toFieldTable } from '../surface/markdown-table.js';
 
 export const getStatus = defineOperation({
   name: 'get_status',
@@ -23,6 +24,31 @@ export const getStatus = defineOperation({
     health_tick_ms: z.number().nullable(),
     health_tick_tmux_commands: z.number(),
   }),
+  render: (r) =>
+    toFieldTable(
+      {
+        ...r,
+        agents:
+          Object.entries(r.agents)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'none',
+      },
+      [
+        ['pid', 'pid'],
+        ['version', 'version'],
+        ['started_at', 'started'],
+        ['home', 'OMAR_HOME'],
+        ['socket', 'control socket'],
+        ['tmux_socket', 'tmux socket (-L)'],
+        ['backend', 'default backend'],
+        ['eas', 'EAs'],
+        ['agents', 'agents'],
+        ['projects', 'projects'],
+        ['open_tasks', 'open tasks'],
+        ['pending_events', 'pending events'],
+        ['health_tick_ms', 'last health tick (ms)'],
+      ],
+    ),
   access: 'read',
   mcp: false,
   cli: { path: ['status'] },

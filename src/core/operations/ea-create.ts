@@ -16,6 +16,7 @@ export const createEa = defineOperation({
     description: z.string().max(500).optional().describe('What this EA is for.'),
   }),
   output: z.object({ id: z.number(), name: z.string(), description: z.string().nullable() }),
+  render: (r) => `EA **${r.id}** created: ${r.name} (its manager starts within a second).`,
   access: 'ea-admin',
   cli: { path: ['ea', 'create'], positional: ['name'] },
   chat: { path: ['ea', 'create'], positional: ['name'] },

@@ -13,6 +13,8 @@ export const deleteEa = defineOperation({
     'Deletes an EA for good: kills its manager session and all its agents, closes their tasks as killed, cancels its events and drops its projects. Refused for the last EA and while any of its sessions has a terminal attached. Owner and chat admins only.',
   input: z.object({ ea_id: z.union([z.number().int(), z.string().min(1)]).describe('EA id or name.') }),
   output: z.object({ deleted_ea: z.number(), agents_killed: z.number(), events_cancelled: z.number() }),
+  render: (r) =>
+    `EA **${r.deleted_ea}** deleted — ${r.agents_killed} agent(s) killed, ${r.events_cancelled} event(s) cancelled.`,
   access: 'ea-delete',
   cli: { path: ['ea', 'delete'], positional: ['ea_id'] },
   chat: { path: ['ea', 'delete'], positional: ['ea_id'] },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
+import { toMarkdownTable } from '../surface/markdown-table.js';
 
 const EaView = z.object({
   id: z.number(),
@@ -17,6 +18,18 @@ export const listEas = defineOperation({
     "Lists every EA on this host with its id, name, manager health and number of agents. `active` is the owner's default EA (the one the CLI talks to). Read-only.",
   input: z.object({}),
   output: z.object({ active: z.number(), eas: z.array(EaView) }),
+  render: (r) =>
+    toMarkdownTable(
+      r.eas.map((e) => ({ ...e, active: e.is_active ? '*' : '' })),
+      [
+        { key: 'active', header: 'default' },
+        { key: 'id', header: 'id' },
+        { key: 'name', header: 'name' },
+        { key: 'manager_health', header: 'manager' },
+        { key: 'agents', header: 'agents' },
+        { key: 'description', header: 'description' },
+      ],
+    ),
   access: 'ea-read',
   cli: { path: ['ea', 'list'] },
   chat: { path: ['ea', 'list'] },

@@ -10,6 +10,7 @@ export const switchEa = defineOperation({
     "Sets the owner's default EA: the one `omar` CLI commands address from now on. It does not move the calling agent, which stays in its own EA.",
   input: z.object({ ea_id: z.union([z.number().int(), z.string().min(1)]).describe('EA id or name.') }),
   output: z.object({ ea_id: z.number(), name: z.string() }),
+  render: (r) => `Default EA is now **${r.ea_id}** (${r.name}).`,
   access: 'ea-admin',
   cli: { path: ['ea', 'use'], positional: ['ea_id'] },
   chat: { path: ['ea', 'use'], positional: ['ea_id'] },

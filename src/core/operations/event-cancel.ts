@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertCanCancel } from '../permissions.js';
 import { principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 
 export const cancelEvent = defineOperation({
   name: 'cancel_event',
@@ -11,6 +12,7 @@ export const cancelEvent = defineOperation({
     'Removes an event from the queue (a recurring one stops for good). Workers may cancel only events they scheduled; the EA any event of its EA. An event being delivered at this moment may still arrive once.',
   input: z.object({ event_id: z.string().min(1).describe('The id from schedule_omar_event or list_events.') }),
   output: z.object({ id: z.string(), status: z.literal('cancelled'), was: z.string() }),
+  render: toJsonBlock,
   access: 'cancel',
   cli: { path: ['events', 'cancel'], positional: ['event_id'] },
   chat: { path: ['events', 'cancel'], positional: ['event_id'] },

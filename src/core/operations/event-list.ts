@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compareEvents } from '../events/event-order.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toJsonBlock } from '../surface/code-block.js';
 import { EventView, toEventView } from './event-schedule.js';
 
 const RecentView = z
@@ -24,6 +25,7 @@ export const listEvents = defineOperation({
     receiver: z.string().min(1).optional().describe('Only events for this receiver.'),
   }),
   output: z.object({ events: z.array(EventView), recent: z.array(RecentView).optional() }),
+  render: toJsonBlock,
   access: 'read',
   cli: { path: ['events', 'list'] },
   chat: { path: ['events', 'list'] },

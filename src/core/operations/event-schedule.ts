@@ -7,6 +7,7 @@ import type { OmarEvent, Recurrence, State } from '../model/state.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent, isoNow, utf8Length } from './shared.js';
 
 /** Scheduled payloads are capped at 64 KB (CONTRACTS.md §6). */
@@ -110,6 +111,7 @@ export const scheduleOmarEvent = defineOperation({
         ctx.addIssue({ code: 'custom', path: ['tz'], message: 'tz applies only to a cron expression' });
     }),
   output: EventView,
+  render: toJsonBlock,
   access: 'schedule',
   cli: {
     path: ['events', 'schedule'],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 
 export const logJustification = defineOperation({
   name: 'log_justification',
@@ -13,6 +14,7 @@ export const logJustification = defineOperation({
     justification: z.string().trim().min(1).max(4000).describe('Why.'),
   }),
   output: z.object({ status: z.literal('logged') }),
+  render: toJsonBlock,
   access: 'agent-self',
   cli: { path: ['justify'], positional: ['action', 'justification'], restPositional: true },
   async handler(ctx, input) {

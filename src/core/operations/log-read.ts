@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toMarkdownList } from '../surface/markdown-table.js';
 import { IntLike } from './shared.js';
 
 const DURATION = /^(\d+)\s*(s|m|h|d)$/;
@@ -38,6 +39,18 @@ export const readLog = defineOperation({
       .describe('At most this many entries, the newest (default 200).'),
   }),
   output: z.object({ entries: z.array(Entry) }),
+  render: (r) =>
+    toMarkdownList(
+      r.entries.map((e) => {
+        const { ts, kind, ea: _ea, ...rest } = e;
+        const details = Object.entries(rest)
+          .filter(([, v]) => v !== null && v !== undefined && v !== '')
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        return `\`${ts}\` **${kind}** ${details}`;
+      }),
+      { empty: '_Nothing in the journal for that._' },
+    ),
   access: 'read',
   cli: { path: ['log'], positional: ['name'] },
   chat: { path: ['log'], positional: ['name'] },

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { assertAgentName } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent, isoNow } from './shared.js';
 
 export const mcpConfig = defineOperation({
@@ -12,6 +13,7 @@ export const mcpConfig = defineOperation({
     "For an existing agent: the path of its launch context (no new token). For a new name: registers an external agent (no pane; health checks and reconcile leave it alone) under 'ea' and issues its context. People only.",
   input: z.object({ name: z.string().min(1).describe('Agent name.') }),
   output: z.object({ agent: z.string(), ea: z.number(), context_path: z.string(), created: z.boolean() }),
+  render: toJsonBlock,
   access: 'ea-delete',
   mcp: false,
   async handler(ctx, input) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { isEaAgent, principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 import { utf8Length } from './shared.js';
 
 export const NOTES_MAX_BYTES = 64 * 1024;
@@ -18,6 +19,7 @@ export const saveNotes = defineOperation({
       .describe('The whole notes text (markdown).'),
   }),
   output: z.object({ ea: z.number(), bytes: z.number() }),
+  render: toJsonBlock,
   access: 'ea-admin',
   async handler(ctx, input) {
     if (ctx.caller.kind === 'chat') throw new AppError('PERMISSION_DENIED', 'Chat users cannot edit the EA notes.');

@@ -11,6 +11,7 @@ export const addProject = defineOperation({
     'Adds a project to your EA and returns its id; pass that id as project_id when spawning agents for it. One project per initiative; ids are never reused. Workers cannot add projects: they report to their parent.',
   input: z.object({ name: z.string().min(1).max(200).describe('Short name of the initiative (one line).') }),
   output: z.object({ project_id: z.number(), name: z.string() }),
+  render: (r) => `Project **${r.project_id}** added: ${r.name}`,
   access: 'project',
   cli: { path: ['project', 'add'], positional: ['name'], restPositional: true },
   chat: { path: ['project', 'add'], positional: ['name'], restPositional: true },

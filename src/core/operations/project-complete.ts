@@ -12,6 +12,7 @@ export const completeProject = defineOperation({
     'Completes a project once all its agents are gone: kill them first (kill_agent with recursive), then call this. Completed projects leave the list and are kept in the journal.',
   input: z.object({ project_id: IntLike.describe('Id from add_project / list_projects.') }),
   output: z.object({ project_id: z.number(), name: z.string(), status: z.literal('completed') }),
+  render: (r) => `Project **${r.project_id}** (${r.name}) completed.`,
   access: 'project',
   cli: { path: ['project', 'complete'], positional: ['project_id'] },
   chat: { path: ['project', 'complete'], positional: ['project_id'] },

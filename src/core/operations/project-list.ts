@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
+import { toMarkdownTable } from '../surface/markdown-table.js';
 
 export const listProjects = defineOperation({
   name: 'list_projects',
@@ -13,6 +14,18 @@ export const listProjects = defineOperation({
       z.object({ id: z.number(), name: z.string(), owner: z.string(), agents: z.number(), created_at: z.string() }),
     ),
   }),
+  render: (r) =>
+    toMarkdownTable(
+      r.projects,
+      [
+        { key: 'id', header: 'id' },
+        { key: 'name', header: 'project' },
+        { key: 'agents', header: 'live agents' },
+        { key: 'owner', header: 'owner' },
+        { key: 'created_at', header: 'created' },
+      ],
+      { empty: '_No active projects. Add one with `omar project add NAME`._' },
+    ),
   access: 'read',
   cli: { path: ['project', 'list'] },
   chat: { path: ['project', 'list'] },

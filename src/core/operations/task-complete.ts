@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { addNotice } from '../events/new-event.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
+import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent, isoNow, firstLine } from './shared.js';
 
 export const completeTask = defineOperation({
@@ -26,6 +27,7 @@ export const completeTask = defineOperation({
     parent: z.string(),
     notified: z.boolean(),
   }),
+  render: toJsonBlock,
   access: 'agent-self',
   cli: { path: ['task', 'complete'], positional: ['name', 'status', 'summary'], restPositional: true },
   async handler(ctx, input) {

@@ -17,6 +17,8 @@ export const whoami = defineOperation({
     ea_name: z.string(),
     parent: z.string().nullable(),
   }),
+  render: (r) =>
+    `You are **${r.principal}** (${r.role}) in EA ${r.ea} (${r.ea_name})${r.parent ? `, reporting to ${r.parent}` : ''}.`,
   access: 'read',
   cli: { path: ['whoami'] },
   chat: { path: ['whoami'] },

@@ -3,8 +3,9 @@
  * newlines become spaces, so one cell can never break the table. Markdown inside a
  * cell (backticks, **bold**) is kept. Pure: shared by the CLI and chat renderers.
  */
-export interface TableColumn {
-  key: string;
+/** A column shows one field of the rows: a key the rows do not have does not compile. */
+export interface TableColumn<Row extends object = Record<string, unknown>> {
+  key: keyof Row & string;
   header: string;
 }
 
@@ -13,9 +14,9 @@ export interface EmptyText {
   empty?: string;
 }
 
-export function toMarkdownTable(
-  rows: readonly Record<string, unknown>[],
-  columns: readonly TableColumn[],
+export function toMarkdownTable<Row extends object>(
+  rows: readonly Row[],
+  columns: readonly TableColumn<NoInfer<Row>>[],
   options: EmptyText = {},
 ): string {
   if (rows.length === 0) return options.empty ?? '_none_';
@@ -25,6 +26,22 @@ export function toMarkdownTable(
     line(columns.map(() => '---')),
     ...rows.map((row) => line(columns.map((c) => escapeCell(cellText(row[c.key]))))),
   ].join('\n');
+}
+
+/** A two-column `field | value` table of the named fields of `record` that are set, in the given order. */
+export function toFieldTable<T extends object>(
+  record: T,
+  fields: ReadonlyArray<readonly [key: keyof T & string, label: string]>,
+): string {
+  return toMarkdownTable(
+    fields
+      .filter(([key]) => record[key] !== undefined)
+      .map(([key, label]) => ({ field: label, value: record[key] ?? '' })),
+    [
+      { key: 'field', header: 'field' },
+      { key: 'value', header: 'value' },
+    ],
+  );
 }
 
 export function toMarkdownList(items: readonly string[], options: EmptyText = {}): string {

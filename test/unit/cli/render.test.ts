@@ -8,7 +8,7 @@ const COLUMNS = [
   { key: 'agent', header: 'agent' },
   { key: 'state', header: 'state' },
   { key: 'cost', header: 'cost' },
-];
+] as const;
 
 describe('toMarkdownTable', () => {
   it('builds a GFM table, escaping pipes, backslashes and newlines in cells', () => {

@@ -6,6 +6,7 @@ import { type CallContext, defineOperation } from '#core/operation.js';
 import { createEa } from '#core/operations/ea-create.js';
 import { switchEa } from '#core/operations/ea-switch.js';
 import { IntLike } from '#core/operations/shared.js';
+import { toJsonBlock } from '#core/surface/code-block.js';
 import { chatUser, eaAgent, owner, worker } from '../../fakes/principals.js';
 import { createTestServices } from '../../fakes/services.js';
 
@@ -22,6 +23,7 @@ function probe(
     description: 'Records what it is called with.',
     input: z.object({ n: IntLike, s: z.string().optional() }),
     output: z.object({ ea: z.number(), n: z.number() }),
+    render: toJsonBlock,
     access: 'spawn',
     async handler(ctx, input) {
       seen.push({ ctx, input });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '#core/errors.js';
 import { defineOperation, type AnyOperation } from '#core/operation.js';
 import { OPERATIONS } from '#core/registry.js';
+import { toJsonBlock } from '#core/surface/code-block.js';
 import {
   ERROR_META_KEY,
   annotationsFor,
@@ -173,6 +174,7 @@ describe('createMcpServer', () => {
       description: 'Returns an array.',
       input: z.object({}),
       output: z.array(z.string()),
+      render: toJsonBlock,
       access: 'read',
       handler: async () => [],
     });

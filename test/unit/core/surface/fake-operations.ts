@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, type AnyOperation } from '#core/operation.js';
+import { toJsonBlock } from '#core/surface/code-block.js';
 
 /** Small operations with the shapes the grammar must handle (not the real registry). */
 const IntLike = z
@@ -25,6 +26,7 @@ export const spawn = defineOperation({
     task: z.string().optional().describe('What the agent must do.'),
   }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'spawn',
   cli: { path: ['spawn'], positional: ['name'] },
   chat: { path: ['spawn'], positional: ['name'] },
@@ -40,6 +42,7 @@ export const kill = defineOperation({
     recursive: z.boolean().optional().describe('Also kill every descendant.'),
   }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'control',
   cli: { path: ['kill'], positional: ['name'] },
   chat: { path: ['kill'], positional: ['name'] },
@@ -56,6 +59,7 @@ export const send = defineOperation({
     enter: z.boolean().default(false).describe('Submit after pasting.'),
   }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'control',
   cli: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
   chat: { path: ['send'], positional: ['name', 'text'], restPositional: true, defaults: { enter: true } },
@@ -88,6 +92,7 @@ export const schedule = defineOperation({
     timestamp_ns: z.number().optional().describe('When, in ns since the epoch.'),
   }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'schedule',
   cli: eventsSurface,
   chat: eventsSurface,
@@ -103,6 +108,7 @@ export const eventsList = defineOperation({
     limit: z.number().default(20).describe('At most this many.'),
   }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'read',
   cli: { path: ['events', 'list'] },
   chat: { path: ['events', 'list'] },
@@ -115,6 +121,7 @@ export const list = defineOperation({
   description: 'Lists every agent of the EA.',
   input: z.object({}),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'read',
   mcp: true,
   cli: { path: ['list'] },
@@ -129,6 +136,7 @@ export const statusLine = defineOperation({
   description: 'Sets the one-line status of an agent.',
   input: z.object({ name: z.string().optional(), status: z.string().min(1) }),
   output: z.unknown(),
+  render: toJsonBlock,
   access: 'control',
   cli: { path: ['status-line'], positional: ['name', 'status'], restPositional: true },
   handler: noop,

@@ -42,6 +42,10 @@ export interface JournalEntry {
   [field: string]: unknown;
 }
 
+/** What a subscriber follows: the first word of an entry's kind (`agent.spawned` → `agent`), or `journal` for every entry. */
+export const JOURNAL_TOPICS = ['agent', 'task', 'event', 'project', 'ea', 'journal'] as const;
+export type JournalTopic = (typeof JOURNAL_TOPICS)[number];
+
 export interface JournalQuery {
   /** Entries that mention this agent (as `agent`, `parent`, `receiver` or `sender`). */
   agent?: string;

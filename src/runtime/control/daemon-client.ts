@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { AppError, fromSerializedError } from '../../core/errors.js';
-import { createLineSplitter, type RpcNotification, type Topic } from './protocol.js';
+import type { JournalTopic } from '../../core/ports.js';
+import { createLineSplitter, type RpcNotification } from './protocol.js';
 
 export interface DaemonClientOptions {
   socket: string;
@@ -13,7 +14,7 @@ export interface DaemonClient {
   call<T = unknown>(method: string, input?: unknown, options?: { ea?: number }): Promise<T>;
   /** Raw call with extra params (agent_hello, subscribe). */
   request<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
-  subscribe(topics: readonly Topic[], onNotification: (topic: string, params: unknown) => void): Promise<void>;
+  subscribe(topics: readonly JournalTopic[], onNotification: (topic: string, params: unknown) => void): Promise<void>;
   close(): void;
   onClose(handler: () => void): void;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOURNAL_TOPICS } from '../../core/ports.js';
 
 /**
  * The control API wire format (CONTRACTS.md §2): JSON-RPC 2.0, one message per line,
@@ -17,9 +18,6 @@ export const RPC_ERRORS = {
 /** Big enough for a 1 MiB send_input after JSON escaping. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-export const SUBSCRIBE_TOPICS = ['agent', 'task', 'event', 'project', 'ea', 'journal'] as const;
-export type Topic = (typeof SUBSCRIBE_TOPICS)[number];
-
 export const RequestSchema = z.object({
   jsonrpc: z.literal('2.0'),
   id: z.union([z.string(), z.number()]),
@@ -29,7 +27,7 @@ export const RequestSchema = z.object({
       token: z.string().min(1),
       ea: z.number().int().nonnegative().optional(),
       input: z.unknown().optional(),
-      topics: z.array(z.enum(SUBSCRIBE_TOPICS)).optional(),
+      topics: z.array(z.enum(JOURNAL_TOPICS)).optional(),
       listed_tools: z.array(z.string()).optional(),
     })
     .passthrough(),

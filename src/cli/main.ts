@@ -30,12 +30,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const local = LOCAL_COMMANDS.find((c) => c.name === first);
     if (local) return await local.run(words.slice(1), globals, io);
 
-    if (first === 'tree' && words.includes('--watch')) {
-      const { watchTree } = await import('./commands/tree-watch.js');
-      return await watchTree(loadCliConfig(io, {}, globals), globals, io);
-    }
-    const { op, input } = parseCommand(words, OPERATIONS, 'cli');
+    const { op, input, watch } = parseCommand(words, OPERATIONS, 'cli');
     const config = loadCliConfig(io, {}, globals);
+    const topics = op.cli?.watch?.topics;
+    if (watch && topics) {
+      const { watchResult } = await import('./commands/watch-result.js');
+      return await watchResult({ op, input, topics }, config, globals, io);
+    }
     const client = await connectAsOwner(config);
     try {
       const result = await client.call(op.name, input, globals.ea !== undefined ? { ea: globals.ea } : {});

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AccessCategory } from './permissions.js';
-import type { Services } from './ports.js';
+import type { JournalTopic, Services } from './ports.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -31,6 +31,11 @@ export interface Surface {
   defaults?: Record<string, unknown>;
   /** Friendlier aliases: `--in` → delay_seconds. Field names are always accepted as kebab-case flags. */
   flags?: Record<string, SurfaceFlag>;
+  /**
+   * Accepts `--watch` (not an input of the operation): the surface shows the result again
+   * whenever the journal records an entry of one of these topics, until stopped.
+   */
+  watch?: { topics: readonly JournalTopic[] };
 }
 
 export interface Operation<I = unknown, O = unknown> {

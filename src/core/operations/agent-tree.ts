@@ -36,7 +36,7 @@ export const getTree = defineOperation({
   output: z.object({ ea: z.number(), ea_name: z.string(), agents: z.number(), root: TreeNode }),
   render: (r) => `**EA ${r.ea} (${r.ea_name})** — ${r.agents} agent(s)\n\n${toCodeBlock(drawOrgChart(r.root))}`,
   access: 'read',
-  cli: { path: ['tree'] },
+  cli: { path: ['tree'], watch: { topics: ['agent', 'task', 'project', 'ea'] } },
   chat: { path: ['tree'] },
   async handler(ctx) {
     assertSameEa(ctx.caller, ctx.ea, 'read the tree');

@@ -7,6 +7,7 @@ import {
   type CommandPrefix,
   type SurfaceField,
   type SurfaceName,
+  WATCH_FLAG,
 } from './surface-fields.js';
 
 /**
@@ -23,7 +24,8 @@ export function usageLine(op: AnyOperation, surface: SurfaceName, prefix: Comman
         .filter((f) => f.position === undefined)
         .map(flagUsage)
     : [];
-  return [prefix, commandWords(op, surface), ...flags].join(' ');
+  const watch = s?.watch ? [`[${WATCH_FLAG}]`] : [];
+  return [prefix, commandWords(op, surface), ...flags, ...watch].join(' ');
 }
 
 /** The command words and positionals without the prefix: `send NAME TEXT…`. */
@@ -93,6 +95,7 @@ export function renderCommandHelp(
     default: defaultText(f),
     meaning: f.description ?? '',
   }));
+  if (s?.watch) rows.push(WATCH_ROW);
   return [
     `Usage: \`${usageLine(op, surface, prefix)}\``,
     op.description,
@@ -108,6 +111,13 @@ export function renderCommandHelp(
     ),
   ].join('\n\n');
 }
+
+const WATCH_ROW = {
+  argument: `\`${WATCH_FLAG}\``,
+  type: 'flag',
+  default: '',
+  meaning: 'Show the result again whenever it changes, until Ctrl-C.',
+};
 
 /** The flags of a field, with `--no-…` for a boolean that defaults to true. */
 export function flagNames(field: SurfaceField): string[] {

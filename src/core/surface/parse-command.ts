@@ -10,6 +10,7 @@ import {
   surfaceOf,
   type SurfaceField,
   type SurfaceName,
+  WATCH_FLAG,
 } from './surface-fields.js';
 import type { BaseType } from './zod-introspect.js';
 
@@ -27,6 +28,8 @@ export interface ParsedCommand {
   op: AnyOperation;
   /** Validated against `op.input`, but not transformed: hand it to the dispatcher, which parses it again. */
   input: Record<string, unknown>;
+  /** `--watch` was given (only on surfaces that declare `watch`): show the result again on every change. */
+  watch: boolean;
 }
 
 export interface CommandMatch {
@@ -71,6 +74,7 @@ export function parseCommand(
   };
   const loose: string[] = [];
   let flagsEnded = false;
+  let watch = false;
 
   for (let i = 0; i < rest.length; i += 1) {
     const word = rest[i]!;
@@ -87,13 +91,18 @@ export function parseCommand(
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const inline = eq >= 0 ? body.slice(eq + 1) : undefined;
     const label = `--${name}`;
+    if (label === WATCH_FLAG && s.watch && !byFlag.has(name)) {
+      if (inline !== undefined) throw new AppError('USAGE', `${WATCH_FLAG} takes no value.`, { hint: usage });
+      watch = true;
+      continue;
+    }
     const field = byFlag.get(name);
     const negated = field ? undefined : name.startsWith('no-') ? byFlag.get(name.slice(3)) : undefined;
     if (negated?.base === 'boolean' && inline === undefined) {
       set(negated, false);
       continue;
     }
-    if (!field) throw unknownFlag(label, fields, command, usage);
+    if (!field) throw unknownFlag(label, surfaceFlags(fields, s), command, usage);
     const parse = field.parsers[name];
     if (field.base === 'boolean' && !parse) {
       if (inline !== undefined) set(field, toBoolean(inline, label, usage));
@@ -131,7 +140,12 @@ export function parseCommand(
       details: { command: s.path.join(' ') },
     });
   }
-  return { op, input };
+  return { op, input, watch };
+}
+
+/** Every flag the surface takes: the fields' flags, then the surface's own (`--watch`). */
+function surfaceFlags(fields: readonly SurfaceField[], surface: Surface): string[] {
+  return [...fields.flatMap(flagNames), ...(surface.watch ? [WATCH_FLAG] : [])];
 }
 
 function flagIndex(fields: readonly SurfaceField[]): Map<string, SurfaceField> {
@@ -224,8 +238,7 @@ function displayName(field: SurfaceField): string {
   return field.flags[0] ?? `--${kebab(field.name)}`;
 }
 
-function unknownFlag(label: string, fields: readonly SurfaceField[], command: string, usage: string): AppError {
-  const valid = fields.flatMap(flagNames);
+function unknownFlag(label: string, valid: readonly string[], command: string, usage: string): AppError {
   const near = closest(label, valid, 1);
   const list = valid.length > 0 ? `Valid flags: ${valid.join(', ')}.` : `${command} takes no flags.`;
   return new AppError(

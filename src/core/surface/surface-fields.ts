@@ -13,6 +13,9 @@ export function surfaceOf(op: AnyOperation, surface: SurfaceName): Surface | und
   return surface === 'cli' ? op.cli : op.chat;
 }
 
+/** The flag of surfaces that declare `watch`: the surface's own, not an input field. */
+export const WATCH_FLAG = '--watch';
+
 /** `project_id` → `project-id`. */
 export function kebab(field: string): string {
   return field.replace(/_/g, '-');

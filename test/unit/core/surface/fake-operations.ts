@@ -142,4 +142,18 @@ export const statusLine = defineOperation({
   handler: noop,
 });
 
+/** A CLI surface that takes `--watch` (redrawn on agent changes); not in OPS. */
+export const tree = defineOperation({
+  name: 'get_tree',
+  summary: 'Show the tree.',
+  description: 'Returns the org chart.',
+  input: z.object({}),
+  output: z.unknown(),
+  render: toJsonBlock,
+  access: 'read',
+  cli: { path: ['tree'], watch: { topics: ['agent'] } },
+  chat: { path: ['tree'] },
+  handler: noop,
+});
+
 export const OPS: readonly AnyOperation[] = [spawn, list, send, kill, schedule, eventsList];

@@ -3,7 +3,7 @@ import { OPERATIONS } from '#core/registry.js';
 import { renderCommandHelp, renderHelp, usageLine } from '#core/surface/help.js';
 import { surfaceFields, surfaceOf } from '#core/surface/surface-fields.js';
 import { objectFields } from '#core/surface/zod-introspect.js';
-import { OPS, eventsList, kill, list, schedule, send, spawn } from './fake-operations.js';
+import { OPS, eventsList, kill, list, schedule, send, spawn, tree } from './fake-operations.js';
 
 describe('usageLine', () => {
   it.each([
@@ -13,6 +13,7 @@ describe('usageLine', () => {
     [schedule, 'omar events schedule --to RECEIVER --payload PAYLOAD [--in N] [--at AT]'],
     [eventsList, 'omar events list [--tag TAG…] [--limit N]'],
     [list, 'omar list'],
+    [tree, 'omar tree [--watch]'],
   ])('%#: %s', (op, line) => {
     expect(usageLine(op, 'cli')).toBe(line);
   });
@@ -79,6 +80,21 @@ describe('renderCommandHelp', () => {
         '| `--at`, `--timestamp-ns` | text |   | When, in ns since the epoch. |',
       ].join('\n'),
     );
+  });
+
+  it('lists --watch where the surface takes it', () => {
+    expect(renderCommandHelp(tree, 'cli')).toBe(
+      [
+        'Usage: `omar tree [--watch]`',
+        '',
+        'Returns the org chart.',
+        '',
+        '| argument | type | default | meaning |',
+        '| --- | --- | --- | --- |',
+        '| `--watch` | flag |   | Show the result again whenever it changes, until Ctrl-C. |',
+      ].join('\n'),
+    );
+    expect(renderCommandHelp(tree, 'chat')).not.toContain('--watch');
   });
 
   it('says so when a command takes no arguments', () => {

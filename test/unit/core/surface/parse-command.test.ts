@@ -3,7 +3,7 @@ import { AppError } from '#core/errors.js';
 import { matchCommand, parseCommand } from '#core/surface/parse-command.js';
 import type { SurfaceName } from '#core/surface/surface-fields.js';
 import { tokenizeCommand } from '#core/surface/tokenize-command.js';
-import { OPS, eventsList, kill, list, schedule, send, spawn, statusLine } from './fake-operations.js';
+import { OPS, eventsList, kill, list, schedule, send, spawn, statusLine, tree } from './fake-operations.js';
 
 /** A whole line as typed: `omar …` on the CLI, `/omar …` in chat. */
 function parse(line: string): ReturnType<typeof parseCommand> {
@@ -98,6 +98,18 @@ describe('parseCommand', () => {
 
   it('leaves out operations the surface does not have', () => {
     expect(() => parseCommand(['status-line', 'busy'], [statusLine], 'chat')).toThrow("Unknown command 'status-line'.");
+  });
+
+  it('takes --watch only where the surface declares it, apart from the input', () => {
+    expect(parseCommand(['tree', '--watch'], [tree], 'cli')).toMatchObject({ op: tree, input: {}, watch: true });
+    expect(parseCommand(['tree'], [tree], 'cli').watch).toBe(false);
+    expect(parseCommand(['list'], OPS, 'cli').watch).toBe(false);
+    expect(() => parseCommand(['tree', '--watch'], [tree], 'chat')).toThrow('Unknown flag --watch for `/omar tree`.');
+    expect(() => parseCommand(['list', '--watch'], OPS, 'cli')).toThrow('Unknown flag --watch');
+    expect(() => parseCommand(['tree', '--wach'], [tree], 'cli')).toThrow(
+      'Unknown flag --wach for `omar tree`. Did you mean --watch? Valid flags: --watch.',
+    );
+    expect(() => parseCommand(['tree', '--watch=yes'], [tree], 'cli')).toThrow('--watch takes no value.');
   });
 
   it('matches the longest command path', () => {

@@ -3,30 +3,58 @@ import type { State } from './model/state.js';
 /**
  * The ports the core talks through. Adapters in src/runtime implement them; tests use
  * the fakes in test/fakes. Nothing here does I/O.
+ *
+ * Each method says what it promises, when it rejects (by error code; see errors.ts) and
+ * what holds once it returns. A method that names no rejection does not reject on purpose;
+ * a rejection it does not name is a bug or an I/O error of the machine passed through.
  */
 
+/** Time, read only through this port so tests can hold it still. */
 export interface Clock {
-  /** Wall-clock milliseconds since the epoch. */
+  /** Wall-clock milliseconds since the epoch. May jump when the system clock is set. Never throws. */
   now(): number;
-  /** Wall-clock nanoseconds since the epoch (logical time base, CONTRACTS.md §5). */
+  /**
+   * Wall-clock nanoseconds since the epoch (logical time base, CONTRACTS.md §5). Never
+   * goes backwards within a process (the system clock's values also never repeat; a fake's
+   * may, and event order does not rely on it: ties are broken by `seq`). Never throws.
+   */
   nowNs(): bigint;
 }
 
+/** Structured logs (pino in production). No method throws. */
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
+  /** A logger that adds `bindings` to every line; the parent is unchanged. */
   child(bindings: Record<string, unknown>): Logger;
 }
 
+/** The daemon's state (state.json), held in memory by its single writer (CONTRACTS.md §8). */
 export interface StateStore {
-  /** The current state, held in memory by the single writer. Treat as read-only. */
+  /**
+   * The current state, including changes not yet on disk. Synchronous; never throws.
+   * Treat as read-only: changed objects are frozen, and arrays are shared with the store
+   * (copy one before sorting it).
+   */
   get(): Readonly<State>;
   /**
-   * Applies `fn` to the state and resolves once the change is on disk (writes are
-   * batched per tick; several mutations in one tick share one atomic write).
-   * If `fn` throws, nothing changes.
+   * Runs `fn` on a draft of the state, synchronously. When `mutate` returns, `get()`
+   * already shows the change; the promise resolves with what `fn` returned (drafts in
+   * it replaced by their values) once the change is on disk. Writes are batched per
+   * tick: the mutations of one tick share one atomic write and settle together.
+   * Resolves at once when `fn` changed nothing and no earlier write is pending.
+   *
+   * Rejects, with nothing changed:
+   * - whatever `fn` threw;
+   * - INTERNAL when `fn` returned a promise (a mutation must be synchronous), or the
+   *   store is closed.
+   * Rejects after the change was applied in memory:
+   * - INTERNAL when the batch failed schema validation: every change of the batch is
+   *   undone (the state is the last valid one again) and nothing is written;
+   * - STORE_WRITE_FAILED when the write failed: the change stays in memory and is
+   *   written with the next write.
    */
   mutate<T>(fn: (state: State) => T): Promise<T>;
 }
@@ -42,22 +70,36 @@ export interface JournalEntry {
   [field: string]: unknown;
 }
 
-/** What a subscriber follows: the first word of an entry's kind (`agent.spawned` → `agent`), or `journal` for every entry. */
+/** What a subscriber follows: the first word of an entry's kind (`agent.spawned` → `agent`), or `journal` for all. */
 export const JOURNAL_TOPICS = ['agent', 'task', 'event', 'project', 'ea', 'journal'] as const;
 export type JournalTopic = (typeof JOURNAL_TOPICS)[number];
 
 export interface JournalQuery {
-  /** Entries that mention this agent (as `agent`, `parent`, `receiver` or `sender`). */
+  /** Entries that mention this agent (as `agent`, `parent`, `receiver`, `sender` or `name`). */
   agent?: string;
   ea?: number;
-  /** ISO time or ms; entries at or after it. */
+  /** Milliseconds since the epoch; entries at or after it. */
   sinceMs?: number;
+  /** At most this many entries, the newest (default 200). */
   limit?: number;
 }
 
-/** The audit trail: every state change is recorded once, and published to subscribers. */
+/** The audit trail (the journal): every state change is recorded once, and published to subscribers. */
 export interface Recorder {
+  /**
+   * Synchronous: stamps `ts`, drops fields that could hold secrets (`token`, `tokenHash`,
+   * `…Token`, `…TokenHash`, /secret|password/i, at any depth) and hands the entry to the
+   * subscribers before returning. The append to disk happens on a later tick, several
+   * entries in one write; a failed append is logged and those entries are lost, the
+   * caller is not told. Throws INTERNAL once the journal is closed, and nothing else.
+   */
   record(kind: string, fields: Omit<JournalEntry, 'ts' | 'kind'>): void;
+  /**
+   * The matching entries, oldest first: the newest `limit` of them, over the current
+   * file and its rotations. Sees every entry recorded before the call (unless its append
+   * failed). Lines that are not entries (a torn write) are skipped. Rejects only with the
+   * file system's error when the journal cannot be read.
+   */
   read(query: JournalQuery): Promise<JournalEntry[]>;
 }
 
@@ -104,37 +146,85 @@ export interface DeliveryReport {
   durationMs: number;
 }
 
-/** tmux, behind an interface (one long-lived control client in production). */
+/**
+ * tmux, behind an interface (one long-lived control client on a private server in
+ * production). Sessions are named exactly (no prefix matching).
+ *
+ * Every method that runs tmux may reject:
+ * - TMUX_FAILED: tmux refused the command (its message in `details.tmuxMessage`), or the
+ *   control client died (the next call starts a new one);
+ * - TIMEOUT: tmux did not answer in time (default 10 s); the command may still take effect;
+ * - TMUX_NOT_FOUND: there is no tmux binary;
+ * - INVALID_INPUT: an argument tmux cannot carry (a NUL character).
+ */
 export interface Multiplexer {
+  /**
+   * Starts `command` (with `sh -c`) in a new detached session. Resolves once tmux created
+   * it; the pane stays, dead, after its command exits (remain-on-exit), so its exit status
+   * can be read. The command may already have exited by then: that is not an error.
+   * Rejects ALREADY_EXISTS when a session of that name exists, INVALID_INPUT for an
+   * environment variable name that is empty or holds `=`.
+   */
   createSession(options: CreateSessionOptions): Promise<void>;
-  /** False when there was no such session. */
+  /** Ends the session and its processes. True when it existed; false when there was no such session. */
   killSession(name: string): Promise<boolean>;
+  /** Whether the session exists (a session whose pane is dead still exists). */
   hasSession(name: string): Promise<boolean>;
-  /** Every pane on the private server, from one tmux command. */
+  /**
+   * Every pane on the private server but the control client's own session, from one tmux
+   * command (two when a dead pane's exit status was not collected yet; it may stay null).
+   */
   listPanes(): Promise<PaneInfo[]>;
+  /**
+   * The last `lines` (default 50, at least 1) lines of the pane, history included, with
+   * wrapped lines joined and the empty rows below the content dropped; `ansi` keeps the
+   * colour codes. Rejects TMUX_FAILED when there is no such session.
+   */
   capture(name: string, options?: { lines?: number; ansi?: boolean }): Promise<string>;
-  /** Verified delivery (paste, wait until rendered, submit, confirm, retry). Throws DELIVERY_FAILED. */
+  /**
+   * Verified delivery: pastes `text` (never as keystrokes), waits until it shows, and with
+   * `submit` presses Enter and watches the pane react. An unrendered paste is cleared and
+   * retried (`attempts`); Enter is never pressed on an unrendered paste, and once Enter may
+   * have gone out nothing is retried. Resolves when the text is in the input (and, with
+   * `submit`, Enter was sent: `unconfirmedSubmit` says the pane's reaction was not seen).
+   * Rejects DELIVERY_FAILED when every attempt failed or the session does not exist
+   * (`details.missing`), INVALID_INPUT for text tmux cannot carry.
+   */
   deliver(name: string, text: string, options: DeliverOptions): Promise<DeliveryReport>;
-  /** argv that attaches a terminal to the session (for `omar attach`). */
+  /** argv that attaches a terminal to the session (for `omar attach`). Pure: runs nothing. */
   attachArgv(name: string): string[];
 }
 
 /** Launch contexts and tokens of agents (CONTRACTS.md §3). */
 export interface AgentContexts {
-  /** Issues a fresh token, writes the 0600 context file; returns what to store and pass on. */
+  /**
+   * Issues a fresh token and writes the agent's context file (0600, replaced atomically,
+   * so a reader sees the old file or the new one). Resolves with the token's hash, for the
+   * state, and the file's path, for the agent; the token itself is only in the file. The
+   * old token stops working once the state holds the new hash. Rejects with the file
+   * system's error when the file cannot be written.
+   */
   issue(ea: number, name: string): Promise<{ tokenHash: string; contextPath: string }>;
-  /** Path of an existing context file (no new token). */
+  /** Path of the agent's context file, whether or not it exists (no new token). Pure. */
   pathOf(ea: number, name: string): string;
+  /**
+   * Deletes the agent's folder: its context file and the files its launch wrote. Resolves
+   * also when there was none; rejects with the file system's error.
+   */
   remove(ea: number, name: string): Promise<void>;
 }
 
-/** Daemon-level switches the core may pull. */
+/** Daemon-level switches the core may pull. None of them throws or waits. */
 export interface SupervisorHooks {
-  /** Ask the supervisor to run a tick soon (e.g. a new EA needs its manager). */
+  /** Asks for a supervisor tick on the next turn of the event loop (e.g. a new EA's manager). No-op once stopping. */
   kick(): void;
-  /** Asks the daemon to stop (after the current call is answered). */
+  /**
+   * Asks the daemon to stop; the stop starts on a later turn of the event loop, so the
+   * current call is answered first. With `killAgents`, every agent session is ended too;
+   * otherwise they keep running for the next daemon to adopt. Asking twice stops once.
+   */
   requestShutdown(options: { killAgents: boolean }): void;
-  /** Facts about the running daemon, for `omar status`. */
+  /** Facts about the running daemon, for `omar status`, as of now. */
   status(): DaemonStatus;
 }
 
@@ -153,21 +243,41 @@ export interface DaemonStatus {
 
 /** Cron arithmetic (croner in production): pure, no timers. */
 export interface CronCalculator {
-  /** First occurrence strictly after `afterMs` (ms since the epoch), or null if there is none. Throws INVALID_INPUT for a bad expression or zone. */
+  /**
+   * First occurrence strictly after `afterMs` (ms since the epoch) in zone `tz` (null:
+   * UTC), or null if there is none. Synchronous. Throws INVALID_INPUT for an expression
+   * that is not cron or a zone that is not IANA.
+   */
   next(expression: string, tz: string | null, afterMs: number): number | null;
 }
 
-/** The delivery side of the event queue (the daemon's scheduler). */
+/**
+ * The delivery side of the event queue (the daemon's scheduler): one lane per receiver,
+ * each delivering in order, one delivery at a time.
+ */
 export interface EventScheduler {
-  /** Events were added, changed or removed: re-plan the lanes now. */
+  /**
+   * Events were added, changed or removed: the lanes are planned again on the next turn
+   * of the event loop. Returns at once; never throws; a no-op once the scheduler stopped.
+   */
   wake(): void;
-  /** Types text into a pane through its lane, so it never interleaves with events (send_input). */
+  /**
+   * Types text into the agent's pane through its lane (send_input): after the delivery in
+   * flight, before the events waiting, never interleaved with them; held while the agent
+   * is not ready yet (up to the readiness timeout; for an EA's manager that is down, until
+   * it is back). Resolves with the report of the multiplexer's `deliver`, and is not
+   * retried beyond its attempts. Rejects as `deliver` does (DELIVERY_FAILED, also when the
+   * agent's session is gone; INVALID_INPUT), and DAEMON_UNREACHABLE when the scheduler is
+   * not running or stops before the text went out.
+   */
   input(ea: number, name: string, text: string, options: { submit: boolean }): Promise<DeliveryReport>;
 }
 
 /** The EA's notes (ea/<id>/notes.md), written only through save_notes. */
 export interface NotesStore {
+  /** The notes; '' when there are none or they cannot be read. Never rejects. */
   read(ea: number): Promise<string>;
+  /** Replaces the notes atomically (0600): readers see old or new text. Rejects with the file system's error. */
   write(ea: number, text: string): Promise<void>;
 }
 
@@ -183,8 +293,17 @@ export interface BackendInfo {
 
 /** Which agent CLIs exist on this machine (probed once, cached by the daemon). */
 export interface BackendCatalog {
+  /**
+   * Every known backend, in the catalogue's order. The first call probes each CLI's
+   * `--version` (in parallel, a few seconds at most); later calls share that answer. A
+   * CLI that fails its probe is listed as not installed. Never rejects.
+   */
   list(): Promise<BackendInfo[]>;
-  /** The backend used when a spawn names none ('sim' or a CLI; null when none can run). */
+  /**
+   * The backend used when a spawn names none: the configured one (not checked), or for
+   * `auto` the first installed CLI, else the fallback (the built-in 'sim'); null when
+   * there is none. Never rejects.
+   */
   defaultBackend(): Promise<string | null>;
 }
 
@@ -214,8 +333,19 @@ export interface PreparedLaunch {
 
 /** Turns a backend agent into a pane command: renders its prompt, writes its own config files. */
 export interface AgentLauncher {
+  /**
+   * Renders the agent's prompt and writes it, and the config files its CLI reads, into
+   * the agent's folder (next to `spec.contextPath`, 0600). Starts nothing. Rejects
+   * INVALID_INPUT for an unknown backend, CONFIG_INVALID when a prompt template is
+   * missing or broken (or the custom backend has no command), BACKEND_UNAVAILABLE when
+   * the sim agent is not built, or with the file system's error.
+   */
   prepare(spec: LaunchSpec): Promise<PreparedLaunch>;
-  /** Starts watching the new agent for readiness (CONTRACTS.md §7). */
+  /**
+   * Starts watching the new agent for readiness (CONTRACTS.md §7): its markers on screen
+   * and, if `awaitsHello`, its MCP server's hello (which may come first). Returns at once;
+   * a second call for the same agent starts over.
+   */
   watch(ea: number, name: string, markers: readonly string[], awaitsHello: boolean): void;
 }
 

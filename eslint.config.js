@@ -1,5 +1,5 @@
 // Lint rules: typescript-eslint's recommended set, plus the one architectural rule
-// that matters most: src/core is pure (no I/O, no SDKs) — see ARCHITECTURE.md §8.
+// that matters most: src/core is pure (no I/O, no SDKs) — see docs/architecture.md §8.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Projects as in CONTRACTS.md §10. Integration and e2e files run one at a time:
+// Projects as in docs/contracts.md §10. Integration and e2e files run one at a time:
 // they start real tmux servers and daemons, and 2 cores are all we have.
 export default defineConfig({
   test: {

@@ -1,6 +1,6 @@
 import type { CliIo, GlobalOptions } from './cli-context.js';
 
-/** Commands that run in the CLI process itself (CONTRACTS.md §1: CLI-only). */
+/** Commands that run in the CLI process itself (docs/contracts.md §1: CLI-only). */
 export interface LocalCommand {
   name: string;
   usage: string;

@@ -33,7 +33,7 @@ export interface LoadConfigOptions {
   cwd: string;
   /** Text of a file, or null when it does not exist. */
   readFile?: (path: string) => string | null;
-  /** For the socket fallback (CONTRACTS.md §2); defaults to os.tmpdir(). */
+  /** For the socket fallback (docs/contracts.md §2); defaults to os.tmpdir(). */
   tmpdir?: string;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where everything of one OMAR_HOME lives (ARCHITECTURE.md §4). */
+/** Where everything of one OMAR_HOME lives (docs/architecture.md §4). */
 export interface OmarPaths {
   home: string;
   state: string;
@@ -11,7 +11,7 @@ export interface OmarPaths {
   ownerToken: string;
   pidFile: string;
   logs: string;
-  /** The control socket (CONTRACTS.md §2). */
+  /** The control socket (docs/contracts.md §2). */
   socket: string;
 }
 
@@ -47,7 +47,7 @@ export function eaDir(home: string, ea: number): string {
   return join(home, 'ea', String(ea));
 }
 
-/** An agent's MCP launch context (CONTRACTS.md §3). */
+/** An agent's MCP launch context (docs/contracts.md §3). */
 export function agentContextPath(home: string, ea: number, name: string): string {
   return join(eaDir(home, ea), 'agents', name, 'context.json');
 }

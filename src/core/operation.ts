@@ -4,7 +4,7 @@ import type { JournalTopic, Services } from './ports.js';
 import type { Principal } from './principal.js';
 
 /**
- * One entry per capability (CONTRACTS.md §1). MCP tools, CLI subcommands and chat
+ * One entry per capability (docs/contracts.md §1). MCP tools, CLI subcommands and chat
  * commands are generated from these, so the surfaces cannot drift.
  */
 export interface CallContext {

@@ -4,7 +4,7 @@ import type { Agent } from './model/state.js';
 import { type Principal, isEaAgent, principalLabel } from './principal.js';
 
 /**
- * The permission table of CONTRACTS.md §4, as data plus subject rules.
+ * The permission table of docs/contracts.md §4, as data plus subject rules.
  * An operation declares its category; the category gate runs before the handler,
  * and handlers call the subject checks (which need state) below.
  */

@@ -14,7 +14,7 @@ export interface Clock {
   /** Wall-clock milliseconds since the epoch. May jump when the system clock is set. Never throws. */
   now(): number;
   /**
-   * Wall-clock nanoseconds since the epoch (logical time base, CONTRACTS.md §5). Never
+   * Wall-clock nanoseconds since the epoch (logical time base, docs/contracts.md §5). Never
    * goes backwards within a process (the system clock's values also never repeat; a fake's
    * may, and event order does not rely on it: ties are broken by `seq`). Never throws.
    */
@@ -31,7 +31,7 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** The daemon's state (state.json), held in memory by its single writer (CONTRACTS.md §8). */
+/** The daemon's state (state.json), held in memory by its single writer (docs/contracts.md §8). */
 export interface StateStore {
   /**
    * The current state, including changes not yet on disk. Synchronous; never throws.
@@ -195,7 +195,7 @@ export interface Multiplexer {
   attachArgv(name: string): string[];
 }
 
-/** Launch contexts and tokens of agents (CONTRACTS.md §3). */
+/** Launch contexts and tokens of agents (docs/contracts.md §3). */
 export interface AgentContexts {
   /**
    * Issues a fresh token and writes the agent's context file (0600, replaced atomically,
@@ -342,7 +342,7 @@ export interface AgentLauncher {
    */
   prepare(spec: LaunchSpec): Promise<PreparedLaunch>;
   /**
-   * Starts watching the new agent for readiness (CONTRACTS.md §7): its markers on screen
+   * Starts watching the new agent for readiness (docs/contracts.md §7): its markers on screen
    * and, if `awaitsHello`, its MCP server's hello (which may come first). Returns at once;
    * a second call for the same agent starts over.
    */

@@ -1,6 +1,6 @@
 import { EA_AGENT } from './model/names.js';
 
-/** Every caller of an operation is an authenticated principal (ARCHITECTURE.md §3). */
+/** Every caller of an operation is an authenticated principal (docs/architecture.md §3). */
 export type ChatRole = 'admin' | 'operator' | 'viewer';
 
 export type Principal =
@@ -16,7 +16,7 @@ export function isEaAgent(p: Principal): boolean {
   return p.kind === 'agent' && p.name === EA_AGENT;
 }
 
-/** Sender label as agents see it (CONTRACTS.md §6). */
+/** Sender label as agents see it (docs/contracts.md §6). */
 export function principalLabel(p: Principal): string {
   switch (p.kind) {
     case 'owner':

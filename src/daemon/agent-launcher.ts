@@ -16,7 +16,7 @@ export interface AgentLauncherOptions {
   permissions: 'ask' | 'bypass';
   adapterFor: (backend: string) => BackendAdapter;
   custom?: LaunchRequest['custom'];
-  /** Readiness tracking (CONTRACTS.md §7). */
+  /** Readiness tracking (docs/contracts.md §7). */
   watch: (ea: number, name: string, markers: readonly string[], awaitsHello: boolean) => void;
 }
 

@@ -3,7 +3,7 @@ import type { StateStore } from '../core/ports.js';
 import type { Principal } from '../core/principal.js';
 import { hashToken, sameHash } from '../runtime/identity/token.js';
 
-/** Maps a presented token to its principal: the owner's, an agent's, or an EA's (CONTRACTS.md §3). */
+/** Maps a presented token to its principal: the owner's, an agent's, or an EA's (docs/contracts.md §3). */
 export function createAuthenticator(options: {
   ownerToken: string;
   store: StateStore;

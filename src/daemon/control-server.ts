@@ -15,7 +15,7 @@ export interface ControlServerOptions {
   authenticate: (token: string) => Principal | null;
   journalFeed: JournalFeed;
   logger: Logger;
-  /** Readiness signal of `omar mcp-server` (CONTRACTS.md §2, §7). */
+  /** Readiness signal of `omar mcp-server` (docs/contracts.md §2, §7). */
   onAgentHello?: (agent: Principal & { kind: 'agent' }, listedTools: string[]) => void;
 }
 

@@ -3,7 +3,7 @@ import type { JournalEntry } from '../core/ports.js';
 export type JournalFeedListener = (topic: string, entry: JournalEntry) => void;
 
 /**
- * Fans journal entries out to subscribers (CONTRACTS.md §2): an entry of kind
+ * Fans journal entries out to subscribers (docs/contracts.md §2): an entry of kind
  * `agent.spawned` goes to topic `agent`, and every entry also to `journal`.
  */
 export class JournalFeed {

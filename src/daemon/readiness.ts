@@ -20,7 +20,7 @@ export interface ReadinessOptions {
 export interface Readiness {
   /** Starts watching a backend agent (or an EA's manager, name 'ea') for its markers and its hello. */
   watch(ea: number, name: string, markers: readonly string[], awaitsHello?: boolean): void;
-  /** `omar mcp-server` of this agent listed its tools (CONTRACTS.md §2, §7). */
+  /** `omar mcp-server` of this agent listed its tools (docs/contracts.md §2, §7). */
   hello(ea: number, name: string, tools: readonly string[]): void;
   stop(): void;
 }
@@ -36,7 +36,7 @@ interface Watch {
 }
 
 /**
- * Readiness of a backend agent (CONTRACTS.md §7): its MCP server said hello AND every
+ * Readiness of a backend agent (docs/contracts.md §7): its MCP server said hello AND every
  * input marker of its CLI is on screen. Until then its lane stays closed; after the
  * timeout it opens anyway, with a warning in the journal. A blocking dialog of its CLI
  * (claude's folder trust) holds the lane with no timeout: typing the header into a

@@ -31,7 +31,7 @@ export interface SchedulerOptions {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** How long a new agent's lane waits for readiness before delivering anyway (CONTRACTS.md §7). */
+  /** How long a new agent's lane waits for readiness before delivering anyway (docs/contracts.md §7). */
   readinessTimeoutMs?: number;
   deliver?: Partial<DeliverOptions>;
   /** How the receiver's CLI takes a paste and an Enter (placeholders, submit delay, empty-input marker). */
@@ -70,7 +70,7 @@ interface Lane {
 }
 
 /**
- * The delivery side of the durable event queue (ARCHITECTURE.md §5): one lane per
+ * The delivery side of the durable event queue (docs/architecture.md §5): one lane per
  * receiver, lanes run concurrently up to `maxParallel`, each lane delivers in (t, seq)
  * order, batching consecutive due events into one message. An event leaves the state
  * only after its delivery is confirmed (at-least-once); failures are retried with

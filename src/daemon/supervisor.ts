@@ -321,7 +321,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 /**
  * Applies health transitions. An agent whose pane exits with its task open gets the
  * task closed as failed and its parent a `[CHILD FAILED]` notice; an agent that turns
- * stuck gets its parent a `[CHILD STUCK]` notice, once per stuck spell (CONTRACTS.md §6).
+ * stuck gets its parent a `[CHILD STUCK]` notice, once per stuck spell (docs/contracts.md §6).
  */
 function applyChanges(
   state: State,

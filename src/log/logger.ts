@@ -24,7 +24,7 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-/** The one pino instance of a process (style.md §2.5); everything else gets children. */
+/** The one pino instance of a process; everything else gets children. */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const target = openDestination(options.destination ?? 'stderr');
   const instance = pino(

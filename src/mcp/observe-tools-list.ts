@@ -4,7 +4,7 @@ import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk
 /**
  * Wraps a transport to notice when the client has listed the tools: a `tools/list`
  * request came in and its successful response went out. That moment is the agent's
- * readiness signal (CONTRACTS.md §2, §7). Everything else passes through untouched.
+ * readiness signal (docs/contracts.md §2, §7). Everything else passes through untouched.
  */
 export function observeToolsList(inner: Transport, onListed: (toolNames: string[]) => void): Transport {
   const listRequests = new Set<string | number>();

@@ -1,5 +1,5 @@
 /**
- * What arrives in the sim's input on a submit, parsed (CONTRACTS.md §6; the exact text
+ * What arrives in the sim's input on a submit, parsed (docs/contracts.md §6; the exact text
  * comes from src/core/events/format-message.ts and the daemon's notices):
  *
  *   YOUR NAME: <name>                   the header, first and alone

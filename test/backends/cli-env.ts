@@ -1,7 +1,7 @@
 /**
  * What a person who already uses each CLI has in their HOME, rebuilt in a temp HOME and
  * pointed at the fake model server: the login/onboarding state, the provider settings,
- * and every switch real-backends.md lists to keep the CLIs off the network (telemetry,
+ * and every switch known to keep the CLIs off the network (telemetry,
  * update checks, feature flags, model catalogs, plugin installs).
  *
  * omar's adapters add only omar's own part (MCP server, approvals, prompt); the env
@@ -168,7 +168,7 @@ export function prepareCliHome(env: Record<string, string>, options: CliEnvOptio
     OPENCODE_DISABLE_SHARE: '1',
     OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
     OPENCODE_DISABLE_CLAUDE_CODE: '1',
-    // `--pure` as env: no external plugins (real-backends.md measured `--pure` offline)
+    // `--pure` as env: no external plugins (`--pure` was measured offline)
     OPENCODE_PURE: '1',
     // opencode npm-installs @opencode-ai/plugin into each config folder (~/.config/opencode)
     // at every start, with no switch; its bundled npm honours npm_config_*: offline, it

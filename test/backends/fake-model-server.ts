@@ -1,6 +1,6 @@
 /**
  * A scripted fake model server on 127.0.0.1 that speaks the four wire formats of
- * shared/reference/real-backends.md: Anthropic Messages (claude), OpenAI Responses
+ * the real CLIs (docs/contracts.md §10): Anthropic Messages (claude), OpenAI Responses
  * (codex), Gemini generateContent (gemini) and OpenAI Chat Completions (opencode),
  * all streamed as SSE. No dependencies.
  *

@@ -1,6 +1,6 @@
 /**
- * Wire formats of the fake model server (shared/reference/real-backends.md, "Fake model
- * server"): one reply — a tool call or text — written as each API streams it.
+ * Wire formats of the fake model server (docs/contracts.md §10): one reply — a tool
+ * call or text — written as each API streams it.
  */
 export type Reply =
   | { kind: 'call'; id: string; name: string; namespace?: string; args: Record<string, unknown> }

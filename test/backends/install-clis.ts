@@ -1,6 +1,6 @@
 /**
- * Installs the four real agent CLIs, pinned to the versions measured in
- * shared/reference/real-backends.md, into the real-backends cache (CONTRACTS.md §10):
+ * Installs the four real agent CLIs, pinned to the versions listed in
+ * docs/contracts.md §10, into the real-backends cache:
  * `$OMAR_TEST_CACHE/<package>@<version>/`, one `npm install --prefix` each.
  *
  * - Install scripts are allowed: claude and opencode link their platform binary in a
@@ -133,7 +133,7 @@ async function install(spec: CliSpec, log: (line: string) => void): Promise<void
   try {
     const { stderr } = await run(
       'npm',
-      // engine-strict off: claude declares node >=22 but is a native binary (real-backends.md).
+      // engine-strict off: claude declares node >=22 but is a native binary.
       [
         'install',
         '--prefix',

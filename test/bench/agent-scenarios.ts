@@ -2,13 +2,13 @@
  * Agent benchmarks (issue: the scripted agent): whole organisations of `sim` agents, each a
  * real process in a tmux pane driving omar through its own `omar mcp-server`.
  *
- * - tree-127: the reference's binary-tree test (7 levels, 127 agents). The root's task is
+ * - tree-127: the original OMAR's binary-tree test (7 levels, 127 agents). The root's task is
  *   `tree depth=7 fanout=2`; every internal node waits for its children's
  *   `[CHILD COMPLETE]`, kills them and completes, so the tree grows and folds back.
- * - flat-100: the reference's flat test: one parent spawns 100 `echo` children, collects
+ * - flat-100: the original OMAR's flat test: one parent spawns 100 `echo` children, collects
  *   every `[CHILD COMPLETE]`, kills them all and completes.
  *
- * The floor (CONTRACTS.md §9): the same number of tmux sessions, each starting the sim
+ * The floor (docs/contracts.md §9): the same number of tmux sessions, each starting the sim
  * bundle and its `omar mcp-server` up to the first tool result, all at once, with no
  * orchestration (contexts issued beforehand).
  */

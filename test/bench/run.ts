@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario NAME] [-- --json]` (CONTRACTS.md §9).
+ * `npm run bench [-- --scenario NAME] [-- --json]` (docs/contracts.md §9).
  * Each scenario measures omar beside its floor: the same work with no orchestration.
  * Human table by default; one JSON object per scenario with --json. Results are also
  * written to test/bench/results/ (git-ignored).

@@ -1,5 +1,5 @@
 /**
- * Loaded before every test file (CONTRACTS.md §10): the tests run with a temporary
+ * Loaded before every test file (docs/contracts.md §10): the tests run with a temporary
  * HOME, a temporary TMUX_TMPDIR (so no tmux call can reach a person's server) and
  * no TMUX/TMUX_PANE; afterwards the real ~/.omar must be untouched.
  */

@@ -1,5 +1,5 @@
-// marked-terminal ships no types, and @types/marked-terminal pins an old marked
-// (reference/ecosystem.md §8), so we declare the little we use.
+// marked-terminal ships no types, and @types/marked-terminal pins an old marked,
+// so we declare the little we use.
 declare module 'marked-terminal' {
   import type { MarkedExtension } from 'marked';
 

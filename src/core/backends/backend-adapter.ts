@@ -1,5 +1,5 @@
 /**
- * What omar needs to know about one agent CLI (ARCHITECTURE.md §6). Adapters are pure:
+ * What omar needs to know about one agent CLI (docs/architecture.md §6). Adapters are pure:
  * they turn a launch request into a plan (command line, environment, files to write);
  * the daemon carries the plan out. Implementations live in src/runtime/backends.
  */
@@ -14,7 +14,7 @@ export interface LaunchRequest {
   ea: number;
   /** The agent's name ('ea' for the EA). */
   name: string;
-  /** The agent's launch context (CONTRACTS.md §3): the CLI must start `omar mcp-server --context <it>`. */
+  /** The agent's launch context (docs/contracts.md §3): the CLI must start `omar mcp-server --context <it>`. */
   contextPath: string;
   /** argv that runs omar itself, e.g. [node, /path/dist/omar.mjs]; `mcp-server --context …` is appended. */
   omarArgv: readonly string[];
@@ -51,7 +51,7 @@ export interface LaunchPlan {
   files: FileToWrite[];
   /** When the CLI has no system-prompt flag: text to send as the first message, before the header. */
   firstMessage?: string;
-  /** Ready when ALL these strings are on screen (plain capture) and, with `awaitsHello`, omar mcp-server said hello (CONTRACTS.md §7). */
+  /** Ready when ALL these strings are on screen (plain capture) and, with `awaitsHello`, omar mcp-server said hello (docs/contracts.md §7). */
   readyMarkers: string[];
   /** False when the agent has no omar MCP server (a custom CLI without an MCP hook): it will never say hello. */
   awaitsHello: boolean;

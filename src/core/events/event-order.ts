@@ -1,11 +1,11 @@
 import type { OmarEvent } from '../model/state.js';
 
-/** Logical time (CONTRACTS.md §5): nanoseconds as decimal strings, ordered as bigints; ties break on seq. */
+/** Logical time (docs/contracts.md §5): nanoseconds as decimal strings, ordered as bigints; ties break on seq. */
 export function compareEvents(
   a: Pick<OmarEvent, 't' | 'seq' | 'format'>,
   b: Pick<OmarEvent, 't' | 'seq' | 'format'>,
 ): number {
-  // A new agent's header goes first, whatever times other senders chose (CONTRACTS.md §6).
+  // A new agent's header goes first, whatever times other senders chose (docs/contracts.md §6).
   if (a.format !== b.format) return a.format === 'raw' ? -1 : 1;
   const t = BigInt(a.t) - BigInt(b.t);
   if (t !== 0n) return t < 0n ? -1 : 1;
@@ -28,7 +28,7 @@ export function takeSeq(state: { next: { seq: string } }): string {
   return seq.toString();
 }
 
-/** Lane key: one lane per receiver (CONTRACTS.md §5–6). */
+/** Lane key: one lane per receiver (docs/contracts.md §5–6). */
 export function laneKey(ea: number, receiver: string): string {
   return `${ea}/${receiver}`;
 }

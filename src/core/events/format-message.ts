@@ -1,7 +1,7 @@
 import type { OmarEvent } from '../model/state.js';
 
 /**
- * The exact text agents see (CONTRACTS.md §6). One event:
+ * The exact text agents see (docs/contracts.md §6). One event:
  *   [EVENT at t=<ns>]            ([CRON at t=<ns>] when recurring)
  *   From <sender>: <payload>
  * A batch of consecutive due events for one receiver:

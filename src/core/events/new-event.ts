@@ -37,7 +37,7 @@ export function addEvent(state: State, fields: NewEventFields): OmarEvent {
 }
 
 /**
- * A notice from the daemon (sender `omar`, CONTRACTS.md §6) to an agent or the EA.
+ * A notice from the daemon (sender `omar`, docs/contracts.md §6) to an agent or the EA.
  * A notice whose receiver is gone goes to `ea`; notices to people (owner, chat) are
  * not events — the journal carries them — so null is returned.
  */

@@ -2,7 +2,7 @@ import type { OmarEvent } from '../model/state.js';
 import { compareEvents } from './event-order.js';
 
 /**
- * What one lane delivers next, as one message (CONTRACTS.md §6): a header alone;
+ * What one lane delivers next, as one message (docs/contracts.md §6): a header alone;
  * otherwise every consecutive due event, in (t, seq) order. `events` are the lane's
  * pending events; returns [] when nothing is due.
  */

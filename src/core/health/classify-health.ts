@@ -20,7 +20,7 @@ export interface AgentHealthChange {
 }
 
 /**
- * Health of one pane (CONTRACTS.md §6): `exited` when the pane is dead or gone;
+ * Health of one pane (docs/contracts.md §6): `exited` when the pane is dead or gone;
  * `running` when it showed output within idleSeconds; `stuck` when idle past
  * stuckSeconds with its task open, no pending self-addressed event and no live
  * child with an open task; `idle` otherwise.

@@ -12,7 +12,7 @@ export interface RemovalResult {
 
 /**
  * Removes agents for good: kills their sessions, revokes their tokens (the record
- * goes), closes open tasks as `killed` (finished tasks keep their status, CONTRACTS.md §6),
+ * goes), closes open tasks as `killed` (finished tasks keep their status, docs/contracts.md §6),
  * cancels events addressed to them, and re-parents survivors whose parent went
  * (up to the removed agent's own parent, or `ea`). Used by kill, EA delete and reconcile.
  */
@@ -115,7 +115,7 @@ function applyRemoval(
 }
 
 /**
- * `[EVENT CANCELLED]` notices (CONTRACTS.md §6): one per live sender and receiver,
+ * `[EVENT CANCELLED]` notices (docs/contracts.md §6): one per live sender and receiver,
  * only to senders outside the killed set that are not the killer — no flood to the
  * dead or to whoever asked for the kill.
  */

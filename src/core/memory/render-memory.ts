@@ -5,7 +5,7 @@ import { stripTerminalCodes } from '../operations/pane-text.js';
 import { utf8Length } from '../operations/shared.js';
 
 /**
- * The EA's memory (omar-spec §7, ARCHITECTURE.md §4): `ea/<id>/memory.md`, a plain-text
+ * The EA's memory (docs/architecture.md §4): `ea/<id>/memory.md`, a plain-text
  * snapshot of its projects, agents, tasks and events that the daemon keeps current, and
  * the prompt a (re)started EA gets: template + snapshot + its own notes, each bounded with
  * the oldest part dropped and marked. Pure: the daemon reads the state and writes the files.

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 /** Agent names: letters, digits, `-`, `_`; 1–48 characters (tmux-safe, shell-safe). */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
 
-/** Names no agent may take (CONTRACTS.md §3). `ea` is the EA itself in every operation. */
+/** Names no agent may take (docs/contracts.md §3). `ea` is the EA itself in every operation. */
 export const RESERVED_NAMES = ['ea', 'omar', 'owner'] as const;
 export type ReservedName = (typeof RESERVED_NAMES)[number];
 

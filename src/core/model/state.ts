@@ -3,9 +3,9 @@ import { ChatStateSchema, emptyChatState } from '../chat/chat-state.js';
 import { MentionSchema } from '../chat/document.js';
 
 /**
- * The daemon's state: live things only (CONTRACTS.md §8). Finished tasks, completed
+ * The daemon's state: live things only (docs/contracts.md §8). Finished tasks, completed
  * projects and delivered events move to the journal. Timestamps are ISO strings;
- * logical event times are nanosecond decimal strings (CONTRACTS.md §5).
+ * logical event times are nanosecond decimal strings (docs/contracts.md §5).
  */
 
 export const HEALTH_VALUES = ['starting', 'running', 'idle', 'stuck', 'exited'] as const;
@@ -26,7 +26,7 @@ export const ManagerSchema = z.object({
   workdir: z.string(),
   tokenHash: z.string().nullable(),
   health: HealthSchema,
-  /** Ready for events (CONTRACTS.md §7); a raw command is ready once its session exists. */
+  /** Ready for events (docs/contracts.md §7); a raw command is ready once its session exists. */
   ready: z.boolean(),
   startedAt: IsoTime.nullable(),
   lastActivityAt: IsoTime.nullable(),
@@ -59,7 +59,7 @@ export const AgentSchema = z.object({
   taskId: z.string().nullable(),
   statusLine: z.string().nullable(),
   health: HealthSchema,
-  /** Ready for its header and events (CONTRACTS.md §7): its MCP server said hello and its input marker is on screen. Raw commands are ready at once. */
+  /** Ready for its header and events (docs/contracts.md §7): its MCP server said hello and its input marker is on screen. Raw commands are ready at once. */
   ready: z.boolean(),
   tokenHash: z.string(),
   createdAt: IsoTime,
@@ -114,7 +114,7 @@ export const EventSchema = z.object({
   receiver: z.string(),
   t: NsString,
   seq: NsString,
-  /** 'event': wrapped as `[EVENT at t=…]` / `From <sender>: …`; 'raw': typed as is (a new agent's header, CONTRACTS.md §6). */
+  /** 'event': wrapped as `[EVENT at t=…]` / `From <sender>: …`; 'raw': typed as is (a new agent's header, docs/contracts.md §6). */
   format: z.enum(['event', 'raw']),
   payload: z.string(),
   recurrence: RecurrenceSchema.nullable(),
@@ -135,7 +135,7 @@ export const StateSchema = z.object({
     ea: z.number().int().nonnegative(),
     project: z.number().int().positive(),
     task: z.number().int().positive(),
-    /** Event tie-breaker (CONTRACTS.md §5), persisted so it never repeats. */
+    /** Event tie-breaker (docs/contracts.md §5), persisted so it never repeats. */
     seq: NsString,
     conversation: z.number().int().positive(),
     outbox: z.number().int().positive(),

@@ -5,7 +5,7 @@ import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
 import { AgentNameInput, requireAgent, requireEa, utf8Length } from './shared.js';
 
-/** send_input takes at least 1 MiB (CONTRACTS.md §6). */
+/** send_input takes at least 1 MiB (docs/contracts.md §6). */
 export const SEND_INPUT_MAX_BYTES = 1024 * 1024;
 
 export const sendInput = defineOperation({

@@ -179,10 +179,10 @@ export const spawnAgent = defineOperation({
         agent.health = 'running';
         agent.lastActivityAt = now;
         if (plan) agent.command = plan.command;
-        // A raw command is ready once its session exists; a backend agent when it said hello and shows its input (CONTRACTS.md §7).
+        // A raw command is ready once its session exists; a backend agent when it said hello and shows its input (docs/contracts.md §7).
         agent.ready = plan === null;
         // The first message goes first and alone through the agent's lane: the prompt (for CLIs with no
-        // prompt option) and the header. A raw command never gets a header (CONTRACTS.md §4).
+        // prompt option) and the header. A raw command never gets a header (docs/contracts.md §4).
         const header = reserved.task
           ? `YOUR NAME: ${input.name}\nYOUR PARENT: ${parent}\nYOUR TASK: ${reserved.task.text}`
           : null;

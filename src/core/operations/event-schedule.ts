@@ -10,7 +10,7 @@ import { principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent, isoNow, utf8Length } from './shared.js';
 
-/** Scheduled payloads are capped at 64 KB (CONTRACTS.md §6). */
+/** Scheduled payloads are capped at 64 KB (docs/contracts.md §6). */
 export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;
 
 const NumberLike = z.union([

@@ -9,7 +9,7 @@ export function isoNow(clock: Clock): string {
   return new Date(clock.now()).toISOString();
 }
 
-/** Integers also arrive as numeric strings (models stringify numbers; CONTRACTS.md §5). */
+/** Integers also arrive as numeric strings (models stringify numbers; docs/contracts.md §5). */
 export const IntLike = z
   .union([
     z.number(),

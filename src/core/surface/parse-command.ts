@@ -15,7 +15,7 @@ import {
 import type { BaseType } from './zod-introspect.js';
 
 /**
- * The one command grammar of the CLI and chat (CONTRACTS.md §1):
+ * The one command grammar of the CLI and chat (docs/contracts.md §1):
  * `<path…> <positional…> --field value`, so `omar spawn w1 --command bash` and
  * `/omar spawn w1 --command bash` are the same call.
  *

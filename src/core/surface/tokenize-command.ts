@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 
 /**
- * Splits a command line into words, shell-like (CONTRACTS.md §1): whitespace
+ * Splits a command line into words, shell-like (docs/contracts.md §1): whitespace
  * separates words; '…' is literal; "…" keeps everything but `\"` and `\\`;
  * a backslash outside quotes takes the next character literally. The smart
  * quotes chat clients insert work too: “…” like "…", ‘…’ like '…' (a lone ’ or ”

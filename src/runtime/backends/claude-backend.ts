@@ -3,7 +3,7 @@ import { shCommand } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common.js';
 
 /**
- * Claude Code (checked against 2.1.330, see shared/reference/real-backends.md).
+ * Claude Code (checked against 2.1.330 by the real-backends tests, docs/contracts.md §10).
  *
  * - Prompt: `--append-system-prompt-file <promptFile>`. Appending keeps Claude Code's own
  *   system prompt (tool use, editing conventions); the file keeps the prompt out of argv
@@ -12,7 +12,7 @@ import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common
  *   agent's own; `--strict-mcp-config` ignores every other MCP source (user, project
  *   `.mcp.json`), so a project file can never raise an approval dialog in the pane and no
  *   user-wide file is read or written. Cost: the user's own MCP servers are not loaded.
- * - Approval: `--allowedTools mcp__omar` allows every tool of the server (real-backends.md).
+ * - Approval: `--allowedTools mcp__omar` allows every tool of the server (checked).
  * - Denied: the wake tools (ScheduleWakeup, the Cron* tools, Monitor)
  *   and the sub-agent tools (Agent, legacy Task, Workflow, and SendMessage/ListAgents,
  *   which reach other local Claude sessions, i.e. other omar agents, around omar). All

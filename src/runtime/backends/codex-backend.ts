@@ -3,22 +3,22 @@ import { shCommand, shQuote } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, mcpServerCommand, OMAR_SERVER, tomlArray, tomlString } from './backend-common.js';
 
 /**
- * Codex CLI (checked against 0.169.0, see shared/reference/real-backends.md).
+ * Codex CLI (checked against 0.169.0 by the real-backends tests, docs/contracts.md §10).
  *
  * - MCP: `-c mcp_servers.omar.command=… -c mcp_servers.omar.args=[…]` overrides, which
  *   belong to this process only: nothing is written to `~/.codex/config.toml`, and the
  *   user's own CODEX_HOME (login in auth.json, providers, other settings) is used as is.
  *   No per-agent CODEX_HOME is needed.
  * - Approval: `-c mcp_servers.omar.default_tools_approval_mode="approve"`, codex's
- *   per-server switch (without it `codex exec` refuses the call, real-backends.md).
+ *   per-server switch (without it `codex exec` refuses the call).
  * - Prompt: `developer_instructions`, which codex sends as a developer message after its
  *   own base instructions (checked). `model_instructions_file` exists but *replaces* the
  *   base instructions, so it is not used. The value is TOML-escaped into
  *   `<agentDir>/codex-developer-instructions.toml` and read by the shell at launch
  *   (`-c "developer_instructions=$(cat <file>)"`), so the tmux command stays small and
- *   any text survives (`'''`, quotes, `$`, backticks, newlines; omar-spec §14.19). It is
- *   still one argv element of codex: above Linux's 128 KiB per-argument limit the prompt
- *   is sent as the first message instead.
+ *   any text survives (`'''`, quotes, `$`, backticks, newlines; the original OMAR's
+ *   `'''…'''` quoting broke on `'''`). It is still one argv element of codex: above
+ *   Linux's 128 KiB per-argument limit the prompt is sent as the first message instead.
  * - Denied: `features.multi_agent` and `features.multi_agent_v2` (spawn_agent and friends)
  *   and `features.sleep_tool` off. `-c features.<x>=false` tolerates unknown names, unlike
  *   `--disable <x>` (0.169 rejects `--disable scheduled_tasks`: that feature is gone).

@@ -12,7 +12,7 @@ import { inAgentDir, json, linkIfPresent, OMAR_SERVER, standardMcpJson } from '.
  * - Config: CURSOR_CONFIG_DIR=<agentDir>/cursor, the documented override of the folder
  *   that holds `cli-config.json` (default ~/.cursor). Other tools that give each cursor
  *   agent its own folder rely on `mcp.json` being read from there too; nothing is written
- *   to ~/.cursor/mcp.json (omar-spec §3.3) or to a project `.cursor/mcp.json`, which
+ *   to ~/.cursor/mcp.json (where the original OMAR wrote it) or to a project `.cursor/mcp.json`, which
  *   would be shared by every agent in that workdir.
  *   Cost: the user's ~/.cursor (global MCP servers, CLI settings) is not seen. The login
  *   carries over through CURSOR_API_KEY in the environment, or by linking the user's
@@ -30,7 +30,7 @@ import { inAgentDir, json, linkIfPresent, OMAR_SERVER, standardMcpJson } from '.
  * - Bypass only when asked: `--force` (alias `--yolo`: run everything not denied).
  * - `model` → `--model`; `reasoningEffort` is ignored (cursor names effort in the model
  *   id, e.g. `…-high`; pass such a model instead).
- * - Readiness: `Cursor Agent` (the reference's marker). Paste: unknown; `[Pasted text` is
+ * - Readiness: `Cursor Agent` (the original OMAR's marker). Paste: unknown; `[Pasted text` is
  *   a guess that only helps (the render check also looks for the pasted text itself).
  */
 export const CURSOR_USER_AUTH_FILE = '.config/cursor/auth.json';

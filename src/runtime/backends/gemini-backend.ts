@@ -4,7 +4,7 @@ import { shCommand } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlString } from './backend-common.js';
 
 /**
- * Gemini CLI (checked against 0.61.0, see shared/reference/real-backends.md).
+ * Gemini CLI (checked against 0.61.0 by the real-backends tests, docs/contracts.md §10).
  *
  * - MCP: gemini reads MCP servers only from settings files. The system settings files
  *   (GEMINI_CLI_SYSTEM_SETTINGS_PATH / _DEFAULTS_PATH) are skipped unless root owns them
@@ -23,7 +23,7 @@ import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlStr
  *   Because the user's privacy and update choices cannot be read, the agent's settings
  *   turn usage statistics and auto-update off.
  * - Approval: `trust: true` on the server (its tools are offered and run without a
- *   dialog, real-backends.md) and a user-tier policy rule allowing `mcpName = "omar"`.
+ *   dialog; checked) and a user-tier policy rule allowing `mcpName = "omar"`.
  * - Denied: `invoke_agent` (the sub-agent dispatcher) by a policy rule in
  *   `<gemini-home>/.gemini/policies/omar.toml`; checked: the tool is no longer offered.
  *   (`tools.exclude` works too but is deprecated and warns on screen.) 0.61 has no wake tool.

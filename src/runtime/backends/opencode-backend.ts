@@ -3,21 +3,21 @@ import { shCommand } from '../../core/backends/backend-adapter.js';
 import { mcpServerArgv, OMAR_SERVER } from './backend-common.js';
 
 /**
- * opencode (checked against 1.18.33, see shared/reference/real-backends.md).
+ * opencode (checked against 1.18.33 by the real-backends tests, docs/contracts.md §10).
  *
  * - Config: OPENCODE_CONFIG_CONTENT (env only, merged over the user's own config, so
  *   providers and login carry over; nothing is written to ~/.config/opencode).
  * - Prompt: `instructions: [<promptFile>]`. opencode adds the file to its system prompt
  *   ("Instructions from: <path>" followed by the text), after its own prompt; checked in
- *   `run` and in the TUI. This is how the EA gets its prompt (the reference launched the
- *   opencode EA bare and it never received it, omar-spec §14.13); `--prompt` is a user
+ *   `run` and in the TUI. This is how the EA gets its prompt (the original OMAR launched
+ *   the opencode EA bare and it never received it); `--prompt` is a user
  *   message and is not used.
  * - MCP: `mcp.omar = {type: "local", command: [...], enabled: true}`; tools are named
  *   `omar_<tool>`.
  * - Approval: `permission["omar_*"] = "allow"`, and `permission.doom_loop = "deny"`: the
  *   repeated-identical-call guard would otherwise ask (a dialog) when an agent polls the
  *   same omar tool three times in a row; "deny" refuses that third call instead, as the
- *   reference did. (`doom_loop` takes a single action, not a per-tool map.)
+ *   original OMAR did. (`doom_loop` takes a single action, not a per-tool map.)
  * - Denied: `permission.task = "deny"` (the sub-agent tool; checked: no longer offered).
  *   1.18.33 has no wake tool.
  * - Bypass only when asked: `--auto` ("auto-approve permissions that are not explicitly

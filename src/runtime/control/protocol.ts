@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JOURNAL_TOPICS } from '../../core/ports.js';
 
 /**
- * The control API wire format (CONTRACTS.md §2): JSON-RPC 2.0, one message per line,
+ * The control API wire format (docs/contracts.md §2): JSON-RPC 2.0, one message per line,
  * over a unix socket. Every request carries the caller's token in `params.token`;
  * an operation's arguments travel in `params.input`, the EA the owner addresses in `params.ea`.
  */

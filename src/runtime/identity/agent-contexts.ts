@@ -5,7 +5,7 @@ import { agentContextPath } from '../../config/paths.js';
 import type { AgentContexts } from '../../core/ports.js';
 import { hashToken, newToken } from './token.js';
 
-/** What `omar mcp-server --context FILE` reads (CONTRACTS.md §3). */
+/** What `omar mcp-server --context FILE` reads (docs/contracts.md §3). */
 export const AgentContextSchema = z.object({
   socket: z.string(),
   token: z.string(),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Tokens: 256 random bits, url-safe; stored only as SHA-256 hashes (CONTRACTS.md §3). */
+/** Tokens: 256 random bits, url-safe; stored only as SHA-256 hashes (docs/contracts.md §3). */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }

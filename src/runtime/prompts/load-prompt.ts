@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 
 /**
- * The EA and agent prompts (ARCHITECTURE.md §8): `prompts/<name>.md`, a front matter
+ * The EA and agent prompts (docs/architecture.md §8): `prompts/<name>.md`, a front matter
  * block between `---` lines, then the body models read. Placeholders are `{{KEY}}`;
  * the front matter declares them, and rendering fills exactly those.
  */

@@ -9,7 +9,7 @@ export interface AtomicJsonFileOptions {
 }
 
 /**
- * A lowdb adapter that never leaves a torn file behind (ecosystem.md §5):
+ * A lowdb adapter that never leaves a torn file behind:
  * - read: the parsed JSON, or null when the file does not exist. Bad JSON throws a
  *   `SyntaxError` saying where (line, column, position); the caller decides what a
  *   bad file means.

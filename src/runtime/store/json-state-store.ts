@@ -54,7 +54,7 @@ export interface JsonStateStore extends StateStore {
 const CORRUPT_HINT = 'Fix or move the file; omar keeps it untouched and will not start over it.';
 
 /**
- * The daemon's state, held in memory by the sole writer (CONTRACTS.md §8).
+ * The daemon's state, held in memory by the sole writer (docs/contracts.md §8).
  *
  * Mutations are copy-on-write with structural sharing (immer): `fn` runs on a draft,
  * and only what it changes is copied, so a mutation costs what it touches, not the

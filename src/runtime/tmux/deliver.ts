@@ -4,7 +4,8 @@ import type { DeliverOptions, DeliveryReport, Logger } from '../../core/ports.js
 import { isRendered, pasteTail, renderMarks, type RenderMarks } from './render-check.js';
 
 /**
- * Verified delivery into a pane (omar-spec.md §2.6, with the fixes of §14):
+ * Verified delivery into a pane (docs/architecture.md §5): the original OMAR's algorithm,
+ * with its known flaws fixed.
  * 1. the text goes into a private named buffer (`set-buffer`, never `send-keys -l`);
  * 2. `paste-buffer -d -p -r` pastes it (bracketed if the app asked for it, LFs kept);
  * 3. a plain capture is polled until the paste's tail (or a new placeholder) shows;

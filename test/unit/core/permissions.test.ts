@@ -27,7 +27,7 @@ const COLUMNS: Array<[string, Principal]> = [
 ];
 
 /**
- * CONTRACTS.md §4, row by row. ✓ and the qualified cells ("own EA", "in its EA",
+ * docs/contracts.md §4, row by row. ✓ and the qualified cells ("own EA", "in its EA",
  * "only below itself", "its descendants", "to any agent of its EA", "ones it scheduled")
  * pass the category gate (the qualifier is a subject rule, tested below); – is refused.
  */
@@ -53,7 +53,7 @@ const TABLE: Array<{
   { row: 'answer approvals', category: 'approve', cells: [true, true, true, false, false, false] },
 ];
 
-describe('permission table (CONTRACTS.md §4)', () => {
+describe('permission table (docs/contracts.md §4)', () => {
   const cases = TABLE.flatMap(({ row, category, cells }) =>
     COLUMNS.map(([column, principal], i) => ({ row, category, column, principal, allowed: cells[i]! })),
   );

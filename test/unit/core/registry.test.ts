@@ -90,7 +90,7 @@ describe('operation registry', () => {
     }
   });
 
-  it('has the command tree of CONTRACTS.md §1 (so far)', () => {
+  it('has the command tree of docs/contracts.md §1 (so far)', () => {
     const paths = OPERATIONS.flatMap((op) => (op.cli ? [op.cli.path.join(' ')] : []));
     for (const path of [
       'spawn',

@@ -183,7 +183,7 @@ describe('shipped prompts', () => {
     expect(text).toContain('`status: "completed"`');
     expect(text).toContain('`status: "failed"`');
     expect(text).toMatch(/Do not notify your parent yourself/);
-    // Nothing tells an agent to announce completion by hand (the reference's old protocol).
+    // Nothing tells an agent to announce completion by hand (the original OMAR's old protocol).
     for (const line of body.split('\n')) {
       expect(line.includes('schedule_omar_event') && /\[CHILD (COMPLETE|FAILED)\]/.test(line), line).toBe(false);
     }

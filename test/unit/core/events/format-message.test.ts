@@ -5,7 +5,7 @@ import { makeEvent } from '../../../fakes/builders.js';
 const T1 = '1773768458704306000';
 const T2 = '1773768459000000000';
 
-describe('formatDelivery (CONTRACTS.md §6, exact text)', () => {
+describe('formatDelivery (docs/contracts.md §6, exact text)', () => {
   it.each([
     [
       'a single event',

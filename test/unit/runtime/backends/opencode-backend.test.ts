@@ -59,7 +59,7 @@ describe('opencodeBackend', () => {
     },
   );
 
-  it('gives the EA its prompt through instructions, not a first message (omar-spec §14.13)', () => {
+  it('gives the EA its prompt through instructions, not a first message (the original OMAR launched it bare)', () => {
     const request = makeRequest({ role: 'ea', systemPrompt: NASTY_PROMPT });
     const plan = opencodeBackend.plan(request);
     expect(plan.firstMessage).toBeUndefined();

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { assertAgentName } from '../model/names.js';
+import { assertAgentName, EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
-import { findAgent, isoNow } from './shared.js';
+import { findAgent, isoNow, requireEa } from './shared.js';
 
 export const mcpConfig = defineOperation({
   name: 'mcp_config',
@@ -18,6 +18,19 @@ export const mcpConfig = defineOperation({
   mcp: false,
   async handler(ctx, input) {
     const { store, contexts, clock, recorder } = ctx.services;
+    // `ea` names the EA's own session in every operation that takes an agent name (docs/contracts.md §3).
+    if (input.name === EA_AGENT) {
+      const ea = requireEa(store.get(), ctx.ea);
+      if (ea.manager.tokenHash === null)
+        throw new AppError(
+          'NOT_FOUND',
+          `The EA '${ea.name}' has not been started yet, so it has no context to print.`,
+          {
+            hint: 'Start omar (omar up) and run this again.',
+          },
+        );
+      return { agent: EA_AGENT, ea: ctx.ea, context_path: contexts.pathOf(ctx.ea, EA_AGENT), created: false };
+    }
     const existing = findAgent(store.get(), ctx.ea, input.name);
     if (existing)
       return { agent: existing.name, ea: ctx.ea, context_path: contexts.pathOf(ctx.ea, existing.name), created: false };

@@ -158,6 +158,29 @@ describe('mcp_config', () => {
     await expect(t.call(mcpConfig, owner, { name: 'bad name' })).rejects.toEqual(code('NAME_INVALID'));
   });
 
+  it('prints the EA’s existing context for `ea`, without a new token or an agent record', async () => {
+    const before = t.contexts.issued.length;
+    const agents = t.store.get().agents.length;
+    await t.store.mutate((s) => {
+      s.eas[0]!.manager.tokenHash = 'h';
+    });
+    expect(await t.call(mcpConfig, owner, { name: 'ea' })).toEqual({
+      agent: 'ea',
+      ea: 0,
+      context_path: '/fake/0/ea/context.json',
+      created: false,
+    });
+    expect(t.contexts.issued.length).toBe(before);
+    expect(t.store.get().agents.length).toBe(agents);
+  });
+
+  it('says the EA has no context before it ever started', async () => {
+    await t.store.mutate((s) => {
+      s.eas[0]!.manager.tokenHash = null;
+    });
+    await expect(t.call(mcpConfig, owner, { name: 'ea' })).rejects.toEqual(code('NOT_FOUND'));
+  });
+
   it('is for people only', async () => {
     await expect(t.call(mcpConfig, worker('dev'), { name: 'x' })).rejects.toEqual(code('PERMISSION_DENIED'));
     await expect(t.call(mcpConfig, eaAgent(), { name: 'x' })).rejects.toEqual(code('PERMISSION_DENIED'));

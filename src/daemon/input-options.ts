@@ -1,15 +1,11 @@
 import type { BackendAdapter } from '../core/backends/backend-adapter.js';
-import { EA_AGENT } from '../core/model/names.js';
+import { findAgentView } from '../core/model/agent-view.js';
 import type { DeliverOptions, StateStore } from '../core/ports.js';
 
 /** The adapter of the backend an agent (or, for 'ea', the EA's manager) runs; none for raw commands and external agents. */
 export function adapterOfAgent(store: StateStore, adapterFor: (backend: string) => BackendAdapter | undefined) {
   return (ea: number, name: string): BackendAdapter | undefined => {
-    const state = store.get();
-    const backend =
-      name === EA_AGENT
-        ? state.eas.find((e) => e.id === ea)?.manager.backend
-        : state.agents.find((a) => a.ea === ea && a.name === name)?.backend;
+    const backend = findAgentView(store.get(), ea, name)?.backend;
     return backend ? adapterFor(backend) : undefined;
   };
 }

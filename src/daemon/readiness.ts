@@ -1,7 +1,9 @@
+import { findAgentView } from '../core/model/agent-view.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import { stripTerminalCodes } from '../core/operations/pane-text.js';
 import type { BlockingDialog } from '../core/backends/backend-adapter.js';
 import type { Clock, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
+import { createCoalescingRunner } from './coalescing-runner.js';
 
 export interface ReadinessOptions {
   store: StateStore;
@@ -48,20 +50,14 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   const watches = new Map<string, Watch>();
   const hellos = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
-  let busy = false;
 
   const key = (ea: number, name: string): string => `${ea}/${name}`;
 
   const markReady = async (w: Watch, how: 'ready' | 'timeout'): Promise<void> => {
     watches.delete(key(w.ea, w.name));
     await store.mutate((s) => {
-      if (w.name === EA_AGENT) {
-        const m = s.eas.find((e) => e.id === w.ea)?.manager;
-        if (m) m.ready = true;
-        return;
-      }
-      const agent = s.agents.find((a) => a.ea === w.ea && a.name === w.name);
-      if (agent) agent.ready = true;
+      const agent = findAgentView(s, w.ea, w.name);
+      if (agent) agent.record.ready = true;
     });
     const waitedMs = clock.now() - w.since;
     if (how === 'ready') recorder.record('agent.ready', { ea: w.ea, agent: w.name, waited_ms: waitedMs });
@@ -79,7 +75,7 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   };
 
   const setStatus = async (w: Watch, status: string | null, expected: string | null): Promise<void> => {
-    if (w.name === EA_AGENT) return;
+    if (w.name === EA_AGENT) return; // the EA has no status line: it talks to the person directly
     await store.mutate((s) => {
       const agent = s.agents.find((a) => a.ea === w.ea && a.name === w.name);
       if (agent && agent.statusLine === expected) agent.statusLine = status;
@@ -103,28 +99,24 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     return shown !== null;
   };
 
-  const check = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
-    try {
-      for (const w of [...watches.values()]) {
-        const dialogs = options.dialogsFor?.(w.ea, w.name) ?? [];
-        if (!w.hello && dialogs.length === 0) {
-          if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
-          continue;
-        }
-        const screen = stripTerminalCodes(
-          await mux.capture(sessionNameFor(w.ea, w.name), { lines: 120 }).catch(() => ''),
-        );
-        if (await blockedByDialog(w, screen, dialogs)) continue;
-        if (w.hello && w.markers.every((m) => screen.includes(m))) await markReady(w, 'ready');
-        else if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
+  const checkOnce = async (): Promise<void> => {
+    for (const w of [...watches.values()]) {
+      const dialogs = options.dialogsFor?.(w.ea, w.name) ?? [];
+      if (!w.hello && dialogs.length === 0) {
+        if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
+        continue;
       }
-    } finally {
-      busy = false;
-      schedule();
+      const screen = stripTerminalCodes(
+        await mux.capture(sessionNameFor(w.ea, w.name), { lines: 120 }).catch(() => ''),
+      );
+      if (await blockedByDialog(w, screen, dialogs)) continue;
+      if (w.hello && w.markers.every((m) => screen.includes(m))) await markReady(w, 'ready');
+      else if (clock.now() - w.since >= options.timeoutMs) await markReady(w, 'timeout');
     }
   };
+  const checks = createCoalescingRunner(checkOnce);
+  /** Looks at every watched screen (once more if asked meanwhile), then again after pollMs while any is watched. */
+  const check = (): Promise<void> => checks.run().finally(schedule);
 
   const schedule = (): void => {
     if (timer || watches.size === 0) return;

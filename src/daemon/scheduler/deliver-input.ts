@@ -1,0 +1,13 @@
+import { sessionNameFor } from '../../core/model/names.js';
+import type { Lane, PendingInput } from './lane.js';
+import type { SchedulerContext } from './scheduler-context.js';
+
+/** Types one queued input into the lane's pane (send_input); its caller gets the report or the error. */
+export async function deliverInput(ctx: SchedulerContext, lane: Lane, input: PendingInput): Promise<void> {
+  try {
+    const session = sessionNameFor(lane.ea, lane.receiver);
+    input.resolve(await ctx.mux.deliver(session, input.text, ctx.deliverOptions(lane, input.submit)));
+  } catch (error) {
+    input.reject(error);
+  }
+}

@@ -1,0 +1,46 @@
+import type {
+  Clock,
+  CronCalculator,
+  DeliverOptions,
+  Logger,
+  Multiplexer,
+  Recorder,
+  StateStore,
+} from '../../core/ports.js';
+import type { Lane } from './lane.js';
+
+export interface SchedulerStats {
+  delivered: number;
+  batches: number;
+  retried: number;
+  failed: number;
+  unconfirmedSubmits: number;
+  activeLanes: number;
+}
+
+export interface SchedulerSettings {
+  /** Lanes delivering at once (each lane is one receiver). */
+  maxParallel: number;
+  /** Delivery attempts of an event before it is `failed`. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a new agent's lane waits for readiness before delivering anyway (docs/contracts.md §7). */
+  readinessTimeoutMs: number;
+}
+
+/** What the scheduler's parts share: its ports, settings and counters, and a way to look at the lanes again. */
+export interface SchedulerContext {
+  store: StateStore;
+  mux: Multiplexer;
+  recorder: Recorder;
+  clock: Clock;
+  cron: CronCalculator;
+  logger: Logger;
+  settings: SchedulerSettings;
+  stats: SchedulerStats;
+  /** How this lane's receiver takes a paste (its CLI's input options), submitted or not. */
+  deliverOptions(lane: Lane, submit: boolean): DeliverOptions;
+  /** Looks at every lane again: starts what is due. */
+  plan(): void;
+}

@@ -1,0 +1,280 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/config-schema.js';
+import { settingsFromConfig } from '../config/load-config.js';
+import { EA_AGENT } from '../core/model/names.js';
+import type { BackendAdapter } from '../core/backends/backend-adapter.js';
+import type {
+  AgentContexts,
+  AgentLauncher,
+  BackendCatalog,
+  Clock,
+  CronCalculator,
+  DaemonStatus,
+  Logger,
+  NotesStore,
+  Services,
+  Settings,
+} from '../core/ports.js';
+import { findMcpServerBundle } from '../mcp/launch.js';
+import { backendByName, BACKENDS, FALLBACK_BACKEND } from '../runtime/backends/backend-registry.js';
+import { createCronCalculator } from '../runtime/cron/croner-calculator.js';
+import { createAgentContexts } from '../runtime/identity/agent-contexts.js';
+import { ensureOwnerToken } from '../runtime/identity/owner-token.js';
+import { type JsonlJournal, openJournal } from '../runtime/journal/jsonl-journal.js';
+import { createFileNotes } from '../runtime/notes/file-notes.js';
+import { packagePromptsDir } from '../runtime/prompts/load-prompt.js';
+import type { JsonStateStore } from '../runtime/store/json-state-store.js';
+import { createTmuxMultiplexer, type TmuxMultiplexer } from '../runtime/tmux/tmux-multiplexer.js';
+import { VERSION } from '../version.js';
+import { createAgentLauncher } from './agent-launcher.js';
+import { createBackendCatalog } from './backend-catalog.js';
+import { JournalFeed } from './journal-feed.js';
+import { adapterOfAgent, inputOptionsOf } from './input-options.js';
+import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
+import { createReadiness, type Readiness } from './readiness.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { createSupervisor, type Supervisor } from './supervisor.js';
+import { withPaneEnv } from './with-pane-env.js';
+
+export interface DaemonGraphDeps {
+  logger: Logger;
+  clock: Clock;
+  store: JsonStateStore;
+  /** Asks the daemon to stop (the `shutdown` operation). */
+  requestShutdown(options: { killAgents: boolean }): void;
+}
+
+/** Everything `omar up` runs, wired: what the daemon starts, serves and stops. */
+export interface DaemonGraph {
+  logger: Logger;
+  clock: Clock;
+  store: JsonStateStore;
+  ownerToken: string;
+  journalFeed: JournalFeed;
+  memory: MemoryWriter;
+  journal: JsonlJournal;
+  mux: TmuxMultiplexer;
+  catalog: BackendCatalog;
+  scheduler: Scheduler;
+  readiness: Readiness;
+  supervisor: Supervisor;
+  services: Services;
+}
+
+/** The parts every builder below reads. */
+interface Base {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  store: JsonStateStore;
+  journal: JsonlJournal;
+  mux: TmuxMultiplexer;
+  /** The backend adapter of an agent (or, for `ea`, of the EA's manager). */
+  adapterOf: (ea: number, name: string) => BackendAdapter | undefined;
+}
+
+/**
+ * Builds the daemon's object graph from the config: the journal (fanned out to the
+ * journal feed and the memory writer), tmux, the scheduler, readiness, the backend catalog,
+ * the agent launcher, the supervisor, and the services the operations see. Nothing
+ * runs yet.
+ */
+export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): Promise<DaemonGraph> {
+  const { logger, clock, store } = deps;
+  const ownerToken = await ensureOwnerToken(config.paths.ownerToken);
+  const { journalFeed, memory, journal } = await openRecording(config, deps);
+  const mux = createTmuxMultiplexer({ socketName: config.tmux.socket, logger: logger.child({ component: 'tmux' }) });
+  const contexts = createAgentContexts({ home: config.home, socket: config.paths.socket });
+  const startedAt = new Date(clock.now()).toISOString();
+
+  const settings = settingsFromConfig(config);
+  const cron = createCronCalculator();
+  const adapterOf = adapterOfAgent(store, (backend) => BACKENDS.find((b) => b.name === backend));
+  const base: Base = { config, logger, clock, store, journal, mux, adapterOf };
+  const scheduler = buildScheduler(base, cron);
+  const readiness = buildReadiness(base, () => scheduler.wake());
+  const notes = createFileNotes(config.home);
+  const catalog = buildBackendCatalog(config);
+  const launcher = buildAgentLauncher(base, notes, readiness);
+  const supervisor = buildSupervisor(base, { contexts, launcher, readiness, scheduler });
+  const services: Services = {
+    store,
+    recorder: journal,
+    clock,
+    mux: withPaneEnv(mux, paneEnvOf(config)),
+    contexts,
+    settings,
+    logger,
+    cron,
+    scheduler,
+    notes,
+    backends: catalog,
+    launcher,
+    supervisor: {
+      kick: () => supervisor.kick(),
+      requestShutdown: (options) => deps.requestShutdown(options),
+      status: () => daemonStatus(config, settings, supervisor, startedAt),
+    },
+  };
+  return {
+    logger,
+    clock,
+    store,
+    ownerToken,
+    journalFeed,
+    memory,
+    journal,
+    mux,
+    catalog,
+    scheduler,
+    readiness,
+    supervisor,
+    services,
+  };
+}
+
+/** The journal, each entry fanned out to the control API's subscribers and the EA memory writer. */
+async function openRecording(
+  config: Config,
+  { logger, clock, store }: DaemonGraphDeps,
+): Promise<{ journalFeed: JournalFeed; memory: MemoryWriter; journal: JsonlJournal }> {
+  const journalFeed = new JournalFeed();
+  const memory = createMemoryWriter({ home: config.home, store, clock, logger });
+  const journal = await openJournal({
+    dir: config.paths.journalDir,
+    maxBytes: config.journal.maxBytes,
+    keep: config.journal.keep,
+    clock,
+    onRecord: (e) => {
+      journalFeed.publish(e);
+      memory.onRecord(e);
+    },
+    logger,
+  });
+  return { journalFeed, memory, journal };
+}
+
+function buildScheduler({ config, logger, clock, store, journal, mux, adapterOf }: Base, cron: CronCalculator) {
+  return createScheduler({
+    store,
+    mux,
+    recorder: journal,
+    clock,
+    cron,
+    logger: logger.child({ component: 'scheduler' }),
+    maxParallel: config.events.maxParallel,
+    maxAttempts: config.events.maxAttempts,
+    retryBaseMs: config.events.retryBaseMs,
+    retryMaxMs: config.events.retryMaxMs,
+    readinessTimeoutMs: config.events.readinessTimeoutSeconds * 1000,
+    deliver: {
+      attempts: config.delivery.attempts,
+      renderTimeoutMs: config.delivery.renderTimeoutMs,
+      confirmTimeoutMs: config.delivery.confirmTimeoutMs,
+    },
+    inputOptionsFor: (ea, receiver) => inputOptionsOf(adapterOf(ea, receiver)),
+  });
+}
+
+function buildReadiness({ config, logger, clock, store, journal, mux, adapterOf }: Base, onReady: () => void) {
+  return createReadiness({
+    store,
+    mux,
+    recorder: journal,
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    onReady,
+    timeoutMs: config.events.readinessTimeoutSeconds * 1000,
+    dialogsFor: (ea, name) => adapterOf(ea, name)?.dialogs ?? [],
+  });
+}
+
+/** The agent CLIs omar knows, as found on this machine (a custom command is named by its first word). */
+function buildBackendCatalog(config: Config): BackendCatalog {
+  return createBackendCatalog({
+    entries: BACKENDS.map((b) => ({
+      name: b.name,
+      binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary,
+      verified: b.verified,
+      install: b.install,
+      ...(b.builtIn ? { builtInVersion: VERSION } : {}),
+    })),
+    configured: config.agent.backend,
+    fallback: FALLBACK_BACKEND,
+  });
+}
+
+/** Turns agents into pane commands: their prompts, their MCP launch (the bundled server when built), the custom CLI. */
+function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, readiness: Readiness): AgentLauncher {
+  const custom = config.custom.command
+    ? {
+        command: config.custom.command,
+        ...(config.custom.promptFlag ? { promptFlag: config.custom.promptFlag } : {}),
+        ...(config.custom.mcpConfigFlag ? { mcpConfigFlag: config.custom.mcpConfigFlag } : {}),
+      }
+    : undefined;
+  const mcpBundle = findMcpServerBundle(dirname(fileURLToPath(import.meta.url)));
+  return createAgentLauncher({
+    home: process.env['HOME'] ?? config.home,
+    store,
+    notes,
+    clock,
+    promptsDir: packagePromptsDir(),
+    omarArgv: mcpBundle ? [process.execPath, mcpBundle] : [process.execPath, process.argv[1] ?? 'omar'],
+    permissions: config.agent.permissions,
+    adapterFor: backendByName,
+    ...(custom ? { custom } : {}),
+    watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
+  });
+}
+
+function buildSupervisor(
+  { config, logger, clock, store, journal, mux }: Base,
+  parts: { contexts: AgentContexts; launcher: AgentLauncher; readiness: Readiness; scheduler: Scheduler },
+): Supervisor {
+  const { contexts, launcher, readiness, scheduler } = parts;
+  return createSupervisor({
+    launchManager: (ea, contextPath) =>
+      launcher.prepare({
+        role: 'ea',
+        ea: ea.id,
+        name: EA_AGENT,
+        backend: ea.manager.backend,
+        workdir: ea.manager.workdir,
+        contextPath,
+      }),
+    watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
+    onEventsAdded: () => scheduler.wake(),
+    store,
+    mux,
+    contexts,
+    recorder: journal,
+    clock,
+    logger: logger.child({ component: 'supervisor' }),
+    thresholds: { idleSeconds: config.health.idleSeconds, stuckSeconds: config.health.stuckSeconds },
+    tickMs: config.health.tickMs,
+    backoffMaxSeconds: config.daemon.managerBackoffMaxSeconds,
+    paneEnv: paneEnvOf(config),
+  });
+}
+
+/** What every pane omar creates is told about its daemon (OMAR_HOME, OMAR_TMUX_SOCKET). */
+function paneEnvOf(config: Config): Record<string, string> {
+  return { OMAR_HOME: config.home, OMAR_TMUX_SOCKET: config.tmux.socket };
+}
+
+/** Facts about the running daemon, for `omar status`. */
+function daemonStatus(config: Config, settings: Settings, supervisor: Supervisor, startedAt: string): DaemonStatus {
+  return {
+    pid: process.pid,
+    startedAt,
+    home: config.home,
+    socket: config.paths.socket,
+    tmuxSocket: config.tmux.socket,
+    version: VERSION,
+    backend: settings.defaultBackend,
+    healthTickMs: supervisor.lastTickMs(),
+    healthTickCommands: supervisor.lastTickCommands(),
+  };
+}

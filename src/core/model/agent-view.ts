@@ -19,7 +19,7 @@ export interface AgentView {
   /** Backend it runs ('raw' = its command as is). */
   backend: string;
   health: Health;
-  /** Ready for events (CONTRACTS.md §7). */
+  /** Ready for events (docs/contracts.md §7). */
   ready: boolean;
   /** When its current session started: the EA's last (re)start (null before its first), a worker's spawn. */
   startedAt: string | null;

@@ -44,7 +44,9 @@ export async function stopDaemon(
   if (options.killAgents) await killAgentSessions(mux, journal);
   journal.record('daemon.stopped', { pid: process.pid, kill_agents: options.killAgents ?? false });
   await memory.stop();
-  await mux.close().catch(() => undefined);
+  // With the agents gone, nothing of omar's is left on its private tmux server: stop it too.
+  if (options.killAgents) await mux.closeAndStopIdleServer();
+  else await mux.close().catch(() => undefined);
   await journal.close().catch(() => undefined);
   await store.close().catch(() => undefined);
   await removePidFile(pidFile, process.pid);

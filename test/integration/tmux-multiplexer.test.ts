@@ -292,3 +292,35 @@ describeWithTmux('control client without tmux', () => {
     await client.close();
   });
 });
+
+describeWithTmux('tmux multiplexer: stopping an idle server', () => {
+  let t: TestTmux;
+  beforeEach(() => {
+    t = startTestTmux();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  const serverAnswers = (): boolean => {
+    try {
+      t.tmux(['list-sessions']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('stops the server when only its own control session is left', async () => {
+    await t.mux.createSession({ name: 'omar-agent-0-w1', command: 'sleep 30', workdir: tmpdir(), env: {} });
+    await t.mux.killSession('omar-agent-0-w1');
+    expect(await t.mux.closeAndStopIdleServer()).toBe(true);
+    await waitFor(async () => !serverAnswers(), 5000, 'the tmux server to exit');
+  });
+
+  it('leaves the server running while another session lives on it', async () => {
+    await t.mux.createSession({ name: 'someone-else', command: 'sleep 30', workdir: tmpdir(), env: {} });
+    expect(await t.mux.closeAndStopIdleServer()).toBe(false);
+    expect(t.tmux(['list-sessions', '-F', '#{session_name}'])).toContain('someone-else');
+  });
+});

@@ -10,7 +10,7 @@ import type {
 } from '../../core/ports.js';
 import { createTmuxControlClient, type TmuxControlClient } from './tmux-control-client.js';
 import { deliverVerified, isMissingSession } from './deliver.js';
-import { PANE_LIST_FORMAT, parsePaneList } from './pane-list.js';
+import { CONTROL_SESSION, PANE_LIST_FORMAT, parsePaneList } from './pane-list.js';
 
 export interface TmuxMultiplexerOptions {
   /** The private server's `-L` name. */
@@ -30,6 +30,12 @@ export interface TmuxMultiplexer extends Multiplexer {
   readonly control: TmuxControlClient;
   /** Ends the control client; the tmux server and the agents' sessions keep running. */
   close(): Promise<void>;
+  /**
+   * Ends the control client and, when no session but omar's control session is left on the
+   * private server, the server too (`omar down --kill-agents` leaves nothing of omar's behind).
+   * Resolves true when the server was stopped; never rejects.
+   */
+  closeAndStopIdleServer(): Promise<boolean>;
 }
 
 export const DEFAULT_WIDTH = 200;
@@ -177,6 +183,25 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
     },
 
     close: () => control.close(),
+
+    async closeAndStopIdleServer(): Promise<boolean> {
+      let serverPid: number | null = null;
+      try {
+        const sessions = await run(['list-sessions', '-F', '#{session_name}']);
+        const [pid = ''] = await run(['display-message', '-p', '#{pid}']);
+        if (sessions.every((name) => name === CONTROL_SESSION) && /^\d+$/.test(pid)) serverPid = Number(pid);
+      } catch (error) {
+        logger.debug({ err: errorMessage(error) }, 'could not list the sessions left on the tmux server');
+      }
+      await control.close().catch(() => undefined);
+      if (serverPid === null) return false;
+      try {
+        process.kill(serverPid, 'SIGTERM');
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
 }
 

@@ -27,6 +27,39 @@ export const TmuxSocketNameSchema = z
 
 const positiveInt = z.number().int().positive();
 
+const ChatUserGrantSchema = z.strictObject({
+  platform: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected a platform such as "slack" or "discord"'),
+  id: z.string().trim().min(1),
+  role: z.enum(['admin', 'operator', 'viewer']),
+});
+
+/** `[chat.slack]` / `[chat.discord]`: where reports go (else the EA's most recent conversation). */
+const ChatPlatformSchema = z.strictObject({
+  reports_channel: z.string().trim().min(1).optional(),
+});
+
+const DiscordChatSchema = ChatPlatformSchema.extend({
+  /** Optional allowlists: only these guilds / channels are heard. */
+  guilds: z.array(z.string().trim().min(1)).default([]),
+  channels: z.array(z.string().trim().min(1)).default([]),
+  admin_roles: z.array(z.string().trim().min(1)).default([]),
+  operator_roles: z.array(z.string().trim().min(1)).default([]),
+  viewer_roles: z.array(z.string().trim().min(1)).default([]),
+});
+
+/** `[chat]`: the chat core (docs/contracts.md §11). */
+export const ChatConfigSchema = z.strictObject({
+  /** Least seconds between two edits of one org-chart message. */
+  edit_interval_seconds: z.number().min(0.5).max(600).default(2),
+  /** Reports every few hours (a recurring event in the event queue). */
+  reports: z.boolean().default(true),
+  report_cron: z.string().trim().min(1).default('0 */3 * * *'),
+  report_tz: z.string().trim().min(1).optional(),
+  users: z.array(ChatUserGrantSchema).default([]),
+  slack: ChatPlatformSchema.prefault({}),
+  discord: DiscordChatSchema.prefault({}),
+});
+
 export const ConfigFileSchema = z.strictObject({
   tmux: z.strictObject({ socket: TmuxSocketNameSchema.default('omar') }).prefault({}),
   log: z.strictObject({ level: LogLevelSchema.default('info') }).prefault({}),
@@ -83,6 +116,7 @@ export const ConfigFileSchema = z.strictObject({
       confirm_timeout_ms: positiveInt.min(50).default(3000),
     })
     .prefault({}),
+  chat: ChatConfigSchema.prefault({}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
@@ -110,6 +144,24 @@ export interface Config {
   delivery: { attempts: number; renderTimeoutMs: number; confirmTimeoutMs: number };
   /** The `custom` backend: any agent CLI, with optional hooks for its prompt file and MCP config file. */
   custom: { command: string | null; promptFlag: string | null; mcpConfigFlag: string | null };
+  chat: ChatConfig;
+}
+
+export interface ChatConfig {
+  editIntervalSeconds: number;
+  reports: boolean;
+  reportCron: string;
+  reportTz: string | null;
+  /** Grants from `[[chat.users]]` plus OMAR_CHAT_ADMINS (as admins). */
+  users: Array<{ platform: string; id: string; role: 'admin' | 'operator' | 'viewer' }>;
+  reportsChannel: Record<string, string>;
+  discord: {
+    guilds: string[];
+    channels: string[];
+    adminRoles: string[];
+    operatorRoles: string[];
+    viewerRoles: string[];
+  };
 }
 
 /** One readable line per problem; an unknown key is reported as `section.key`. */

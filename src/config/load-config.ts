@@ -12,6 +12,7 @@ import {
   TmuxSocketNameSchema,
   describeConfigIssues,
   issueMessage,
+  type ChatConfig,
   type Config,
   type ConfigFile,
 } from './config-schema.js';
@@ -127,6 +128,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
       renderTimeoutMs: file.delivery.render_timeout_ms,
       confirmTimeoutMs: file.delivery.confirm_timeout_ms,
     },
+    chat: chatConfig(file.chat, env['OMAR_CHAT_ADMINS']),
     custom: {
       command: file.custom.command ?? null,
       promptFlag: file.custom.prompt_flag ?? null,
@@ -206,4 +208,38 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** `[chat]` in camelCase, with OMAR_CHAT_ADMINS (`slack:U123,discord:456`) added as admins. */
+function chatConfig(chat: ConfigFile['chat'], admins: string | undefined): ChatConfig {
+  const fromEnv = (admins ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      if (colon <= 0 || colon === entry.length - 1)
+        throw new AppError('CONFIG_INVALID', `OMAR_CHAT_ADMINS: '${entry}' is not PLATFORM:ID.`, {
+          hint: 'Write it as slack:U0123ABC,discord:123456789 (comma-separated).',
+        });
+      return { platform: entry.slice(0, colon).toLowerCase(), id: entry.slice(colon + 1), role: 'admin' as const };
+    });
+  const reportsChannel: Record<string, string> = {};
+  if (chat.slack.reports_channel) reportsChannel['slack'] = chat.slack.reports_channel;
+  if (chat.discord.reports_channel) reportsChannel['discord'] = chat.discord.reports_channel;
+  return {
+    editIntervalSeconds: chat.edit_interval_seconds,
+    reports: chat.reports,
+    reportCron: chat.report_cron,
+    reportTz: chat.report_tz ?? null,
+    users: [...chat.users, ...fromEnv],
+    reportsChannel,
+    discord: {
+      guilds: chat.discord.guilds,
+      channels: chat.discord.channels,
+      adminRoles: chat.discord.admin_roles,
+      operatorRoles: chat.discord.operator_roles,
+      viewerRoles: chat.discord.viewer_roles,
+    },
+  };
 }

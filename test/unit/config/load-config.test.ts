@@ -60,7 +60,52 @@ describe('loadConfig', () => {
       events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
       delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
       custom: { command: null, promptFlag: null, mcpConfigFlag: null },
+      chat: {
+        editIntervalSeconds: 2,
+        reports: true,
+        reportCron: '0 */3 * * *',
+        reportTz: null,
+        users: [],
+        reportsChannel: {},
+        discord: { guilds: [], channels: [], adminRoles: [], operatorRoles: [], viewerRoles: [] },
+      },
     });
+  });
+
+  it('reads [chat], its users and reports channels, and adds OMAR_CHAT_ADMINS as admins', () => {
+    const { config } = load({
+      toml: [
+        '[chat]',
+        'edit_interval_seconds = 5',
+        'report_cron = "0 9 * * 1-5"',
+        'report_tz = "Europe/Paris"',
+        '[[chat.users]]',
+        'platform = "slack"',
+        'id = "U1"',
+        'role = "operator"',
+        '[chat.slack]',
+        'reports_channel = "C99"',
+        '[chat.discord]',
+        'admin_roles = ["42"]',
+      ].join('\n'),
+      env: { OMAR_CHAT_ADMINS: 'slack:U0ADMIN, discord:123' },
+    });
+    expect(config.chat).toMatchObject({
+      editIntervalSeconds: 5,
+      reportCron: '0 9 * * 1-5',
+      reportTz: 'Europe/Paris',
+      reportsChannel: { slack: 'C99' },
+      users: [
+        { platform: 'slack', id: 'U1', role: 'operator' },
+        { platform: 'slack', id: 'U0ADMIN', role: 'admin' },
+        { platform: 'discord', id: '123', role: 'admin' },
+      ],
+      discord: { adminRoles: ['42'] },
+    });
+  });
+
+  it('refuses an OMAR_CHAT_ADMINS entry that is not PLATFORM:ID, saying how to write it', () => {
+    expect(() => load({ env: { OMAR_CHAT_ADMINS: 'U0ADMIN' } })).toThrow(/PLATFORM:ID/);
   });
 
   it('falls back to /bin/sh for the EA command without $SHELL', () => {

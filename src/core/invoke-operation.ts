@@ -3,7 +3,7 @@ import type { AnyOperation } from './operation.js';
 import { assertAllowed } from './permissions.js';
 import type { Services } from './ports.js';
 import type { Principal } from './principal.js';
-import { requireEa } from './operations/shared.js';
+import { requireEa } from './model/ea-lookup.js';
 
 export interface OperationCall {
   caller: Principal;

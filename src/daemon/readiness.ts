@@ -1,6 +1,6 @@
 import { findAgentView } from '../core/model/agent-view.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
-import { stripTerminalCodes } from '../core/operations/pane-text.js';
+import { stripTerminalCodes } from '../core/text/pane-text.js';
 import type { BlockingDialog } from '../core/backends/backend-adapter.js';
 import type { Clock, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
 import { createCoalescingRunner } from './coalescing-runner.js';

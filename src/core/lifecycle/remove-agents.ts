@@ -2,7 +2,7 @@ import { sessionNameFor } from '../model/names.js';
 import { addNotice } from '../events/new-event.js';
 import type { Agent, OmarEvent, State, Task } from '../model/state.js';
 import type { Services } from '../ports.js';
-import { isoNow } from '../operations/shared.js';
+import { isoNow } from '../model/iso-now.js';
 
 export interface RemovalResult {
   removed: string[];

@@ -1,8 +1,8 @@
 import { compareEvents, nsToMs } from '../events/event-order.js';
 import { EA_AGENT } from '../model/names.js';
 import { type Agent, HEALTH_VALUES, type OmarEvent, type Recurrence, type State, type Task } from '../model/state.js';
-import { stripTerminalCodes } from '../operations/pane-text.js';
-import { utf8Length } from '../operations/shared.js';
+import { stripTerminalCodes } from '../text/pane-text.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /**
  * The EA's memory (docs/architecture.md §4): `ea/<id>/memory.md`, a plain-text

@@ -3,8 +3,10 @@ import { EA_AGENT, sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { toCodeBlock } from '../surface/code-block.js';
-import { lastOutputLine, trimScreen } from './pane-text.js';
-import { AgentNameInput, IntLike, requireAgent, requireEa, taskOf } from './shared.js';
+import { lastOutputLine, trimScreen } from '../text/pane-text.js';
+import { AgentNameInput, IntLike } from '../operation-inputs.js';
+import { requireAgent, taskOf } from '../model/agent-lookup.js';
+import { requireEa } from '../model/ea-lookup.js';
 
 export const getAgent = defineOperation({
   name: 'get_agent',

@@ -5,7 +5,8 @@ import { EA_AGENT, sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { AgentNameInput, requireAgent, subtreePostOrder } from './shared.js';
+import { AgentNameInput } from '../operation-inputs.js';
+import { requireAgent, subtreePostOrder } from '../model/agent-lookup.js';
 
 export const killAgent = defineOperation({
   name: 'kill_agent',

@@ -3,8 +3,8 @@ import { sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { toMarkdownTable } from '../surface/markdown-table.js';
-import { lastOutputLine } from './pane-text.js';
-import { taskOf } from './shared.js';
+import { lastOutputLine } from '../text/pane-text.js';
+import { taskOf } from '../model/agent-lookup.js';
 
 export const AgentRow = z.object({
   name: z.string(),

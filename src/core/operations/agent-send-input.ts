@@ -3,7 +3,10 @@ import { EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { AgentNameInput, requireAgent, requireEa, utf8Length } from './shared.js';
+import { AgentNameInput } from '../operation-inputs.js';
+import { requireAgent } from '../model/agent-lookup.js';
+import { requireEa } from '../model/ea-lookup.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /** send_input takes at least 1 MiB (docs/contracts.md §6). */
 export const SEND_INPUT_MAX_BYTES = 1024 * 1024;

@@ -7,7 +7,10 @@ import { defineOperation } from '../operation.js';
 import type { BackendCatalog } from '../ports.js';
 import { assertCanSpawnUnder } from '../permissions.js';
 import { isEaAgent, principalLabel } from '../principal.js';
-import { IntLike, findAgent, isoNow, requireProject } from './shared.js';
+import { IntLike } from '../operation-inputs.js';
+import { findAgent } from '../model/agent-lookup.js';
+import { isoNow } from '../model/iso-now.js';
+import { requireProject } from '../model/project-lookup.js';
 
 const SpawnInput = z.object({
   name: z.string().describe('Unique name within the EA: 1–48 letters, digits, "-" or "_".'),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { toFieldTable, toMarkdownTable } from '../surface/markdown-table.js';
-import { AgentNameInput, childrenOf, requireAgent, taskOf } from './shared.js';
+import { AgentNameInput } from '../operation-inputs.js';
+import { childrenOf, requireAgent, taskOf } from '../model/agent-lookup.js';
 
 const ChildView = z.object({
   name: z.string(),

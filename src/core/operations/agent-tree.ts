@@ -5,7 +5,8 @@ import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { toCodeBlock } from '../surface/code-block.js';
 import { drawOrgChart } from '../surface/draw-org-chart.js';
-import { childrenOf, requireEa, taskOf } from './shared.js';
+import { childrenOf, taskOf } from '../model/agent-lookup.js';
+import { requireEa } from '../model/ea-lookup.js';
 
 export interface TreeNodeView {
   name: string;

@@ -4,7 +4,9 @@ import { EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { findAgent, isoNow, firstLine } from './shared.js';
+import { findAgent } from '../model/agent-lookup.js';
+import { isoNow } from '../model/iso-now.js';
+import { shorten } from '../text/shorten.js';
 
 export const updateAgentStatus = defineOperation({
   name: 'update_agent_status',
@@ -27,7 +29,7 @@ export const updateAgentStatus = defineOperation({
         hint: 'Give the agent whose status to set.',
       });
     if (name === EA_AGENT) throw new AppError('INVALID_INPUT', 'The EA has no status line; it talks to you directly.');
-    const status = firstLine(input.status);
+    const status = shorten(input.status, 200, { oneLine: 'first' });
     await ctx.services.store.mutate((state) => {
       if (!(caller.kind === 'agent' && caller.name === name))
         assertCanControl(caller, state.agents, ctx.ea, name, 'set the status of');

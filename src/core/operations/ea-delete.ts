@@ -4,7 +4,7 @@ import { removeAgents } from '../lifecycle/remove-agents.js';
 import { EA_AGENT, sessionNameFor } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
-import { resolveEaSelector } from './shared.js';
+import { resolveEaSelector } from '../model/ea-lookup.js';
 
 export const deleteEa = defineOperation({
   name: 'delete_ea',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
-import { requireEa } from './shared.js';
+import { requireEa } from '../model/ea-lookup.js';
 
 export const getActiveEa = defineOperation({
   name: 'get_active_ea',

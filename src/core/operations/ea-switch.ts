@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
-import { resolveEaSelector } from './shared.js';
+import { resolveEaSelector } from '../model/ea-lookup.js';
 
 export const switchEa = defineOperation({
   name: 'switch_ea',

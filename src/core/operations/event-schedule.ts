@@ -8,7 +8,9 @@ import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
-import { findAgent, isoNow, utf8Length } from './shared.js';
+import { findAgent } from '../model/agent-lookup.js';
+import { isoNow } from '../model/iso-now.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /** Scheduled payloads are capped at 64 KB (docs/contracts.md §6). */
 export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { toMarkdownList } from '../surface/markdown-table.js';
-import { IntLike } from './shared.js';
+import { IntLike } from '../operation-inputs.js';
 
 const DURATION = /^(\d+)\s*(s|m|h|d)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;

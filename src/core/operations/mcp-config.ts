@@ -4,7 +4,9 @@ import { assertAgentName, EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
-import { findAgent, isoNow, requireEa } from './shared.js';
+import { findAgent } from '../model/agent-lookup.js';
+import { requireEa } from '../model/ea-lookup.js';
+import { isoNow } from '../model/iso-now.js';
 
 export const mcpConfig = defineOperation({
   name: 'mcp_config',

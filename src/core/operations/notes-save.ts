@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { isEaAgent, principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
-import { utf8Length } from './shared.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 export const NOTES_MAX_BYTES = 64 * 1024;
 

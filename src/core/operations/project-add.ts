@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { isoNow, firstLine, requireEa } from './shared.js';
+import { isoNow } from '../model/iso-now.js';
+import { shorten } from '../text/shorten.js';
+import { requireEa } from '../model/ea-lookup.js';
 
 export const addProject = defineOperation({
   name: 'add_project',
@@ -17,7 +19,7 @@ export const addProject = defineOperation({
   chat: { path: ['project', 'add'], positional: ['name'], restPositional: true },
   async handler(ctx, input) {
     assertSameEa(ctx.caller, ctx.ea, 'add projects');
-    const name = firstLine(input.name);
+    const name = shorten(input.name, 200, { oneLine: 'first' });
     const by = principalLabel(ctx.caller);
     const project = await ctx.services.store.mutate((state) => {
       requireEa(state, ctx.ea);

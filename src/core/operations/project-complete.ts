@@ -3,7 +3,8 @@ import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { IntLike, requireProject } from './shared.js';
+import { IntLike } from '../operation-inputs.js';
+import { requireProject } from '../model/project-lookup.js';
 
 export const completeProject = defineOperation({
   name: 'complete_project',

@@ -4,7 +4,9 @@ import { addNotice } from '../events/new-event.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
 import { toJsonBlock } from '../surface/code-block.js';
-import { findAgent, isoNow, firstLine } from './shared.js';
+import { findAgent } from '../model/agent-lookup.js';
+import { isoNow } from '../model/iso-now.js';
+import { shorten } from '../text/shorten.js';
 
 export const completeTask = defineOperation({
   name: 'complete_task',
@@ -37,7 +39,7 @@ export const completeTask = defineOperation({
       throw new AppError('INVALID_INPUT', 'name is required when you are not an agent.', {
         hint: 'Give the agent whose task to close.',
       });
-    const summary = firstLine(input.summary, 500);
+    const summary = shorten(input.summary, 500, { oneLine: 'first' });
     const { clock, store, recorder, scheduler } = ctx.services;
     const result = await store.mutate((state) => {
       const agent = findAgent(state, ctx.ea, name);

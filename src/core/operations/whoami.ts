@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
-import { requireEa } from './shared.js';
+import { requireEa } from '../model/ea-lookup.js';
 
 export const whoami = defineOperation({
   name: 'whoami',

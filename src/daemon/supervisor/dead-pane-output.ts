@@ -1,4 +1,4 @@
-import { lastOutputLines } from '../../core/operations/pane-text.js';
+import { lastOutputLines } from '../../core/text/pane-text.js';
 import type { Multiplexer } from '../../core/ports.js';
 
 /** What tmux prints in a pane whose process ended (remain-on-exit): not the agent's output. */

@@ -1,6 +1,6 @@
 import { type AgentHealthChange, type HealthThresholds, classifyAgent } from '../../core/health/classify-health.js';
 import { sessionNameFor } from '../../core/model/names.js';
-import { clip } from '../../core/operations/pane-text.js';
+import { shorten } from '../../core/text/shorten.js';
 import type { State } from '../../core/model/state.js';
 import type { Clock, Multiplexer, PaneInfo, Recorder, StateStore } from '../../core/ports.js';
 import { applyHealthChanges, type ClosedTask } from './apply-health-changes.js';
@@ -74,7 +74,7 @@ export function createHealthSampler(options: HealthSamplerOptions): HealthSample
     for (const c of changes) {
       if (c.to !== 'exited' || c.exitReason !== 'pane-exited') continue;
       const last = (await deadPaneOutput(mux, sessionNameFor(c.ea, c.name), 2)).join(' / ');
-      if (last !== '') c.lastOutput = clip(last, 200);
+      if (last !== '') c.lastOutput = shorten(last, 200);
     }
   };
 

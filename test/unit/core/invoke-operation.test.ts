@@ -5,8 +5,8 @@ import { invokeOperation } from '#core/invoke-operation.js';
 import { type CallContext, defineOperation } from '#core/operation.js';
 import { createEa } from '#core/operations/ea-create.js';
 import { switchEa } from '#core/operations/ea-switch.js';
-import { IntLike } from '#core/operations/shared.js';
 import { toJsonBlock } from '#core/surface/code-block.js';
+import { IntLike } from '#core/operation-inputs.js';
 import { chatUser, eaAgent, owner, worker } from '../../fakes/principals.js';
 import { createTestServices } from '../../fakes/services.js';
 

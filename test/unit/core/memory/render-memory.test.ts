@@ -13,7 +13,7 @@ import {
 } from '#core/memory/render-memory.js';
 import { createEaRecord } from '#core/lifecycle/ea-record.js';
 import { type Ea, type State, emptyState } from '#core/model/state.js';
-import { utf8Length } from '#core/operations/shared.js';
+import { utf8Length } from '#core/text/utf8-length.js';
 import { makeAgent, makeEvent, makeTask } from '../../../fakes/builders.js';
 import { FAKE_EPOCH_MS, FakeClock } from '../../../fakes/fake-clock.js';
 import { TEST_SETTINGS } from '../../../fakes/services.js';

@@ -1,45 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { requireAgent, subtreePostOrder } from '#core/model/agent-lookup.js';
+import { requireEa, resolveEaSelector } from '#core/model/ea-lookup.js';
 import { emptyState } from '#core/model/state.js';
-import {
-  IntLike,
-  firstLine,
-  requireAgent,
-  requireEa,
-  resolveEaSelector,
-  subtreePostOrder,
-  utf8Length,
-} from '#core/operations/shared.js';
 import { makeAgent } from '../../../fakes/builders.js';
-
-describe('IntLike', () => {
-  it.each([
-    [3, 3],
-    ['3', 3],
-    ['-2', -2],
-    ['007', 7],
-  ])('accepts %j as %i', (value, expected) => {
-    expect(IntLike.parse(value)).toBe(expected);
-  });
-
-  it.each([1.5, '1.5', '', ' 3', 'three', '3e2', null, true])('refuses %j', (value) => {
-    expect(IntLike.safeParse(value).success).toBe(false);
-  });
-});
-
-describe('firstLine', () => {
-  it('keeps the first line, trimmed and cut', () => {
-    expect(firstLine('  a b  \r\nc')).toBe('a b');
-    expect(firstLine('')).toBe('');
-    expect(firstLine('x'.repeat(10), 5)).toBe('xxxx…');
-    expect(firstLine('x'.repeat(5), 5)).toBe('xxxxx');
-  });
-});
-
-describe('utf8Length', () => {
-  it.each(['', 'abc', 'é', '€', '🎉', 'a🎉é€\n', '\ud800', 'x\udc00y'])('matches Buffer.byteLength for %j', (text) => {
-    expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
-  });
-});
 
 describe('lookups', () => {
   const state = emptyState();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastOutputLine, stripTerminalCodes, trimScreen } from '#core/operations/pane-text.js';
+import { lastOutputLine, stripTerminalCodes, trimScreen } from '#core/text/pane-text.js';
 
 describe('pane text', () => {
   it('strips colours, cursor moves, OSC titles and control characters', () => {

@@ -1,3 +1,5 @@
+import { shorten } from './shorten.js';
+
 /** Plain-text helpers for what panes show (no terminal escapes reach models or memory files). */
 
 // eslint-disable-next-line no-control-regex
@@ -11,7 +13,7 @@ export function stripTerminalCodes(text: string): string {
 
 /** Last non-blank line, at most `max` characters. */
 export function lastOutputLine(screen: string, max = 120): string {
-  return clip(lastOutputLines(screen, 1)[0] ?? '', max);
+  return shorten(lastOutputLines(screen, 1)[0] ?? '', max);
 }
 
 /** The last `count` non-blank lines, escapes stripped, trailing blanks trimmed; lines matching `skip` left out. */
@@ -21,11 +23,6 @@ export function lastOutputLines(screen: string, count: number, skip?: RegExp): s
     .map((l) => l.trimEnd())
     .filter((l) => l.trim() !== '' && !skip?.test(l));
   return lines.slice(-count);
-}
-
-/** At most `max` characters, an ellipsis marking a cut. */
-export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Drops trailing blank lines (tmux pads captures to the pane height). */

@@ -1,7 +1,8 @@
 import { backendFor } from './child-names.js';
 import { EA_HELP, parseEaRequest, type EaRequest } from './ea-requests.js';
 import { DAEMON_SENDER, noticeTag, parseMessage, type EventItem, type Notice } from './message-parse.js';
-import { createCalls, MARK, flatLine, type Effect, type SimAgent, type SimInput } from './sim-types.js';
+import { shorten } from '../core/text/shorten.js';
+import { createCalls, MARK, type Effect, type SimAgent, type SimInput } from './sim-types.js';
 import { AgentList, statusTable } from './status-table.js';
 import { formatTask, treeDescendants } from './task-protocol.js';
 
@@ -47,7 +48,10 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
       case 'help':
         return EA_HELP.map(print);
       case 'unknown':
-        return [print(`${MARK.note} I did not understand '${flatLine(request.text, 60)}'.`), ...EA_HELP.map(print)];
+        return [
+          print(`${MARK.note} I did not understand '${shorten(request.text, 60, { oneLine: 'flat' })}'.`),
+          ...EA_HELP.map(print),
+        ];
       case 'invalid':
         return [print(`${MARK.error} ${request.reason}`)];
       default:
@@ -99,7 +103,7 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
   };
 
   const onNotice = (notice: Notice): Effect[] => {
-    const effects: Effect[] = [print(`${MARK.received} ${flatLine(noticeTag(notice), 200)}`)];
+    const effects: Effect[] = [print(`${MARK.received} ${shorten(noticeTag(notice), 200, { oneLine: 'flat' })}`)];
     if (notice.kind !== 'child-complete' && notice.kind !== 'child-failed') return effects;
     const { name } = notice;
     if (!isRoot(name, notice.kind === 'child-complete' ? notice.summary : notice.reason)) return effects;
@@ -114,11 +118,16 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
   const onEvent = (event: EventItem): Effect[] => {
     if (event.notice) return onNotice(event.notice);
     if (event.sender === 'owner' || event.sender.startsWith('chat:')) {
-      return [print(`${MARK.received} ${event.sender}: ${flatLine(event.payload, 160)}`), ...onRequest(event.payload)];
+      return [
+        print(`${MARK.received} ${event.sender}: ${shorten(event.payload, 160, { oneLine: 'flat' })}`),
+        ...onRequest(event.payload),
+      ];
     }
     const from = event.sender === DAEMON_SENDER ? 'omar' : event.sender;
     return [
-      print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${flatLine(event.payload, 160)}`),
+      print(
+        `${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${shorten(event.payload, 160, { oneLine: 'flat' })}`,
+      ),
     ];
   };
 
@@ -128,10 +137,11 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
     if (purpose.what === 'list') {
       return input.ok
         ? afterList(purpose.then, input.data)
-        : [print(`${MARK.error} list_agents: ${flatLine(input.error, 200)}`)];
+        : [print(`${MARK.error} list_agents: ${shorten(input.error, 200, { oneLine: 'flat' })}`)];
     }
     if (purpose.what === 'spawn-root') {
-      if (!input.ok) return [print(`${MARK.error} spawn_agent ${purpose.name}: ${flatLine(input.error, 200)}`)];
+      if (!input.ok)
+        return [print(`${MARK.error} spawn_agent ${purpose.name}: ${shorten(input.error, 200, { oneLine: 'flat' })}`)];
       roots.add(purpose.name);
       return [print(`${MARK.ok} spawned ${purpose.name}; it completes when its whole tree has`)];
     }
@@ -141,7 +151,9 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
       const effects: Effect[] = [];
       if (!input.ok) {
         batch.failed += 1;
-        effects.push(print(`${MARK.error} spawn_agent ${purpose.name}: ${flatLine(input.error, 200)}`));
+        effects.push(
+          print(`${MARK.error} spawn_agent ${purpose.name}: ${shorten(input.error, 200, { oneLine: 'flat' })}`),
+        );
       }
       if (batch.open === 0)
         effects.push(
@@ -151,7 +163,8 @@ export function createEaAgent(options: EaAgentOptions): SimAgent {
         );
       return effects;
     }
-    if (!input.ok) return [print(`${MARK.error} kill_agent ${purpose.name}: ${flatLine(input.error, 200)}`)];
+    if (!input.ok)
+      return [print(`${MARK.error} kill_agent ${purpose.name}: ${shorten(input.error, 200, { oneLine: 'flat' })}`)];
     const killed = Array.isArray((input.data as { killed?: unknown } | null)?.killed)
       ? (input.data as { killed: unknown[] }).killed.length
       : 1;

@@ -1,11 +1,12 @@
 import { BACKEND_NAMES } from '../core/backends/backend-adapter.js';
 import { errorMessage } from '../core/errors.js';
+import { shorten } from '../core/text/shorten.js';
 import { createEaAgent } from './ea-agent.js';
 import { EA_HELP } from './ea-requests.js';
 import { createKeyDecoder } from './key-decoder.js';
 import { createCallQueue } from './call-queue.js';
 import { mcpServerArgv, parseSimArgs, SIM_USAGE, type SimArgs } from './sim-args.js';
-import { MARK, flatLine, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
+import { MARK, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
 import { createTerminal } from './terminal.js';
 import { connectTools, type ToolClient, type ToolClientOptions, type ToolOutcome } from './tool-client.js';
 import { createWorkerAgent } from './worker-agent.js';
@@ -56,10 +57,12 @@ async function runProbe(proc: SimProcess, connect: Connect): Promise<void> {
     await tools.listTools(); // as every agent does first (and what makes its server say hello)
     const who = await tools.call('whoami', {});
     proc.stdout.write(
-      who.ok ? `PROBE OK ${Math.round(proc.uptimeMs())}\n` : `PROBE FAILED ${flatLine(who.error, 200)}\n`,
+      who.ok
+        ? `PROBE OK ${Math.round(proc.uptimeMs())}\n`
+        : `PROBE FAILED ${shorten(who.error, 200, { oneLine: 'flat' })}\n`,
     );
   } catch (error) {
-    proc.stdout.write(`PROBE FAILED ${flatLine(errorMessage(error), 200)}\n`);
+    proc.stdout.write(`PROBE FAILED ${shorten(errorMessage(error), 200, { oneLine: 'flat' })}\n`);
   }
 }
 
@@ -81,7 +84,7 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     proc.exit(code);
   };
 
-  const describe = (error: unknown): string => flatLine(errorMessage(error), 200);
+  const describe = (error: unknown): string => shorten(errorMessage(error), 200, { oneLine: 'flat' });
   // Connect, then list the tools at once: that is what makes the server say agent_hello (readiness).
   const tools = (async (): Promise<ToolClient | null> => {
     let client: ToolClient;

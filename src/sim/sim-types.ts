@@ -36,12 +36,6 @@ export interface SimAgent {
 /** Prefixes of the printed lines, so a pane reads as a log of what the agent did. */
 export const MARK = { call: '→', received: '←', ok: '✓', error: '✗', note: '·' } as const;
 
-/** One line, at most `max` characters (newlines become spaces). */
-export function flatLine(text: string, max = 300): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 /** Allocates call ids and remembers what each call was for. */
 export function createCalls<P>(): {
   call(tool: ToolName, args: Record<string, unknown>, purpose: P): ToolCall;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shorten } from '../core/text/shorten.js';
 
 /** The part of list_agents' answer the sim EA reads. */
 export const AgentList = z.object({
@@ -56,5 +57,5 @@ export function summaryLine(rows: readonly AgentListRow[]): string {
 }
 
 function fit(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  return shorten(text, width).padEnd(width);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shorten } from '../core/text/shorten.js';
 
 /**
  * The sim agent's task language (docs/sim.md): the first non-empty line of the task
@@ -110,10 +111,11 @@ export function parseTask(text: string): ParsedTask {
       return ok({ kind: 'fail', reason: rest === '' ? 'asked to fail' : rest });
     case 'crash':
     case 'hang':
-      if (words.length > 0) return fail(`${keyword} takes no arguments (got '${truncate(rest, 40)}')`);
+      if (words.length > 0)
+        return fail(`${keyword} takes no arguments (got '${shorten(rest, 40, { ellipsis: 'after' })}')`);
       return ok(keyword === 'crash' ? { kind: 'crash' } : { kind: 'hang' });
     default:
-      return fail(`unknown task protocol '${truncate(head, 40)}'; ${knownList()}`);
+      return fail(`unknown task protocol '${shorten(head, 40, { ellipsis: 'after' })}'; ${knownList()}`);
   }
 }
 
@@ -167,7 +169,7 @@ function keyValues<T>(
   const raw: Record<string, string> = {};
   for (const word of words) {
     const at = word.indexOf('=');
-    if (at <= 0) return fail(`${keyword}: expected key=value, got '${truncate(word, 40)}'`);
+    if (at <= 0) return fail(`${keyword}: expected key=value, got '${shorten(word, 40, { ellipsis: 'after' })}'`);
     raw[word.slice(0, at).toLowerCase()] = word.slice(at + 1);
   }
   const parsed = schema.safeParse(raw);
@@ -195,8 +197,4 @@ function ok(task: TaskProtocol): ParsedTask {
 
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -1,6 +1,7 @@
 import { backendFor, childName } from './child-names.js';
 import { DAEMON_SENDER, noticeTag, parseMessage, type EventItem, type Message, type Notice } from './message-parse.js';
-import { createCalls, MARK, flatLine, type Effect, type SimAgent, type SimInput } from './sim-types.js';
+import { shorten } from '../core/text/shorten.js';
+import { createCalls, MARK, type Effect, type SimAgent, type SimInput } from './sim-types.js';
 import { formatTask, parseTask, type TaskProtocol } from './task-protocol.js';
 
 /** Payload of the self-addressed wake-up of `sleep S`. */
@@ -45,8 +46,12 @@ export function createWorkerAgent(): SimAgent {
     if (closing) return [];
     closing = true;
     return [
-      print(`${MARK.call} complete_task ${status}: ${flatLine(summary, 120)}`),
-      calls.call('complete_task', { status, summary: flatLine(summary, 500) }, { what: 'complete', status }),
+      print(`${MARK.call} complete_task ${status}: ${shorten(summary, 120, { oneLine: 'flat' })}`),
+      calls.call(
+        'complete_task',
+        { status, summary: shorten(summary, 500, { oneLine: 'flat' }) },
+        { what: 'complete', status },
+      ),
     ];
   };
 
@@ -54,7 +59,7 @@ export function createWorkerAgent(): SimAgent {
     const self = me!;
     switch (task.kind) {
       case 'echo':
-        return complete('completed', flatLine(text, 400));
+        return complete('completed', shorten(text, 400, { oneLine: 'flat' }));
       case 'fail':
         return complete('failed', task.reason);
       case 'crash':
@@ -143,7 +148,9 @@ export function createWorkerAgent(): SimAgent {
     job = { kind: 'closed' };
     if (failed.length === 0)
       return complete('completed', `${label}: ${children.length} ${children.length === 1 ? 'child' : 'children'} done`);
-    const list = failed.map(([name, c]) => `${name} (${flatLine(c.reason ?? 'failed', 80)})`).join(', ');
+    const list = failed
+      .map(([name, c]) => `${name} (${shorten(c.reason ?? 'failed', 80, { oneLine: 'flat' })})`)
+      .join(', ');
     return complete('failed', `${label}: ${failed.length} of ${children.length} children failed: ${list}`);
   };
 
@@ -161,7 +168,7 @@ export function createWorkerAgent(): SimAgent {
   };
 
   const onNotice = (notice: Notice): Effect[] => {
-    const effects: Effect[] = [print(`${MARK.received} ${flatLine(noticeTag(notice), 200)}`)];
+    const effects: Effect[] = [print(`${MARK.received} ${shorten(noticeTag(notice), 200, { oneLine: 'flat' })}`)];
     if (notice.kind === 'child-complete') effects.push(...childEnded(notice.name, 'completed', notice.summary));
     else if (notice.kind === 'child-failed') effects.push(...childEnded(notice.name, 'failed', notice.reason));
     return effects;
@@ -179,7 +186,9 @@ export function createWorkerAgent(): SimAgent {
     }
     const from = event.sender === DAEMON_SENDER ? 'omar' : event.sender;
     return [
-      print(`${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${flatLine(event.payload, 160)}`),
+      print(
+        `${MARK.received} event from ${from}${event.recurring ? ' (cron)' : ''}: ${shorten(event.payload, 160, { oneLine: 'flat' })}`,
+      ),
     ];
   };
 
@@ -191,7 +200,7 @@ export function createWorkerAgent(): SimAgent {
         const parsed = parseTask(message.task);
         const effects: Effect[] = [
           print(
-            `${MARK.received} I am ${message.name}, parent ${message.parent}, task: ${flatLine(message.task, 120)}`,
+            `${MARK.received} I am ${message.name}, parent ${message.parent}, task: ${shorten(message.task, 120, { oneLine: 'flat' })}`,
           ),
         ];
         if (!parsed.ok)
@@ -220,34 +229,39 @@ export function createWorkerAgent(): SimAgent {
         }
         child.state = 'failed';
         child.reason = `spawn failed: ${failure}`;
-        return [print(`${MARK.error} spawn_agent ${purpose.child}: ${flatLine(failure, 200)}`), ...settleFanout()];
+        return [
+          print(`${MARK.error} spawn_agent ${purpose.child}: ${shorten(failure, 200, { oneLine: 'flat' })}`),
+          ...settleFanout(),
+        ];
       }
       case 'kill': {
         if (job.kind !== 'fanout') return [];
         const child = job.children.get(purpose.child);
         if (child) child.killing = false;
         const effects: Effect[] =
-          failure === null ? [] : [print(`${MARK.error} kill_agent ${purpose.child}: ${flatLine(failure, 200)}`)];
+          failure === null
+            ? []
+            : [print(`${MARK.error} kill_agent ${purpose.child}: ${shorten(failure, 200, { oneLine: 'flat' })}`)];
         return [...effects, ...settleFanout()];
       }
       case 'complete':
         job = { kind: 'closed' };
         return failure === null
           ? [print(`${MARK.ok} task closed (${purpose.status})`)]
-          : [print(`${MARK.error} complete_task: ${flatLine(failure, 200)}`)];
+          : [print(`${MARK.error} complete_task: ${shorten(failure, 200, { oneLine: 'flat' })}`)];
       case 'wake':
         if (failure === null) {
           if (job.kind === 'sleep') job.scheduled = true;
           return [print(`${MARK.note} waiting for the wake-up event`)];
         }
         return [
-          print(`${MARK.error} schedule_omar_event: ${flatLine(failure, 200)}`),
+          print(`${MARK.error} schedule_omar_event: ${shorten(failure, 200, { oneLine: 'flat' })}`),
           ...complete('failed', `sleep: could not schedule the wake-up: ${failure}`),
         ];
       case 'spam': {
         if (job.kind !== 'spam') return [];
         job.open -= 1;
-        if (failure !== null) job.failures.push(`#${purpose.seq}: ${flatLine(failure, 120)}`);
+        if (failure !== null) job.failures.push(`#${purpose.seq}: ${shorten(failure, 120, { oneLine: 'flat' })}`);
         if (job.open > 0) return [];
         const { n, to, failures } = job;
         job = { kind: 'closed' };

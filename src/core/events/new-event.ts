@@ -68,8 +68,3 @@ export function addNotice(
     createdAt: fields.createdAt,
   });
 }
-
-/** First `max` characters of a payload, for notices that quote it. */
-export function quote(payload: string, max = 200): string {
-  return payload.length > max ? `${payload.slice(0, max)}…` : payload;
-}

@@ -2,6 +2,7 @@ import { compareEvents, nsToMs } from '../events/event-order.js';
 import { EA_AGENT } from '../model/names.js';
 import { type Agent, HEALTH_VALUES, type OmarEvent, type Recurrence, type State, type Task } from '../model/state.js';
 import { stripTerminalCodes } from '../text/pane-text.js';
+import { shorten } from '../text/shorten.js';
 import { utf8Length } from '../text/utf8-length.js';
 
 /**
@@ -30,9 +31,7 @@ export function plainText(text: string): string {
 
 /** Plain text on one line (whitespace runs become one space), at most `max` characters. */
 export function plainLine(text: string, max = TEXT_CHARS): string {
-  const line = plainText(text).replace(/\s+/g, ' ').trim();
-  const chars = Array.from(line);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : line;
+  return shorten(plainText(text).replace(/\s+/g, ' ').trim(), max, { codePoints: true });
 }
 
 export interface RenderMemoryOptions {

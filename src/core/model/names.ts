@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { shorten } from '../text/shorten.js';
 
 /** Agent names: letters, digits, `-`, `_`; 1–48 characters (tmux-safe, shell-safe). */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
@@ -25,10 +26,14 @@ export function assertAgentName(name: string): void {
         : name.length > 48
           ? `it is ${name.length} characters long (at most 48)`
           : `it contains ${describeBadChars(name)}`;
-    throw new AppError('NAME_INVALID', `Agent name '${truncate(name, 60)}' is not valid: ${why}.`, {
-      hint: 'Use 1–48 letters, digits, "-" or "_" (for example "api-worker_2").',
-      details: { name },
-    });
+    throw new AppError(
+      'NAME_INVALID',
+      `Agent name '${shorten(name, 60, { ellipsis: 'after' })}' is not valid: ${why}.`,
+      {
+        hint: 'Use 1–48 letters, digits, "-" or "_" (for example "api-worker_2").',
+        details: { name },
+      },
+    );
   }
   if (isReservedName(name)) {
     throw new AppError('NAME_RESERVED', `Agent name '${name}' is reserved.`, {
@@ -58,8 +63,4 @@ function describeBadChars(name: string): string {
   const bad = [...new Set([...name].filter((c) => !/[A-Za-z0-9_-]/.test(c)))];
   const shown = bad.slice(0, 5).map((c) => (c === ' ' ? 'a space' : `'${c}'`));
   return `${shown.join(', ')}${bad.length > 5 ? ', …' : ''}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -2,9 +2,9 @@
 export interface ShortenOptions {
   /**
    * Makes the text one line first, then trims it: `first` keeps its first non-blank line,
-   * `join` turns every line break (with the blanks around it) into one space.
+   * `flat` turns every line break (with the blanks around it) into one space.
    */
-  oneLine?: 'first' | 'join';
+  oneLine?: 'first' | 'flat';
   /**
    * Where the `…` of a cut goes: `within` (default) keeps the result at most `max`
    * characters, the ellipsis included; `after` keeps `max` characters and adds it.
@@ -28,7 +28,7 @@ export function shorten(text: string, max: number, options: ShortenOptions = {})
 }
 
 /** The first line that is not blank, trimmed ('' when there is none). */
-export function firstLine(text: string): string {
+function firstLine(text: string): string {
   return (
     text
       .split(/\r?\n/)
@@ -37,13 +37,13 @@ export function firstLine(text: string): string {
   );
 }
 
-/** Every line break, with the blanks around it, becomes one space. */
-export function joinLines(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+/** Every line break, with the blanks around it, becomes one space; then trimmed. */
+function flatLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function asOneLine(text: string, how: ShortenOptions['oneLine']): string {
   if (how === 'first') return firstLine(text);
-  if (how === 'join') return joinLines(text).trim();
+  if (how === 'flat') return flatLine(text);
   return text;
 }

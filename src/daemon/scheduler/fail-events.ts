@@ -1,4 +1,5 @@
-import { addNotice, quote } from '../../core/events/new-event.js';
+import { addNotice } from '../../core/events/new-event.js';
+import { shorten } from '../../core/text/shorten.js';
 import type { OmarEvent, State } from '../../core/model/state.js';
 import { editEvents } from './edit-events.js';
 import type { Lane } from './lane.js';
@@ -52,7 +53,7 @@ function tellSenders(
     addNotice(s, {
       ea: e.ea,
       receiver: e.sender,
-      text: `[DELIVERY FAILED] to ${e.receiver}: ${reason} — ${JSON.stringify(quote(e.payload))}`,
+      text: `[DELIVERY FAILED] to ${e.receiver}: ${reason} — ${JSON.stringify(shorten(e.payload, 200, { ellipsis: 'after' }))}`,
       nowNs: at.nowNs,
       createdAt: at.createdAt,
     });

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
+import { shorten } from '../../core/text/shorten.js';
 import { CONTROL_SESSION } from './pane-list.js';
 import { buildCommand } from './tmux-quote.js';
 
@@ -185,9 +186,9 @@ class Connection {
     entry.timer = setTimeout(() => {
       if (entry.settled) return;
       entry.settled = true; // stays queued: its reply, when it comes, keeps the FIFO aligned
-      this.logger.warn({ command: shorten(entry.command), timeoutMs }, 'tmux command timed out');
+      this.logger.warn({ command: shortCommand(entry.command), timeoutMs }, 'tmux command timed out');
       entry.reject(
-        new AppError('TIMEOUT', `tmux did not answer within ${timeoutMs} ms: ${shorten(entry.command)}`, {
+        new AppError('TIMEOUT', `tmux did not answer within ${timeoutMs} ms: ${shortCommand(entry.command)}`, {
           details: { timeoutMs },
         }),
       );
@@ -257,8 +258,8 @@ class Connection {
     const message = block.lines.join('\n').trim() || 'unknown error';
     if (entry.internal) this.logger.warn({ command: entry.command, message }, 'tmux setup command failed');
     entry.reject(
-      new AppError('TMUX_FAILED', `tmux command failed: ${shorten(entry.command)}: ${message}`, {
-        details: { command: shorten(entry.command), tmuxMessage: message },
+      new AppError('TMUX_FAILED', `tmux command failed: ${shortCommand(entry.command)}: ${message}`, {
+        details: { command: shortCommand(entry.command), tmuxMessage: message },
       }),
     );
   }
@@ -311,6 +312,7 @@ function tagOf(rest: string): string {
   return `${time} ${number}`;
 }
 
-function shorten(command: string): string {
-  return command.length > 200 ? `${command.slice(0, 200)}… (${command.length} chars)` : command;
+/** A tmux command as logs and errors show it: at most 200 characters and its length. */
+function shortCommand(command: string): string {
+  return shorten(command, 200, { ellipsis: 'after', showLength: true });
 }

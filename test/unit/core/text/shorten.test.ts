@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstLine, joinLines, shorten } from '#core/text/shorten.js';
+import { shorten } from '#core/text/shorten.js';
 
 describe('shorten', () => {
   it('leaves text of at most max characters alone', () => {
@@ -28,28 +28,19 @@ describe('shorten', () => {
     expect(shorten('', 200, { oneLine: 'first' })).toBe('');
     expect(shorten('x'.repeat(10), 5, { oneLine: 'first' })).toBe('xxxx…');
     expect(shorten('x'.repeat(5), 5, { oneLine: 'first' })).toBe('xxxxx');
+    expect(shorten('\n  \n  x y \nz', 200, { oneLine: 'first' })).toBe('x y');
+    expect(shorten(' \n\t', 200, { oneLine: 'first' })).toBe('');
   });
 
-  it('joins the lines, trimmed and cut', () => {
-    expect(shorten('  a \n  b\r\n\nc ', 200, { oneLine: 'join' })).toBe('a b c');
-    expect(shorten('ab\ncd', 4, { oneLine: 'join' })).toBe('ab …');
+  it('flattens the lines into one, trimmed and cut', () => {
+    expect(shorten('  a \n  b\r\n\nc ', 200, { oneLine: 'flat' })).toBe('a b c');
+    expect(shorten('ab\ncd', 4, { oneLine: 'flat' })).toBe('ab …');
+    expect(shorten('a  b', 200, { oneLine: 'flat' })).toBe('a  b');
   });
 
   it('counts code points when asked', () => {
     expect(shorten('😀😀😀', 2, { codePoints: true })).toBe('😀…');
     expect(shorten('😀😀', 2, { codePoints: true })).toBe('😀😀');
     expect(shorten('😀😀', 2)).toBe('\ud83d…');
-  });
-});
-
-describe('firstLine and joinLines', () => {
-  it('finds the first non-blank line', () => {
-    expect(firstLine('\n  \n  x y \nz')).toBe('x y');
-    expect(firstLine(' \n\t')).toBe('');
-  });
-
-  it('turns line breaks and the blanks around them into one space, and nothing else', () => {
-    expect(joinLines(' a \r\n\t b ')).toBe(' a b ');
-    expect(joinLines('a  b')).toBe('a  b');
   });
 });

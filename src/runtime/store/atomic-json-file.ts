@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { describeJsonError } from './describe-json-error.js';
 
 export interface AtomicJsonFileOptions {
   /** File mode of what we write (state holds token hashes: owner-only by default). */
@@ -82,97 +83,4 @@ async function syncDirectory(dir: string): Promise<void> {
 
 function errorCode(error: unknown): string | undefined {
   return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}
-
-/**
- * Where JSON text goes wrong, as "unexpected X at line L, column C (position P)".
- * V8's own messages do not always carry a position, so this walks the text itself
- * (only ever called on text that failed to parse). Null if it finds nothing wrong.
- */
-export function describeJsonError(text: string): string | null {
-  let i = 0;
-  const fail = (): never => {
-    throw i;
-  };
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
-  };
-  const literal = (word: string): void => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const string = (): void => {
-    i++;
-    for (;;) {
-      const ch = text[i];
-      if (ch === undefined || ch < ' ') fail();
-      if (ch === '"') return void i++;
-      if (ch === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          i++;
-          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
-        } else if ('"\\/bfnrt'.includes(text[i] ?? 'x')) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (ch === '"') string();
-    else if (ch === 't') literal('true');
-    else if (ch === 'f') literal('false');
-    else if (ch === 'n') literal('null');
-    else {
-      NUMBER.lastIndex = i;
-      if (!NUMBER.test(text)) fail();
-      i = NUMBER.lastIndex;
-    }
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-    return null;
-  } catch (position) {
-    if (typeof position !== 'number') throw position;
-    const before = text.slice(0, position).split('\n');
-    const where = `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1} (position ${position})`;
-    const found = text[position];
-    return found === undefined
-      ? `unexpected end of the text at ${where}`
-      : `unexpected ${JSON.stringify(found)} at ${where}`;
-  }
 }

@@ -47,109 +47,79 @@ export async function deliverVerified(
   options: DeliverOptions,
 ): Promise<DeliveryReport> {
   const started = deps.now();
-  const sleep = deps.sleep ?? defaultSleep;
-  const attempts = Math.max(1, options.attempts ?? DELIVERY_DEFAULTS.attempts);
-  const target = `=${session}:`;
-  const logger = deps.logger.child({ session });
-  const tail = pasteTail(text);
-  const placeholders = options.placeholders ?? [];
+  const delivery = new PaneDelivery(deps, session, text, options);
   const reasons: string[] = [];
-  let previous: AttemptResult | null = null;
-  const renderTimeoutMs = options.renderTimeoutMs ?? DELIVERY_DEFAULTS.renderTimeoutMs;
-  const confirmTimeoutMs = options.confirmTimeoutMs ?? DELIVERY_DEFAULTS.confirmTimeoutMs;
-  const submitDelayMs = Math.max(0, options.submitDelayMs ?? 0);
-  const emptyMarker = options.emptyInputMarker ?? '';
+  for (let n = 1; n <= delivery.attempts; n += 1) {
+    if (n > 1) await delivery.sleep(DELIVERY_DEFAULTS.backoffMs * 2 ** (n - 2));
+    const result = await delivery.tryOnce();
+    if (result.kind === 'delivered') {
+      return { attempts: n, unconfirmedSubmit: result.unconfirmedSubmit, durationMs: deps.now() - started };
+    }
+    reasons.push(result.reason);
+    delivery.logger.warn({ attempt: n, attempts: delivery.attempts, reason: result.reason }, 'delivery attempt failed');
+  }
+  throw deliveryFailed(session, delivery.attempts, reasons);
+}
+
+/** One text on its way into one pane: the attempts share what the last one left on the line. */
+class PaneDelivery {
+  readonly attempts: number;
+  readonly logger: Logger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly #deps: DeliverDeps;
+  readonly #session: string;
+  readonly #target: string;
+  readonly #text: string;
+  readonly #tail: string;
+  readonly #placeholders: readonly string[];
+  readonly #submit: boolean;
+  readonly #renderTimeoutMs: number;
+  readonly #confirmTimeoutMs: number;
+  readonly #submitDelayMs: number;
+  readonly #emptyMarker: string;
+  /** How the previous attempt ended: an unrendered paste may still be on the line. */
+  #previous: AttemptResult | null = null;
   /** When the paste was seen on screen (the Enter waits submitDelayMs from there). */
-  let renderedAt = 0;
-
-  const capture = async (lines: number, ansi: boolean): Promise<string> =>
-    (await deps.run(['capture-pane', '-p', '-J', ...(ansi ? ['-e'] : []), '-S', `-${lines}`, '-t', target])).join('\n');
-  const paneState = async (): Promise<{ activity: number; inMode: boolean }> => {
-    const [line = ''] = await deps.run(['display-message', '-p', '-t', target, '#{window_activity} #{pane_in_mode}']);
-    const [activity = '0', inMode = '0'] = line.split(' ');
-    return { activity: Number(activity) || 0, inMode: inMode === '1' };
-  };
-  const leaveModes = async (): Promise<void> => {
-    // A pane left in copy mode would take our keys as copy-mode commands.
-    if ((await paneState()).inMode) await deps.run(['copy-mode', '-q', '-t', target]);
-  };
-
+  #renderedAt = 0;
   /** Where the submit key is, for the error path (a CR that may have gone out is never followed by a retry). */
-  const cr: { state: 'unsent' | 'sending' | 'sent' } = { state: 'unsent' };
+  #cr: 'unsent' | 'sending' | 'sent' = 'unsent';
 
-  /** Phase 1: paste. A failure here left nothing in the pane (unless tmux timed out mid-paste). */
-  const paste = async (): Promise<RenderMarks> => {
-    cr.state = 'unsent';
-    if (previous?.kind === 'unrendered') {
-      // Only our own unrendered paste can be on the line: clear it (never a human's draft on a first try).
-      await leaveModes();
-      await deps.run(['send-keys', '-t', target, 'C-u']);
-      await sleep(50);
-    }
-    const before = renderMarks(await capture(RENDER_LINES, false), tail, placeholders);
-    if (text === '') return before;
-    const buffer = `omar-${randomBytes(6).toString('hex')}`;
+  constructor(deps: DeliverDeps, session: string, text: string, options: DeliverOptions) {
+    this.#deps = deps;
+    this.#session = session;
+    this.#target = `=${session}:`;
+    this.#text = text;
+    this.#tail = pasteTail(text);
+    this.#placeholders = options.placeholders ?? [];
+    this.#submit = options.submit;
+    this.attempts = Math.max(1, options.attempts ?? DELIVERY_DEFAULTS.attempts);
+    this.#renderTimeoutMs = options.renderTimeoutMs ?? DELIVERY_DEFAULTS.renderTimeoutMs;
+    this.#confirmTimeoutMs = options.confirmTimeoutMs ?? DELIVERY_DEFAULTS.confirmTimeoutMs;
+    this.#submitDelayMs = Math.max(0, options.submitDelayMs ?? 0);
+    this.#emptyMarker = options.emptyInputMarker ?? '';
+    this.logger = deps.logger.child({ session });
+    this.sleep = deps.sleep ?? defaultSleep;
+  }
+
+  /** One attempt, its failures sorted into retry (a result) and give up (thrown). */
+  async tryOnce(): Promise<AttemptResult> {
+    let result: AttemptResult;
     try {
-      await deps.run(['set-buffer', '-b', buffer, '--', text]);
-      await deps.run(['paste-buffer', '-d', '-p', '-r', '-b', buffer, '-t', target]);
+      if (!(await hasSession(this.#deps, this.#session))) throw missing(this.#session);
+      result = await this.#attempt();
     } catch (error) {
-      await deps.run(['delete-buffer', '-b', buffer]).catch(() => undefined);
-      throw error;
+      if (isAppError(error) && (error.code === 'DELIVERY_FAILED' || error.code === 'INVALID_INPUT')) throw error;
+      if (isMissingSession(error)) throw missing(this.#session, error);
+      result = { kind: 'failed', reason: errorMessage(error) };
     }
-    return before;
-  };
+    this.#previous = result;
+    return result;
+  }
 
-  /** Phase 2: wait until the paste shows. True when rendered (or when there is nothing visible to wait for). */
-  const waitRendered = async (before: RenderMarks): Promise<boolean> => {
-    renderedAt = deps.now();
-    if (tail === '') return true; // empty or blank text
-    const deadline = deps.now() + renderTimeoutMs;
-    for (let i = 0; ; i += 1) {
-      if (isRendered(before, renderMarks(await capture(RENDER_LINES, false), tail, placeholders))) {
-        renderedAt = deps.now();
-        return true;
-      }
-      if (deps.now() >= deadline) return false;
-      await sleep(pollDelay(i));
-    }
-  };
-
-  /** Phase 3: press Enter (a raw CR) and confirm that the pane reacted. True when confirmed. */
-  const submitAndConfirm = async (): Promise<boolean> => {
-    // Let the paste's own redraw finish, so that it is not mistaken for the reaction.
-    let snapshot = await capture(SNAPSHOT_LINES, true);
-    for (let i = 0; i < SETTLE_POLLS; i += 1) {
-      await sleep(pollDelay(i + 3));
-      const next = await capture(SNAPSHOT_LINES, true);
-      if (next === snapshot) break;
-      snapshot = next;
-    }
-    const early = renderedAt + submitDelayMs - deps.now();
-    if (early > 0) await sleep(early);
-    await leaveModes();
-    const { activity } = await paneState();
-    cr.state = 'sending';
-    await deps.run(['send-keys', '-H', '-t', target, '0d']);
-    cr.state = 'sent';
-    const deadline = deps.now() + confirmTimeoutMs;
-    for (let i = 0; ; i += 1) {
-      await sleep(pollDelay(i));
-      if (emptyMarker !== '') {
-        // An Enter taken as a newline changes the screen too: only an emptied input box counts.
-        const screen = await capture(SNAPSHOT_LINES, false);
-        if (screen.includes(emptyMarker)) return true;
-      } else {
-        if ((await capture(SNAPSHOT_LINES, true)) !== snapshot) return true;
-        if ((await paneState()).activity > activity) return true;
-      }
-      if (deps.now() >= deadline) return false;
-    }
-  };
-
-  const attempt = async (): Promise<AttemptResult> => {
+  async #attempt(): Promise<AttemptResult> {
     let before: RenderMarks;
     try {
-      before = await paste();
+      before = await this.#paste();
     } catch (error) {
       if (isMissingSession(error) || (isAppError(error) && error.code === 'INVALID_INPUT')) throw error;
       // A timed-out paste may still land: treat it as on the line, so the retry clears it.
@@ -157,44 +127,138 @@ export async function deliverVerified(
       return { kind: 'failed', reason: errorMessage(error) };
     }
     try {
-      if (!(await waitRendered(before)))
-        return { kind: 'unrendered', reason: `the paste did not show in the pane within ${renderTimeoutMs} ms` };
-      if (!options.submit) return { kind: 'delivered', unconfirmedSubmit: false };
-      if (await submitAndConfirm()) return { kind: 'delivered', unconfirmedSubmit: false };
-      logger.warn({ confirmTimeoutMs }, 'submit sent but the pane did not react; not retrying');
+      if (!(await this.#waitRendered(before)))
+        return { kind: 'unrendered', reason: `the paste did not show in the pane within ${this.#renderTimeoutMs} ms` };
+      if (!this.#submit) return { kind: 'delivered', unconfirmedSubmit: false };
+      if (await this.#submitAndConfirm()) return { kind: 'delivered', unconfirmedSubmit: false };
+      this.logger.warn(
+        { confirmTimeoutMs: this.#confirmTimeoutMs },
+        'submit sent but the pane did not react; not retrying',
+      );
       return { kind: 'delivered', unconfirmedSubmit: true };
     } catch (error) {
       if (isMissingSession(error)) throw error;
-      const maybeSent = cr.state === 'sending' && isAppError(error) && error.code === 'TIMEOUT';
-      if (cr.state === 'sent' || maybeSent) {
+      const maybeSent = this.#cr === 'sending' && isAppError(error) && error.code === 'TIMEOUT';
+      if (this.#cr === 'sent' || maybeSent) {
         // The CR went (or may have gone) out: a retry could submit twice.
-        logger.warn({ err: errorMessage(error) }, 'could not confirm the submit; not retrying');
+        this.logger.warn({ err: errorMessage(error) }, 'could not confirm the submit; not retrying');
         return { kind: 'delivered', unconfirmedSubmit: true };
       }
       // The paste is (or may be) on the line but was not submitted: the retry clears it first.
       return { kind: 'unrendered', reason: errorMessage(error) };
     }
-  };
-
-  for (let n = 1; n <= attempts; n += 1) {
-    if (n > 1) await sleep(DELIVERY_DEFAULTS.backoffMs * 2 ** (n - 2));
-    let result: AttemptResult;
-    try {
-      if (!(await hasSession(deps, session))) throw missing(session);
-      result = await attempt();
-    } catch (error) {
-      if (isAppError(error) && (error.code === 'DELIVERY_FAILED' || error.code === 'INVALID_INPUT')) throw error;
-      if (isMissingSession(error)) throw missing(session, error);
-      result = { kind: 'failed', reason: errorMessage(error) };
-    }
-    if (result.kind === 'delivered') {
-      return { attempts: n, unconfirmedSubmit: result.unconfirmedSubmit, durationMs: deps.now() - started };
-    }
-    reasons.push(result.reason);
-    logger.warn({ attempt: n, attempts, reason: result.reason }, 'delivery attempt failed');
-    previous = result;
   }
-  throw new AppError(
+
+  /** Phase 1: paste. A failure here left nothing in the pane (unless tmux timed out mid-paste). */
+  async #paste(): Promise<RenderMarks> {
+    this.#cr = 'unsent';
+    if (this.#previous?.kind === 'unrendered') await this.#clearOwnPaste();
+    const before = this.#renderMarks(await this.#capture(RENDER_LINES, false));
+    if (this.#text === '') return before;
+    const buffer = `omar-${randomBytes(6).toString('hex')}`;
+    try {
+      await this.#deps.run(['set-buffer', '-b', buffer, '--', this.#text]);
+      await this.#deps.run(['paste-buffer', '-d', '-p', '-r', '-b', buffer, '-t', this.#target]);
+    } catch (error) {
+      await this.#deps.run(['delete-buffer', '-b', buffer]).catch(() => undefined);
+      throw error;
+    }
+    return before;
+  }
+
+  /** Only our own unrendered paste can be on the line: clear it (never a human's draft on a first try). */
+  async #clearOwnPaste(): Promise<void> {
+    await this.#leaveModes();
+    await this.#deps.run(['send-keys', '-t', this.#target, 'C-u']);
+    await this.sleep(50);
+  }
+
+  /** Phase 2: wait until the paste shows. True when rendered (or when there is nothing visible to wait for). */
+  async #waitRendered(before: RenderMarks): Promise<boolean> {
+    this.#renderedAt = this.#deps.now();
+    if (this.#tail === '') return true; // empty or blank text
+    const deadline = this.#deps.now() + this.#renderTimeoutMs;
+    for (let i = 0; ; i += 1) {
+      if (isRendered(before, this.#renderMarks(await this.#capture(RENDER_LINES, false)))) {
+        this.#renderedAt = this.#deps.now();
+        return true;
+      }
+      if (this.#deps.now() >= deadline) return false;
+      await this.sleep(pollDelay(i));
+    }
+  }
+
+  /** Phase 3: press Enter (a raw CR) and confirm that the pane reacted. True when confirmed. */
+  async #submitAndConfirm(): Promise<boolean> {
+    const snapshot = await this.#settledScreen();
+    const early = this.#renderedAt + this.#submitDelayMs - this.#deps.now();
+    if (early > 0) await this.sleep(early);
+    await this.#leaveModes();
+    const { activity } = await this.#paneState();
+    this.#cr = 'sending';
+    await this.#deps.run(['send-keys', '-H', '-t', this.#target, '0d']);
+    this.#cr = 'sent';
+    return this.#waitForReaction(snapshot, activity);
+  }
+
+  /** Lets the paste's own redraw finish, so that it is not mistaken for the reaction; the screen it settled on. */
+  async #settledScreen(): Promise<string> {
+    let snapshot = await this.#capture(SNAPSHOT_LINES, true);
+    for (let i = 0; i < SETTLE_POLLS; i += 1) {
+      await this.sleep(pollDelay(i + 3));
+      const next = await this.#capture(SNAPSHOT_LINES, true);
+      if (next === snapshot) break;
+      snapshot = next;
+    }
+    return snapshot;
+  }
+
+  /** The input box's empty marker back where the backend has one, any change of the screen otherwise. */
+  async #waitForReaction(snapshot: string, activity: number): Promise<boolean> {
+    const deadline = this.#deps.now() + this.#confirmTimeoutMs;
+    for (let i = 0; ; i += 1) {
+      await this.sleep(pollDelay(i));
+      if (this.#emptyMarker !== '') {
+        // An Enter taken as a newline changes the screen too: only an emptied input box counts.
+        const screen = await this.#capture(SNAPSHOT_LINES, false);
+        if (screen.includes(this.#emptyMarker)) return true;
+      } else {
+        if ((await this.#capture(SNAPSHOT_LINES, true)) !== snapshot) return true;
+        if ((await this.#paneState()).activity > activity) return true;
+      }
+      if (this.#deps.now() >= deadline) return false;
+    }
+  }
+
+  #renderMarks(screen: string): RenderMarks {
+    return renderMarks(screen, this.#tail, this.#placeholders);
+  }
+
+  async #capture(lines: number, ansi: boolean): Promise<string> {
+    const args = ['capture-pane', '-p', '-J', ...(ansi ? ['-e'] : []), '-S', `-${lines}`, '-t', this.#target];
+    return (await this.#deps.run(args)).join('\n');
+  }
+
+  async #paneState(): Promise<{ activity: number; inMode: boolean }> {
+    const [line = ''] = await this.#deps.run([
+      'display-message',
+      '-p',
+      '-t',
+      this.#target,
+      '#{window_activity} #{pane_in_mode}',
+    ]);
+    const [activity = '0', inMode = '0'] = line.split(' ');
+    return { activity: Number(activity) || 0, inMode: inMode === '1' };
+  }
+
+  /** A pane left in copy mode would take our keys as copy-mode commands. */
+  async #leaveModes(): Promise<void> {
+    if ((await this.#paneState()).inMode) await this.#deps.run(['copy-mode', '-q', '-t', this.#target]);
+  }
+}
+
+function deliveryFailed(session: string, attempts: number, reasons: string[]): AppError {
+  return new AppError(
     'DELIVERY_FAILED',
     `Delivery to session '${session}' failed after ${attempts} attempt(s): ${reasons.at(-1) ?? 'unknown reason'}.`,
     {

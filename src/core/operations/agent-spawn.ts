@@ -3,8 +3,8 @@ import { AppError } from '../errors.js';
 import { addEvent } from '../events/new-event.js';
 import { EA_AGENT, assertAgentName, sessionNameFor } from '../model/names.js';
 import type { Agent, State, Task } from '../model/state.js';
-import { defineOperation } from '../operation.js';
-import type { BackendCatalog } from '../ports.js';
+import { defineOperation, type CallContext } from '../operation.js';
+import type { BackendCatalog, PreparedLaunch, Recorder, Services } from '../ports.js';
 import { assertCanSpawnUnder } from '../permissions.js';
 import { isEaAgent, principalLabel } from '../principal.js';
 import { IntLike } from '../operation-inputs.js';
@@ -75,179 +75,252 @@ export const spawnAgent = defineOperation({
   cli: { path: ['spawn'], positional: ['name'] },
   chat: { path: ['spawn'], positional: ['name'] },
   async handler(ctx, input) {
-    const { store, mux, contexts, clock, settings, recorder, backends, launcher, scheduler } = ctx.services;
-    const ea = ctx.ea;
     assertAgentName(input.name);
-    if (input.command && input.backend) {
-      throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", {
-        hint: "'command' runs a raw shell command; 'backend' runs an agent CLI.",
-      });
-    }
-    const backend = input.command ? 'raw' : await chooseBackend(input.backend, backends);
-    if (input.reasoning_effort && backend !== 'codex') {
-      throw new AppError(
-        'INVALID_INPUT',
-        `reasoning_effort applies to the codex backend only (this spawn uses ${backend}).`,
-        { hint: "Drop reasoning_effort, or spawn with backend 'codex'." },
-      );
-    }
-    if (input.command && input.model) {
-      throw new AppError('INVALID_INPUT', 'model applies to an agent backend, not to a raw command.', {
-        hint: 'Put the model flag into the command itself, or use backend.',
-      });
-    }
-    const caller = ctx.caller;
-    const defaultParent = caller.kind === 'agent' && !isEaAgent(caller) ? caller.name : EA_AGENT;
-    const parent = input.parent ?? defaultParent;
-    const now = isoNow(clock);
-    const workdir = input.workdir ?? settings.defaultWorkdir;
-    const by = principalLabel(caller);
-
-    // Reserve the name first (validation and insert are one synchronous step).
-    const reserved = await store.mutate((state) => {
-      assertCanSpawnUnder(caller, state.agents, ea, parent);
-      const projectId = resolveProject(
-        state,
-        ea,
-        parent,
-        input.project_id ?? null,
-        caller.kind === 'agent' && !isEaAgent(caller),
-      );
-      if (findAgent(state, ea, input.name)) {
-        throw new AppError('ALREADY_EXISTS', `An agent named '${input.name}' already exists in EA ${ea}.`, {
-          hint: 'Pick another name, or kill the old one first.',
-        });
-      }
-      const task =
-        input.task !== undefined && input.task.trim() !== ''
-          ? newTask(state, ea, input.name, projectId, input.task, now)
-          : null;
-      if (task) state.tasks.push(task);
-      const agent: Agent = {
-        name: input.name,
-        ea,
-        parent,
-        kind: 'pane',
-        backend,
-        command: input.command ?? '',
-        workdir,
-        projectId,
-        taskId: task?.id ?? null,
-        statusLine: null,
-        health: 'starting',
-        ready: false,
-        tokenHash: '',
-        createdAt: now,
-        updatedAt: now,
-        lastActivityAt: null,
-        exitedAt: null,
-        exitCode: null,
-        spawnedBy: by,
-      };
-      state.agents.push(agent);
-      return { agent, task };
-    });
-
-    const session = sessionNameFor(ea, input.name);
-    let sessionCreated = false;
-    let headerQueued = false;
-    try {
-      const { tokenHash, contextPath } = await contexts.issue(ea, input.name);
-      const env = { OMAR_AGENT: input.name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath };
-      const plan =
-        backend === 'raw'
-          ? null
-          : await launcher.prepare({
-              role: 'worker',
-              ea,
-              name: input.name,
-              backend,
-              model: input.model,
-              reasoningEffort: input.reasoning_effort,
-              workdir,
-              contextPath,
-              parent,
-            });
-      await mux.createSession({
-        name: session,
-        command: plan ? plan.command : input.command!,
-        workdir,
-        env: { ...plan?.env, ...env },
-      });
-      sessionCreated = true;
-      await store.mutate((state) => {
-        const agent = findAgent(state, ea, input.name);
-        if (!agent) return;
-        agent.tokenHash = tokenHash;
-        agent.health = 'running';
-        agent.lastActivityAt = now;
-        if (plan) agent.command = plan.command;
-        // A raw command is ready once its session exists; a backend agent when it said hello and shows its input (docs/contracts.md §7).
-        agent.ready = plan === null;
-        // The first message goes first and alone through the agent's lane: the prompt (for CLIs with no
-        // prompt option) and the header. A raw command never gets a header (docs/contracts.md §4).
-        const header = reserved.task
-          ? `YOUR NAME: ${input.name}\nYOUR PARENT: ${parent}\nYOUR TASK: ${reserved.task.text}`
-          : null;
-        const first = plan
-          ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n')
-          : '';
-        if (first !== '') {
-          addEvent(state, {
-            ea,
-            sender: 'omar',
-            receiver: input.name,
-            tNs: clock.nowNs(),
-            payload: first,
-            format: 'raw',
-            createdAt: now,
-          });
-          headerQueued = true;
-        }
-      });
-      if (plan) launcher.watch(ea, input.name, plan.readyMarkers, plan.awaitsHello);
-    } catch (error) {
-      if (sessionCreated) await mux.killSession(session).catch(() => false);
-      await contexts.remove(ea, input.name).catch(() => undefined);
-      await store.mutate((state) => {
-        state.agents = state.agents.filter((a) => !(a.ea === ea && a.name === input.name));
-        state.tasks = state.tasks.filter((t) => t.id !== reserved.task?.id);
-        state.events = state.events.filter((e) => !(e.ea === ea && e.receiver === input.name));
-      });
-      throw error;
-    }
-    recorder.record('agent.spawned', {
-      ea,
-      agent: input.name,
-      parent,
-      by,
-      backend,
-      ...(input.model ? { model: input.model } : {}),
-      ...(input.command ? { command: input.command } : {}),
-      workdir,
-      project: reserved.agent.projectId,
-    });
-    if (reserved.task)
-      recorder.record('task.opened', {
-        ea,
-        agent: input.name,
-        task: reserved.task.id,
-        project: reserved.task.projectId,
-        text: reserved.task.text,
-      });
-    if (headerQueued) scheduler.wake();
+    const backend = await backendForSpawn(input, ctx.services.backends);
+    const spawn = describeSpawn(ctx, input, backend);
+    const reserved = await reserveAgent(ctx, spawn);
+    const firstMessageQueued = await startPaneOrUndo(ctx.services, spawn, reserved);
+    recordSpawn(ctx.services.recorder, spawn, reserved);
+    if (firstMessageQueued) ctx.services.scheduler.wake();
     return {
-      agent_name: input.name,
-      ea,
-      parent,
+      agent_name: spawn.name,
+      ea: spawn.ea,
+      parent: spawn.parent,
       backend,
-      session,
+      session: sessionNameFor(spawn.ea, spawn.name),
       project_id: reserved.agent.projectId,
       task_id: reserved.task?.id ?? null,
       status: 'running' as const,
     };
   },
 });
+
+type SpawnInput = z.infer<typeof SpawnInput>;
+
+/** What one spawn_agent call settled before touching the state: who, where, under whom, by whom. */
+interface Spawn {
+  input: SpawnInput;
+  ea: number;
+  name: string;
+  parent: string;
+  backend: string;
+  workdir: string;
+  /** The spawn's time, as records carry it. */
+  now: string;
+  by: string;
+}
+
+interface Reserved {
+  agent: Agent;
+  task: Task | null;
+}
+
+/** `raw` for a command, else the backend to run; refuses options that do not fit it. */
+async function backendForSpawn(input: SpawnInput, backends: BackendCatalog): Promise<string> {
+  if (input.command && input.backend) {
+    throw new AppError('INVALID_INPUT', "Give either 'command' or 'backend', not both.", {
+      hint: "'command' runs a raw shell command; 'backend' runs an agent CLI.",
+    });
+  }
+  const backend = input.command ? 'raw' : await chooseBackend(input.backend, backends);
+  if (input.reasoning_effort && backend !== 'codex') {
+    throw new AppError(
+      'INVALID_INPUT',
+      `reasoning_effort applies to the codex backend only (this spawn uses ${backend}).`,
+      { hint: "Drop reasoning_effort, or spawn with backend 'codex'." },
+    );
+  }
+  if (input.command && input.model) {
+    throw new AppError('INVALID_INPUT', 'model applies to an agent backend, not to a raw command.', {
+      hint: 'Put the model flag into the command itself, or use backend.',
+    });
+  }
+  return backend;
+}
+
+function describeSpawn(ctx: CallContext, input: SpawnInput, backend: string): Spawn {
+  const caller = ctx.caller;
+  const defaultParent = caller.kind === 'agent' && !isEaAgent(caller) ? caller.name : EA_AGENT;
+  return {
+    input,
+    ea: ctx.ea,
+    name: input.name,
+    parent: input.parent ?? defaultParent,
+    backend,
+    workdir: input.workdir ?? ctx.services.settings.defaultWorkdir,
+    now: isoNow(ctx.services.clock),
+    by: principalLabel(caller),
+  };
+}
+
+/** Records the agent (and its task) as starting: validation and insert are one synchronous step, so the name is taken. */
+async function reserveAgent(ctx: CallContext, spawn: Spawn): Promise<Reserved> {
+  const { caller } = ctx;
+  const { input, ea, name, parent, now } = spawn;
+  return ctx.services.store.mutate((state) => {
+    assertCanSpawnUnder(caller, state.agents, ea, parent);
+    const projectId = resolveProject(
+      state,
+      ea,
+      parent,
+      input.project_id ?? null,
+      caller.kind === 'agent' && !isEaAgent(caller),
+    );
+    if (findAgent(state, ea, name)) {
+      throw new AppError('ALREADY_EXISTS', `An agent named '${name}' already exists in EA ${ea}.`, {
+        hint: 'Pick another name, or kill the old one first.',
+      });
+    }
+    const task =
+      input.task !== undefined && input.task.trim() !== ''
+        ? newTask(state, ea, name, projectId, input.task, now)
+        : null;
+    if (task) state.tasks.push(task);
+    const agent = newAgent(spawn, projectId, task);
+    state.agents.push(agent);
+    return { agent, task };
+  });
+}
+
+function newAgent(spawn: Spawn, projectId: number | null, task: Task | null): Agent {
+  return {
+    name: spawn.name,
+    ea: spawn.ea,
+    parent: spawn.parent,
+    kind: 'pane',
+    backend: spawn.backend,
+    command: spawn.input.command ?? '',
+    workdir: spawn.workdir,
+    projectId,
+    taskId: task?.id ?? null,
+    statusLine: null,
+    health: 'starting',
+    ready: false,
+    tokenHash: '',
+    createdAt: spawn.now,
+    updatedAt: spawn.now,
+    lastActivityAt: null,
+    exitedAt: null,
+    exitCode: null,
+    spawnedBy: spawn.by,
+  };
+}
+
+/**
+ * Starts the agent's session and queues its first message; on any failure takes the
+ * spawn back (session, context, records). True when a first message was queued.
+ */
+async function startPaneOrUndo(services: Services, spawn: Spawn, reserved: Reserved): Promise<boolean> {
+  const { mux, contexts, launcher } = services;
+  const { input, ea, name, parent, backend, workdir } = spawn;
+  const session = sessionNameFor(ea, name);
+  let sessionCreated = false;
+  try {
+    const { tokenHash, contextPath } = await contexts.issue(ea, name);
+    const env = { OMAR_AGENT: name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath };
+    const plan =
+      backend === 'raw'
+        ? null
+        : await launcher.prepare({
+            role: 'worker',
+            ea,
+            name,
+            backend,
+            model: input.model,
+            reasoningEffort: input.reasoning_effort,
+            workdir,
+            contextPath,
+            parent,
+          });
+    await mux.createSession({
+      name: session,
+      command: plan ? plan.command : input.command!,
+      workdir,
+      env: { ...plan?.env, ...env },
+    });
+    sessionCreated = true;
+    const queued = await markStarted(services, spawn, reserved, tokenHash, plan);
+    if (plan) launcher.watch(ea, name, plan.readyMarkers, plan.awaitsHello);
+    return queued;
+  } catch (error) {
+    if (sessionCreated) await mux.killSession(session).catch(() => false);
+    await contexts.remove(ea, name).catch(() => undefined);
+    await services.store.mutate((state) => {
+      state.agents = state.agents.filter((a) => !(a.ea === ea && a.name === name));
+      state.tasks = state.tasks.filter((t) => t.id !== reserved.task?.id);
+      state.events = state.events.filter((e) => !(e.ea === ea && e.receiver === name));
+    });
+    throw error;
+  }
+}
+
+/** The session exists: the agent runs, holds its token, and its first message waits in its lane. True when queued. */
+async function markStarted(
+  services: Services,
+  spawn: Spawn,
+  reserved: Reserved,
+  tokenHash: string,
+  plan: PreparedLaunch | null,
+): Promise<boolean> {
+  const { ea, name, now } = spawn;
+  let queued = false;
+  await services.store.mutate((state) => {
+    const agent = findAgent(state, ea, name);
+    if (!agent) return;
+    agent.tokenHash = tokenHash;
+    agent.health = 'running';
+    agent.lastActivityAt = now;
+    if (plan) agent.command = plan.command;
+    // A raw command is ready once its session exists; a backend agent when it said hello and shows its input (docs/contracts.md §7).
+    agent.ready = plan === null;
+    const first = firstMessage(spawn, reserved.task, plan);
+    if (first !== '') {
+      addEvent(state, {
+        ea,
+        sender: 'omar',
+        receiver: name,
+        tNs: services.clock.nowNs(),
+        payload: first,
+        format: 'raw',
+        createdAt: now,
+      });
+      queued = true;
+    }
+  });
+  return queued;
+}
+
+/**
+ * The first message goes first and alone through the agent's lane: the prompt (for CLIs with no
+ * prompt option) and the header. A raw command never gets a header (docs/contracts.md §4).
+ */
+function firstMessage(spawn: Spawn, task: Task | null, plan: PreparedLaunch | null): string {
+  const header = task ? `YOUR NAME: ${spawn.name}\nYOUR PARENT: ${spawn.parent}\nYOUR TASK: ${task.text}` : null;
+  return plan ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n') : '';
+}
+
+function recordSpawn(recorder: Recorder, spawn: Spawn, reserved: Reserved): void {
+  const { input, ea, name } = spawn;
+  recorder.record('agent.spawned', {
+    ea,
+    agent: name,
+    parent: spawn.parent,
+    by: spawn.by,
+    backend: spawn.backend,
+    ...(input.model ? { model: input.model } : {}),
+    ...(input.command ? { command: input.command } : {}),
+    workdir: spawn.workdir,
+    project: reserved.agent.projectId,
+  });
+  if (reserved.task)
+    recorder.record('task.opened', {
+      ea,
+      agent: name,
+      task: reserved.task.id,
+      project: reserved.task.projectId,
+      text: reserved.task.text,
+    });
+}
 
 /** The backend for a spawn without a command: the one asked for, else the default; installed, or a clear error. */
 async function chooseBackend(asked: string | undefined, backends: BackendCatalog): Promise<string> {

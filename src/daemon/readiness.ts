@@ -1,5 +1,5 @@
 import { findAgentView } from '../core/model/agent-view.js';
-import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
+import { agentKey, EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import { stripTerminalCodes } from '../core/text/pane-text.js';
 import type { BlockingDialog } from '../core/backends/backend-adapter.js';
 import type { Clock, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
@@ -51,10 +51,8 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   const hellos = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
 
-  const key = (ea: number, name: string): string => `${ea}/${name}`;
-
   const markReady = async (w: Watch, how: 'ready' | 'timeout'): Promise<void> => {
-    watches.delete(key(w.ea, w.name));
+    watches.delete(agentKey(w.ea, w.name));
     await store.mutate((s) => {
       const agent = findAgentView(s, w.ea, w.name);
       if (agent) agent.record.ready = true;
@@ -128,7 +126,7 @@ export function createReadiness(options: ReadinessOptions): Readiness {
 
   return {
     watch(ea, name, markers, awaitsHello = true) {
-      const k = key(ea, name);
+      const k = agentKey(ea, name);
       watches.set(k, {
         ea,
         name,
@@ -142,11 +140,11 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     },
     hello(ea, name, tools) {
       recorder.record('agent.hello', { ea, agent: name, tools: tools.length });
-      const w = watches.get(key(ea, name));
+      const w = watches.get(agentKey(ea, name));
       if (w) {
         w.hello = true;
         void check();
-      } else hellos.add(key(ea, name)); // the hello may beat the watch
+      } else hellos.add(agentKey(ea, name)); // the hello may beat the watch
     },
     stop() {
       if (timer) clearTimeout(timer);

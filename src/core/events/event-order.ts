@@ -27,8 +27,3 @@ export function takeSeq(state: { next: { seq: string } }): string {
   state.next.seq = seq.toString();
   return seq.toString();
 }
-
-/** Lane key: one lane per receiver (docs/contracts.md §5–6). */
-export function laneKey(ea: number, receiver: string): string {
-  return `${ea}/${receiver}`;
-}

@@ -48,6 +48,11 @@ export function sessionNameFor(ea: number, name: string): string {
   return name === EA_AGENT ? `${SESSION_PREFIX}ea-${ea}` : `${SESSION_PREFIX}${ea}-${name}`;
 }
 
+/** An agent's key in maps and sets that span EAs (and its delivery lane's: one lane per receiver, docs/contracts.md §5–6). */
+export function agentKey(ea: number, name: string): string {
+  return `${ea}/${name}`;
+}
+
 /** Inverse of sessionNameFor; null for sessions that are not omar's. */
 export function parseSessionName(session: string): { ea: number; name: string } | null {
   if (!session.startsWith(SESSION_PREFIX)) return null;

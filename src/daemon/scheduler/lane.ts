@@ -1,4 +1,4 @@
-import { laneKey } from '../../core/events/event-order.js';
+import { agentKey } from '../../core/model/names.js';
 import type { DeliveryReport } from '../../core/ports.js';
 
 /** Text typed into a pane through its lane (send_input), waiting for its turn. */
@@ -22,7 +22,7 @@ export interface Lane {
 
 /** The lane of a receiver, made on first use. */
 export function laneOf(lanes: Map<string, Lane>, ea: number, receiver: string): Lane {
-  const key = laneKey(ea, receiver);
+  const key = agentKey(ea, receiver);
   let lane = lanes.get(key);
   if (!lane) {
     lane = { ea, receiver, busy: false, retryAtMs: 0, inputs: [] };
@@ -33,5 +33,5 @@ export function laneOf(lanes: Map<string, Lane>, ea: number, receiver: string): 
 
 /** The lane's key, for logs. */
 export function nameOf(lane: Lane): string {
-  return laneKey(lane.ea, lane.receiver);
+  return agentKey(lane.ea, lane.receiver);
 }

@@ -1,4 +1,5 @@
-import { laneKey, nsToMs } from '../../core/events/event-order.js';
+import { nsToMs } from '../../core/events/event-order.js';
+import { agentKey } from '../../core/model/names.js';
 import { planLaneDelivery } from '../../core/events/plan-lane.js';
 import type { OmarEvent, State } from '../../core/model/state.js';
 import type { Lane } from './lane.js';
@@ -36,7 +37,7 @@ export function pendingByLane(events: readonly OmarEvent[]): Map<string, OmarEve
   const byLane = new Map<string, OmarEvent[]>();
   for (const event of events) {
     if (event.status !== 'pending') continue;
-    const key = laneKey(event.ea, event.receiver);
+    const key = agentKey(event.ea, event.receiver);
     const list = byLane.get(key);
     if (list) list.push(event);
     else byLane.set(key, [event]);

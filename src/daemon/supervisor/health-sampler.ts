@@ -1,5 +1,5 @@
 import { type AgentHealthChange, type HealthThresholds, classifyAgent } from '../../core/health/classify-health.js';
-import { sessionNameFor } from '../../core/model/names.js';
+import { agentKey, sessionNameFor } from '../../core/model/names.js';
 import { shorten } from '../../core/text/shorten.js';
 import type { State } from '../../core/model/state.js';
 import type { Clock, Multiplexer, PaneInfo, Recorder, StateStore } from '../../core/ports.js';
@@ -41,7 +41,7 @@ export function agentsToJudge(state: Readonly<State>, sampledAtMs: number): Set<
         (a) =>
           a.kind === 'pane' && (a.health !== 'starting' || sampledAtMs - Date.parse(a.createdAt) > STARTING_GRACE_MS),
       )
-      .map((a) => `${a.ea}/${a.name}`),
+      .map((a) => agentKey(a.ea, a.name)),
   );
 }
 
@@ -61,7 +61,7 @@ export function createHealthSampler(options: HealthSamplerOptions): HealthSample
   ): AgentHealthChange[] => {
     const changes: AgentHealthChange[] = [];
     for (const agent of state.agents) {
-      if (agent.kind !== 'pane' || agent.health === 'exited' || !judged.has(`${agent.ea}/${agent.name}`)) continue;
+      if (agent.kind !== 'pane' || agent.health === 'exited' || !judged.has(agentKey(agent.ea, agent.name))) continue;
       const pane = panes.get(sessionNameFor(agent.ea, agent.name));
       const next = classifyAgent(state, agent, pane, nowMs, options.thresholds);
       if (next.to !== agent.health) changes.push({ name: agent.name, ea: agent.ea, from: agent.health, ...next });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AGENT_NAME_PATTERN,
+  agentKey,
   EA_AGENT,
   RESERVED_NAMES,
   SESSION_PREFIX,
@@ -101,5 +102,12 @@ describe('session names', () => {
     'omar-agent0-w1',
   ])('does not claim %j', (session) => {
     expect(parseSessionName(session)).toBeNull();
+  });
+});
+
+describe('agentKey', () => {
+  it('tells agents of different EAs apart', () => {
+    expect(agentKey(0, 'w1')).toBe('0/w1');
+    expect(agentKey(1, 'w1')).not.toBe(agentKey(0, 'w1'));
   });
 });

@@ -366,6 +366,8 @@ export interface Services {
   contexts: AgentContexts;
   supervisor: SupervisorHooks;
   settings: Settings;
+  /** Where the daemon lives (OMAR_HOME, OMAR_TMUX_SOCKET), for every agent pane: `omar` run inside one reaches it. */
+  paneEnv: Readonly<Record<string, string>>;
   logger: Logger;
   cron: CronCalculator;
   scheduler: EventScheduler;

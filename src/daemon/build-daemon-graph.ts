@@ -35,7 +35,6 @@ import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
-import { withPaneEnv } from './with-pane-env.js';
 
 export interface DaemonGraphDeps {
   logger: Logger;
@@ -102,9 +101,10 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     store,
     recorder: journal,
     clock,
-    mux: withPaneEnv(mux, paneEnvOf(config)),
+    mux,
     contexts,
     settings,
+    paneEnv: paneEnvOf(config),
     logger,
     cron,
     scheduler,

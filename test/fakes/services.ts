@@ -79,6 +79,7 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
     contexts,
     supervisor,
     settings,
+    paneEnv: {},
     logger,
     cron: createCronCalculator(),
     scheduler,

@@ -10,6 +10,7 @@ import { isEaAgent, principalLabel } from '../principal.js';
 import { IntLike } from '../operation-inputs.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
+import { agentPaneEnv } from '../lifecycle/pane-env.js';
 import { requireProject } from '../model/project-lookup.js';
 
 const SpawnInput = z.object({
@@ -217,7 +218,6 @@ async function startPaneOrUndo(services: Services, spawn: Spawn, reserved: Reser
   let sessionCreated = false;
   try {
     const { tokenHash, contextPath } = await contexts.issue(ea, name);
-    const env = { OMAR_AGENT: name, OMAR_EA: String(ea), OMAR_CONTEXT: contextPath };
     const plan =
       backend === 'raw'
         ? null
@@ -236,7 +236,7 @@ async function startPaneOrUndo(services: Services, spawn: Spawn, reserved: Reser
       name: session,
       command: plan ? plan.command : input.command!,
       workdir,
-      env: { ...plan?.env, ...env },
+      env: agentPaneEnv(services.paneEnv, plan?.env, { ea, name, contextPath }),
     });
     sessionCreated = true;
     const queued = await markStarted(services, spawn, reserved, tokenHash, plan);

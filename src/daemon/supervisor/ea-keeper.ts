@@ -1,6 +1,7 @@
 import { errorMessage } from '../../core/errors.js';
 import { type HealthThresholds, classifyManager, restartDelayMs } from '../../core/health/classify-health.js';
 import { addEvent } from '../../core/events/new-event.js';
+import { agentPaneEnv } from '../../core/lifecycle/pane-env.js';
 import { EA_AGENT, sessionNameFor } from '../../core/model/names.js';
 import type { Ea, Health, Manager, State } from '../../core/model/state.js';
 import type {
@@ -129,13 +130,7 @@ export function createEaKeeper(options: EaKeeperOptions): EaKeeper {
       name: session,
       command,
       workdir: ea.manager.workdir,
-      env: {
-        ...options.paneEnv,
-        ...plan?.env,
-        OMAR_AGENT: EA_AGENT,
-        OMAR_EA: String(ea.id),
-        OMAR_CONTEXT: contextPath,
-      },
+      env: agentPaneEnv(options.paneEnv, plan?.env, { ea: ea.id, name: EA_AGENT, contextPath }),
     });
     return { tokenHash, command, plan };
   };

@@ -1,4 +1,5 @@
 import type { TreeNodeView } from '../operations/agent-tree.js';
+import { treeLines } from '../text/tree-lines.js';
 
 const HEALTH_MARK: Record<string, string> = { running: '●', idle: '○', stuck: '⚠', exited: '✖', starting: '…' };
 
@@ -12,14 +13,5 @@ export function orgChartLabel(node: TreeNodeView): string {
 
 /** Draws an org chart with box characters; to be shown verbatim (a fenced block). */
 export function drawOrgChart(root: TreeNodeView): string {
-  const lines = [orgChartLabel(root)];
-  const walk = (node: TreeNodeView, prefix: string): void => {
-    node.children.forEach((child, i) => {
-      const last = i === node.children.length - 1;
-      lines.push(`${prefix}${last ? '└── ' : '├── '}${orgChartLabel(child)}`);
-      walk(child, `${prefix}${last ? '    ' : '│   '}`);
-    });
-  };
-  walk(root, '');
-  return lines.join('\n');
+  return treeLines(root, { label: orgChartLabel, children: (node) => node.children }).join('\n');
 }

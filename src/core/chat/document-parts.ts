@@ -64,3 +64,14 @@ export function nameList(names: readonly string[], max = 5, shown = 3): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** Longest button label a platform takes (UTF-16 units; Slack and Discord allow 75/80). */
+export const BUTTON_LABEL_CHARS = 75;
+
+/** A one-line label of at most BUTTON_LABEL_CHARS UTF-16 units, cut between graphemes. */
+export function buttonLabel(text: string): string {
+  let label = shortLine(text, BUTTON_LABEL_CHARS);
+  for (let keep = BUTTON_LABEL_CHARS - 1; label.length > BUTTON_LABEL_CHARS && keep > 0; keep -= 1)
+    label = shortLine(text, keep);
+  return label === '' ? '…' : label;
+}

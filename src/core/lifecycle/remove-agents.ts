@@ -42,7 +42,15 @@ export async function removeAgents(
   );
   for (const name of result.removed) {
     const agent = agents.find((a) => a.name === name);
-    services.recorder.record('agent.killed', { ea, agent: name, parent: agent?.parent, by, reason });
+    // The project goes with the record: chat notices route a killed agent to its project's thread.
+    services.recorder.record('agent.killed', {
+      ea,
+      agent: name,
+      parent: agent?.parent,
+      project: agent?.projectId ?? null,
+      by,
+      reason,
+    });
   }
   for (const task of result.closedTasks) {
     services.recorder.record('task.closed', {
@@ -52,6 +60,7 @@ export async function removeAgents(
       status: task.status,
       summary: task.summary,
       text: task.text,
+      project: task.projectId,
     });
   }
   for (const event of result.cancelled) {

@@ -142,4 +142,18 @@ describe('removeAgents', () => {
     });
     expect(t.recorder.ofKind('agent.killed')).toEqual([]);
   });
+  it('journals the project of each killed agent and closed task (chat routes them to its thread)', async () => {
+    const t = seeded();
+    t.store.edit((s) => {
+      s.agents.find((a) => a.ea === 0 && a.name === 'top')!.projectId = 4;
+      s.tasks.find((x) => x.id === 't1')!.projectId = 4;
+    });
+    const agents = t.store.get().agents.filter((a) => a.ea === 0 && (a.name === 'leaf' || a.name === 'top'));
+    await removeAgents(t.services, 0, agents, 'owner', 'test');
+    expect(t.recorder.ofKind('agent.killed').map((e) => [e.agent, e['project']])).toEqual([
+      ['top', 4],
+      ['leaf', null],
+    ]);
+    expect(t.recorder.ofKind('task.closed').map((e) => [e['task'], e['project']])).toEqual([['t1', 4]]);
+  });
 });

@@ -1,5 +1,5 @@
 import { EA_AGENT } from '../model/names.js';
-import type { Agent, Ea, Project, State, Task } from '../model/state.js';
+import type { Agent, Ea, State, Task } from '../model/state.js';
 import { taskOf } from '../model/agent-lookup.js';
 import type { Block, Button, ChatDocument, TreeNode } from './document.js';
 import { ageSince, agentButtons, personName, plural, quoted, shortLine, TASK_CHARS } from './document-parts.js';
@@ -24,14 +24,45 @@ export function orgChartDocument(
 ): ChatDocument {
   const project = state.projects.find((p) => p.id === projectId);
   if (!project) return closedProjectDocument(`project ${projectId}`);
+  const agents = agentsIn(state, project.ea, project.id);
+  const header = [project.name, agentSummary(state, agents)];
+  if (project.startedBy) header.push(`started by ${personName(state, project.startedBy, project.conversation)}`);
+  header.push(ageSince(project.createdAt, nowMs));
+  return chartDocument(state, project.ea, agents, header.join(' · '), nowMs, opts);
+}
+
+/** The agents of an EA that belong to no project, as a chart (`no project · 3 agents: 3 ●`); null when there are none. */
+export function unassignedChartDocument(
+  state: Readonly<State>,
+  ea: number,
+  nowMs: number,
+  opts: OrgChartOptions = {},
+): ChatDocument | null {
+  const agents = agentsIn(state, ea, null);
+  if (agents.length === 0) return null;
+  return chartDocument(state, ea, agents, `no project · ${agentSummary(state, agents)}`, nowMs, opts);
+}
+
+/** `12 agents: 9 ● 2 ○ 1 ⚠` (`no agents yet`). */
+export function agentSummary(state: Readonly<State>, agents: readonly Agent[]): string {
+  if (agents.length === 0) return 'no agents yet';
+  return `${plural(agents.length, 'agent')}: ${conditionCounts(agents.map((a) => agentCondition(a, taskOf(state, a))))}`;
+}
+
+function chartDocument(
+  state: Readonly<State>,
+  ea: number,
+  agents: readonly Agent[],
+  header: string,
+  nowMs: number,
+  opts: OrgChartOptions,
+): ChatDocument {
   const withButtons = opts.buttons ?? true;
-  const agents = projectAgents(state, project);
-  const header = chartHeader(state, project, agents, nowMs);
   const blocks: Block[] = [
     { type: 'header', text: header },
-    { type: 'tree', root: eaRow(state, project, agents, nowMs, withButtons) },
+    { type: 'tree', root: eaRow(state, ea, agents, nowMs, withButtons) },
   ];
-  if (withButtons) blocks.push({ type: 'buttons', buttons: [reportButton(project.ea)] });
+  if (withButtons) blocks.push({ type: 'buttons', buttons: [reportButton(ea)] });
   return { text: header, blocks, mentions: [] };
 }
 
@@ -46,34 +77,25 @@ export function reportButton(ea: number): Button {
   return { action: 'report', value: String(ea), label: 'Report', style: 'default' };
 }
 
-/** `api-migration · 12 agents: 9 ● 2 ○ 1 ⚠ · started by alice · 42m` */
-function chartHeader(state: Readonly<State>, project: Project, agents: readonly Agent[], nowMs: number): string {
-  const counts = conditionCounts(agents.map((a) => agentCondition(a, taskOf(state, a))));
-  const parts = [project.name, agents.length === 0 ? 'no agents yet' : `${plural(agents.length, 'agent')}: ${counts}`];
-  if (project.startedBy) parts.push(`started by ${personName(state, project.startedBy, project.conversation)}`);
-  parts.push(ageSince(project.createdAt, nowMs));
-  return parts.join(' · ');
-}
-
-function projectAgents(state: Readonly<State>, project: Project): Agent[] {
+function agentsIn(state: Readonly<State>, ea: number, projectId: number | null): Agent[] {
   return state.agents
-    .filter((a) => a.ea === project.ea && a.projectId === project.id)
+    .filter((a) => a.ea === ea && a.projectId === projectId)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
 }
 
-/** The EA's row, with each agent of the project under its closest ancestor in the project (else under the EA). */
+/** The EA's row, with each agent under its closest ancestor among `agents` (else under the EA). */
 function eaRow(
   state: Readonly<State>,
-  project: Project,
+  eaId: number,
   agents: readonly Agent[],
   nowMs: number,
   withButtons: boolean,
 ): TreeNode {
-  const ea = state.eas.find((e) => e.id === project.ea);
+  const ea = state.eas.find((e) => e.id === eaId);
   const byName = new Map(agents.map((a) => [a.name, a]));
   const children = new Map<string, Agent[]>();
   for (const agent of agents) {
-    const parent = projectAncestor(agent, byName, state);
+    const parent = chartedAncestor(agent, byName, state);
     children.set(parent, [...(children.get(parent) ?? []), agent]);
   }
   const row = (agent: Agent): TreeNode => ({
@@ -83,12 +105,12 @@ function eaRow(
   return { ...managerRow(ea), children: (children.get(EA_AGENT) ?? []).map(row) };
 }
 
-/** The nearest ancestor that is in the project (`ea` when none is). */
-function projectAncestor(agent: Agent, inProject: ReadonlyMap<string, Agent>, state: Readonly<State>): string {
+/** The nearest ancestor among the charted agents (`ea` when none is). */
+function chartedAncestor(agent: Agent, charted: ReadonlyMap<string, Agent>, state: Readonly<State>): string {
   const seen = new Set([agent.name]);
   let parent = agent.parent;
   while (parent !== EA_AGENT && !seen.has(parent)) {
-    if (inProject.has(parent)) return parent;
+    if (charted.has(parent)) return parent;
     seen.add(parent);
     parent = state.agents.find((a) => a.ea === agent.ea && a.name === parent)?.parent ?? EA_AGENT;
   }

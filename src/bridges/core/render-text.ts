@@ -1,4 +1,5 @@
 import type { Block, Button, ChatDocument, TreeNode } from '../../core/chat/document.js';
+import { clipToWidth, lineWidth } from '../../core/text/clip-to-width.js';
 import { NARROW_TREE, treeLines } from '../../core/text/tree-lines.js';
 import { fitTree } from './tree-fit.js';
 
@@ -12,6 +13,8 @@ export interface RenderTextOptions {
   maxTreeRows?: number;
   /** How a button reads (default `[Label]`; the console numbers them). */
   buttonText?: (button: Button) => string;
+  /** Cut each tree row to this many terminal columns, its buttons kept whole (the detail gives way). */
+  rowWidth?: number;
 }
 
 export function renderText(doc: ChatDocument, opts: RenderTextOptions = {}): string {
@@ -41,18 +44,34 @@ export function blockText(block: Block, opts: RenderTextOptions = {}): string {
 export function treeText(root: TreeNode, opts: RenderTextOptions = {}): string[] {
   const buttonText = opts.buttonText ?? bracketed;
   const tree = opts.maxTreeRows === undefined ? root : fitTree(root, opts.maxTreeRows);
-  return treeLines(
+  const lines = treeLines(
     tree,
     { label: (node) => rowText(node, buttonText), children: (node) => node.children },
     NARROW_TREE,
   );
+  return lines.map((line) => fitRow(line, opts.rowWidth));
 }
+
+/** Between a row's text and its buttons, until the row is fitted. */
+const BUTTONS_MARK = '\u0000';
 
 function rowText(node: TreeNode, buttonText: (button: Button) => string): string {
   const parts = [[node.glyph, node.name].filter((s) => s !== '').join(' ')];
   if (node.detail !== '') parts.push(node.detail);
-  if (node.buttons.length > 0) parts.push(node.buttons.map(buttonText).join(' '));
-  return parts.join('  ').replace(/\s*\r?\n\s*/g, ' ');
+  const text = parts
+    .join('  ')
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replaceAll(BUTTONS_MARK, '');
+  if (node.buttons.length === 0) return text;
+  return `${text}${BUTTONS_MARK}${node.buttons.map(buttonText).join(' ')}`;
+}
+
+function fitRow(line: string, width: number | undefined): string {
+  const [text = '', buttons] = line.split(BUTTONS_MARK);
+  if (buttons === undefined) return width === undefined ? text : clipToWidth(text, width);
+  if (width === undefined) return `${text}  ${buttons}`;
+  const room = Math.max(8, width - lineWidth(buttons) - 2);
+  return `${clipToWidth(text, room)}  ${buttons}`;
 }
 
 function bracketed(button: Button): string {

@@ -1,6 +1,6 @@
 import { EA_AGENT } from '../model/names.js';
-import type { Agent, State } from '../model/state.js';
-import { findAgent } from '../model/agent-lookup.js';
+import type { State } from '../model/state.js';
+import { findAgent, taskOf } from '../model/agent-lookup.js';
 import type { JournalEntry } from '../ports.js';
 import { shortDuration } from '../text/short-duration.js';
 import { approvalHandle } from './chat-state.js';
@@ -196,15 +196,12 @@ function mergeFacts(facts: readonly Fact[], state: Readonly<State>, ea: number):
 /** An exit is news unless the agent's task had completed (its pane may end after its report). */
 function exitIsNews(state: Readonly<State>, ea: number, name: string): boolean {
   const agent = findAgent(state, ea, name);
-  if (!agent?.taskId) return true;
-  return state.tasks.find((t) => t.id === agent.taskId)?.status !== 'completed';
+  return !agent || taskOf(state, agent)?.status !== 'completed';
 }
 
 function stillThere(state: Readonly<State>, ea: number, name: string, kind: 'stuck' | 'waiting'): boolean {
-  const agent: Agent | undefined = findAgent(state, ea, name);
-  if (!agent) return false;
-  const task = agent.taskId ? state.tasks.find((t) => t.id === agent.taskId) : undefined;
-  return agentCondition(agent, task) === kind;
+  const agent = findAgent(state, ea, name);
+  return agent !== undefined && agentCondition(agent, taskOf(state, agent)) === kind;
 }
 
 type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;

@@ -1,8 +1,7 @@
+import type { ChatRole } from './chat/chat-state.js';
 import { EA_AGENT } from './model/names.js';
 
 /** Every caller of an operation is an authenticated principal (docs/architecture.md §3). */
-export type ChatRole = 'admin' | 'operator' | 'viewer';
-
 export type Principal =
   | { kind: 'owner' }
   | { kind: 'agent'; ea: number; name: string }

@@ -11,6 +11,8 @@ const IsoTime = z.string().min(1);
 
 export const CHAT_ROLES = ['admin', 'operator', 'viewer'] as const;
 export const ChatRoleSchema = z.enum(CHAT_ROLES);
+/** A chat user's role (docs/contracts.md §4): admin > operator > viewer. */
+export type ChatRole = z.infer<typeof ChatRoleSchema>;
 
 /** A platform name: `console`, `slack`, `discord` (lower-case word). */
 export const PlatformSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);

@@ -78,6 +78,14 @@ function denialHint(category: AccessCategory, p: Principal): string {
   return 'Ask the owner, or your parent, to do it.';
 }
 
+/**
+ * Where an id given by a caller is looked up: the owner and the daemon see every EA
+ * (ids are global and never reused); agents and chat users only the EA they act in.
+ */
+export function lookupScope(p: Principal, ea: number): number | undefined {
+  return p.kind === 'owner' || p.kind === 'daemon' ? undefined : ea;
+}
+
 /** Agents act only inside their own EA. */
 export function assertSameEa(p: Principal, ea: number, operation: string): void {
   if (p.kind === 'agent' && p.ea !== ea) {

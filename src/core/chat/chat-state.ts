@@ -58,6 +58,8 @@ export const OutboxItemSchema = z.object({
   /** The recipient of an ephemeral notice (platform user id). */
   user: z.string().min(1).nullable(),
   document: ChatDocumentSchema,
+  /** Local files to upload with a post (absolute paths; `chat_reply` files). */
+  files: z.array(z.string().min(1)).optional(),
   /** Who wrote it (sender label: agent name, `omar`, `chat:<platform>:<user>`); told when it fails for good. */
   author: z.string().min(1),
   status: z.enum(OUTBOX_STATUSES),

@@ -51,6 +51,11 @@ export function replyTarget(
   return { platform: conversation.platform, channel: conversation.channel, thread: conversation.thread };
 }
 
+/** The key of a project's org chart (its root message): notices and cards go into its thread. */
+export function chartKey(projectId: number): string {
+  return `chart:p${projectId}`;
+}
+
 /** `o12` or `12` → 12. Throws INVALID_INPUT for anything else. */
 export function parseOutboxHandle(text: string | number): number {
   const match = /^o?(\d+)$/i.exec(String(text).trim());
@@ -64,22 +69,23 @@ export function parseOutboxHandle(text: string | number): number {
   return id;
 }
 
-/** The outbox item `id` of EA `ea`; NOT_FOUND says what is there. */
-export function requireOutboxItem(state: Readonly<State>, id: number, ea: number): OutboxItem {
-  const item = state.outbox.find((o) => o.id === id && o.ea === ea);
+/** The outbox item `id` (of EA `ea` when given); NOT_FOUND says what is there. */
+export function requireOutboxItem(state: Readonly<State>, id: number, ea?: number): OutboxItem {
+  const inScope = (o: OutboxItem) => ea === undefined || o.ea === ea;
+  const item = state.outbox.find((o) => o.id === id && inScope(o));
   if (item) return item;
-  const here = state.outbox.filter((o) => o.ea === ea).map((o) => outboxHandle(o.id));
-  throw new AppError('NOT_FOUND', `No outbox item ${outboxHandle(id)} in EA ${ea}.`, {
+  const here = state.outbox.filter(inScope).map((o) => outboxHandle(o.id));
+  throw new AppError('NOT_FOUND', `No outbox item ${outboxHandle(id)}${ea === undefined ? '' : ` in EA ${ea}`}.`, {
     hint:
       here.length > 0
         ? `Waiting or failed here: ${here.slice(0, 20).join(', ')}${here.length > 20 ? ', …' : ''}.`
         : 'The outbox is empty: everything was delivered (or dropped).',
-    details: { outbox_id: outboxHandle(id), ea },
+    details: { outbox_id: outboxHandle(id), ...(ea === undefined ? {} : { ea }) },
   });
 }
 
 /** A failed (or waiting) item goes back to the queue at once, with a fresh count of attempts. */
-export function retryOutboxItem(state: State, id: number, ea: number): OutboxItem {
+export function retryOutboxItem(state: State, id: number, ea?: number): OutboxItem {
   const item = requireOutboxItem(state, id, ea);
   assertNotSending(item, 'retried');
   item.status = 'pending';
@@ -90,7 +96,7 @@ export function retryOutboxItem(state: State, id: number, ea: number): OutboxIte
 }
 
 /** Removes an item that is not being sent; it will never be delivered. */
-export function dropOutboxItem(state: State, id: number, ea: number): OutboxItem {
+export function dropOutboxItem(state: State, id: number, ea?: number): OutboxItem {
   const item = requireOutboxItem(state, id, ea);
   assertNotSending(item, 'dropped');
   state.outbox = state.outbox.filter((o) => o !== item);

@@ -20,7 +20,7 @@ export const ACCESS_CATEGORIES = [
   'ea-admin', // ea create / use
   'ea-delete', // ea delete, chat allow/deny, config
   'approve',
-  'agent-self', // an agent acting on itself (hello, status line, complete_task); owner for tests/tools
+  'agent-self', // an agent acting as itself (hello, status line, complete_task, chat_reply, request_approval); owner for tests/tools
 ] as const;
 export type AccessCategory = (typeof ACCESS_CATEGORIES)[number];
 

@@ -5,7 +5,15 @@ import { EA_AGENT } from './model/names.js';
 export type Principal =
   | { kind: 'owner' }
   | { kind: 'agent'; ea: number; name: string }
-  | { kind: 'chat'; platform: string; user: string; role: ChatRole; ea: number }
+  | {
+      kind: 'chat';
+      platform: string;
+      user: string;
+      role: ChatRole;
+      ea: number;
+      /** The channel the person acts from (a command, a button); `ea use` binds it. */
+      channel?: string;
+    }
   | { kind: 'daemon' };
 
 export const OWNER: Principal = { kind: 'owner' };

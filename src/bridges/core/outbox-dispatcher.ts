@@ -153,12 +153,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       return { item: structuredClone(item), target };
     });
 
-  const sendSafely = async (bridge: ChatBridge, target: Extract<OutboundTarget, { kind: 'send' }>) => {
+  const sendSafely = async (
+    bridge: ChatBridge,
+    target: Extract<OutboundTarget, { kind: 'send' }>,
+  ): Promise<SendResult> => {
     try {
       return await bridge.send(target.message);
     } catch (error) {
       // The seam says send never throws; if a bridge does, the platform's state is unknown: retry.
-      return { kind: 'transient', error: error instanceof Error ? error.message : String(error) } as SendResult;
+      return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
     }
   };
 

@@ -120,6 +120,7 @@ export class FakeChatBridge implements ChatBridge {
       messageId: place.messageId ?? `m${this.#messageIds}`,
       text,
       direct: place.direct ?? false,
+      ...(place.threaded !== undefined ? { threaded: place.threaded } : {}),
       ...(place.files ? { files: place.files } : {}),
       ...(place.context ? { context: place.context } : {}),
     };

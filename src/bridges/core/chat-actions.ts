@@ -7,7 +7,7 @@ import type { State } from '../../core/model/state.js';
 import { toCodeBlock } from '../../core/surface/code-block.js';
 import { resultToMarkdown } from '../../core/surface/result-markdown.js';
 import type { ChatAnswer, InboundAction } from './bridge.js';
-import { markdownAnswer } from './chat-answers.js';
+import { markdownAnswer, privateAnswer } from './chat-answers.js';
 import { type ChatCommandDeps, type ChatPrincipal, assertRoleMayRun, runChatCommand } from './chat-command.js';
 
 export interface ChatActionDeps extends ChatCommandDeps {
@@ -63,8 +63,13 @@ async function answerApproval(deps: ChatActionDeps, clicker: Clicker, value: str
   const ea = deps.state().approvals.find((a) => a.id === id)?.ea ?? clicker.channelEa;
   const principal = clicker.in(ea);
   assertRoleMayRun(op, principal);
-  const result = await deps.invoke(op, { caller: principal, input: { approval_id: `a${id}`, option: String(option) } });
-  return markdownAnswer(resultToMarkdown(op, result), true);
+  const result = (await deps.invoke(op, { caller: principal, input: { approval_id: `a${id}`, option } })) as {
+    approval_id: string;
+    option: string;
+    agent: string;
+  };
+  // The card itself is edited in place (through the outbox); this is just for the clicker.
+  return privateAnswer(`You answered ${result.approval_id} for ${result.agent}: ${result.option}.`);
 }
 
 async function peek(

@@ -30,6 +30,9 @@ export interface ChatRouterOptions {
 export const VIEWER_TEXT =
   'Viewers can only read: `/omar list`, `/omar tree`, `/omar peek NAME` and the like work for you, talking to the EA does not. Ask an admin for the operator role.';
 
+/** A bare mention: nothing to hand to the EA. */
+export const EMPTY_MESSAGE_TEXT = 'Write what you need after the mention, or `/omar help` for the commands.';
+
 const REFUSAL_MEMORY = 10_000;
 
 /**
@@ -98,6 +101,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatInbound {
       m.channel,
     );
     if (!isAllowed('talk', caller)) return privateAnswer(VIEWER_TEXT);
+    if (m.text.trim() === '' && (m.files?.length ?? 0) === 0) return privateAnswer(EMPTY_MESSAGE_TEXT);
     const op = operations.find((o) => o.name === 'receive_chat_message');
     if (!op) {
       logger.error('receive_chat_message is not registered: chat messages cannot reach the EA');
@@ -168,6 +172,7 @@ function receiveInput(m: InboundMessage): Record<string, unknown> {
     thread: m.thread,
     message_id: m.messageId,
     direct: m.direct,
+    ...(m.threaded === undefined ? {} : { threaded: m.threaded }),
     user_id: m.user.id,
     user_name: m.user.name,
     text: m.text,

@@ -4,8 +4,8 @@ import { sessionNameFor } from '#core/model/names.js';
 import { createEa } from '#core/operations/ea-create.js';
 import { OPERATIONS } from '#core/registry.js';
 import type { ChatAnswer, InboundUser } from '#src/bridges/core/bridge.js';
-import { createChatRouter, VIEWER_TEXT } from '#src/bridges/core/chat-router.js';
-import { makeAgent } from '../../../fakes/builders.js';
+import { createChatRouter, EMPTY_MESSAGE_TEXT, VIEWER_TEXT } from '#src/bridges/core/chat-router.js';
+import { makeAgent, makeApproval } from '../../../fakes/builders.js';
 import { FakeChatBridge } from '../../../fakes/fake-chat-bridge.js';
 import { owner } from '../../../fakes/principals.js';
 import { createTestServices, type TestServices } from '../../../fakes/services.js';
@@ -106,6 +106,49 @@ describe('chat router: who may talk', () => {
     for (const id of ['a', 'b', 'c']) await bridge.say(viewer, 'x', { messageId: id });
     expect(await bridge.say(viewer, 'x', { messageId: 'c' })).toBeNull();
     expect(await bridge.say(viewer, 'x', { messageId: 'a' })).not.toBeNull();
+  });
+});
+
+describe('chat router: messages to the EA', () => {
+  it('hands an operator’s message to the EA as [CHAT c<N> · name] from chat:<platform>:<id>, and answers nothing', async () => {
+    expect(await bridge.say(operator, 'spawn two workers for the api', { messageId: '100.1' })).toBeNull();
+    expect(t.store.get().conversations).toEqual([
+      expect.objectContaining({ id: 1, platform: 'slack', channel: 'C1', thread: '100.1', ea: 0 }),
+    ]);
+    expect(t.store.get().events.map((e) => [e.sender, e.receiver, e.payload])).toEqual([
+      ['chat:slack:UO', 'ea', '[CHAT c1 · Otto] spawn two workers for the api'],
+    ]);
+    // A reply in its thread is the same conversation.
+    await bridge.say(admin, 'and a third', { thread: '100.1' });
+    expect(t.store.get().conversations).toHaveLength(1);
+    expect(t.store.get().events.at(-1)).toMatchObject({
+      sender: 'chat:slack:UA',
+      payload: '[CHAT c1 · Ada] and a third',
+    });
+  });
+
+  it('drops a repeated message: one event only', async () => {
+    await bridge.say(operator, 'hello', { messageId: '171.002' });
+    await bridge.say(operator, 'hello', { messageId: '171.002' });
+    expect(t.store.get().events).toHaveLength(1);
+  });
+
+  it('talks to the EA the channel is bound to; a DM without threads keeps one conversation', async () => {
+    await t.call(createEa, owner, { name: 'research' });
+    t.store.edit((s) => s.channelBindings.push({ platform: 'slack', channel: 'C9', ea: 1 }));
+    await bridge.say(operator, 'hi research', { channel: 'C9' });
+    expect(t.store.get().events.at(-1)).toMatchObject({ ea: 1, receiver: 'ea' });
+    await bridge.say(operator, 'one', { channel: 'D1', direct: true, threaded: false });
+    await bridge.say(operator, 'two', { channel: 'D1', direct: true, threaded: false });
+    expect(t.store.get().conversations.filter((c) => c.channel === 'D1')).toEqual([
+      expect.objectContaining({ thread: null }),
+    ]);
+  });
+
+  it('answers a bare mention with what to write, and a too-long one in one line', async () => {
+    expect(privateLine(await bridge.say(operator, '  '))).toBe(EMPTY_MESSAGE_TEXT);
+    expect(privateLine(await bridge.say(operator, 'x'.repeat(40_001)))).toMatch(/40 000 characters/);
+    expect(t.store.get().events).toEqual([]);
   });
 });
 
@@ -249,6 +292,23 @@ describe('chat router: buttons', () => {
       /^You are a chat viewer: `\/omar kill` is not for you\./,
     );
     expect(agentNames()).toEqual(['w1', 'w1-child', 'w2']);
+  });
+
+  it('approve answers the approval as the clicker (operator and up); a viewer is refused before anything happens', async () => {
+    t.store.edit((s) => {
+      s.approvals.push(makeApproval(3, { agent: 'w1', options: ['Allow once', 'Deny'] }));
+      s.next.approval = 4;
+    });
+    expect(privateLine(await bridge.click(viewer, 'approve', 'a3:1'))).toMatch(
+      /^You are a chat viewer: `\/omar approve` is not for you\./,
+    );
+    expect(t.store.get().approvals[0]!.status).toBe('open');
+    expect(privateLine(await bridge.click(operator, 'approve', 'a3:2'))).toBe('You answered a3 for w1: Deny.');
+    expect(t.store.get().approvals[0]).toMatchObject({ status: 'answered', answer: 'Deny' });
+    expect(t.store.get().events.at(-1)).toMatchObject({ sender: 'omar', receiver: 'w1' });
+    expect(t.store.get().events.at(-1)!.payload).toMatch(/^\[APPROVAL a3\] Deny — by /);
+    // First answer wins.
+    expect(privateLine(await bridge.click(admin, 'approve', 'a3:1'))).toMatch(/^a3 was already answered/);
   });
 
   it('answers an unknown button or an unreadable value in one line', async () => {

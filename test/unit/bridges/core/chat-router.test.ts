@@ -241,6 +241,20 @@ describe('chat router: /omar commands', () => {
     expect(agentNames()).toEqual(['w1', 'w1-child', 'w2']);
   });
 
+  it('chat-level commands are whatever the registry puts on the chat surface (chat allow, approvals, outbox)', async () => {
+    expect(privateLine(await bridge.command(operator, 'chat allow slack:UX --role viewer'))).toMatch(
+      /^You are a chat operator: `\/omar chat allow` is not for you\./,
+    );
+    const allowed = await bridge.command(admin, 'chat allow slack:UX --role viewer');
+    expect(allowed.ephemeral).toBe(false);
+    expect(t.store.get().chatGrants).toEqual([
+      expect.objectContaining({ platform: 'slack', id: 'UX', role: 'viewer' }),
+    ]);
+    expect(privateLine(await bridge.say(stranger, 'let me in'))).toBe(VIEWER_TEXT);
+    expect((await bridge.command(viewer, 'approvals')).ephemeral).toBe(true);
+    expect((await bridge.command(viewer, 'outbox')).ephemeral).toBe(true);
+  });
+
   it('`ea use NAME` (admin) binds the channel; later commands there address that EA', async () => {
     await t.call(createEa, owner, { name: 'research' });
     const bound = await bridge.command(admin, 'ea use research', { channel: 'C9' });

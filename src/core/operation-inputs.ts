@@ -14,3 +14,14 @@ export const IntLike = z
   .pipe(z.number().int());
 
 export const AgentNameInput = z.string().min(1).max(200).describe("The agent's name ('ea' for the EA itself).");
+
+/** A conversation handle as callers write it: `c3`, `3` or 3. */
+export const ConversationInput = z
+  .union([
+    z.number().int().positive(),
+    z
+      .string()
+      .trim()
+      .regex(/^[cC]?\d+$/, 'expected a conversation handle such as c3 (from the [CHAT c<N> · …] line)'),
+  ])
+  .describe('The conversation: its handle c<N>, as in the [CHAT c<N> · …] line.');

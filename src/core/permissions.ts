@@ -20,7 +20,7 @@ export const ACCESS_CATEGORIES = [
   'ea-admin', // ea create / use
   'ea-delete', // ea delete, chat allow/deny, config
   'approve',
-  'agent-self', // an agent acting on itself (hello, status line, complete_task); owner for tests/tools
+  'agent-self', // an agent acting as itself (hello, status line, complete_task, chat_reply, request_approval); owner for tests/tools
 ] as const;
 export type AccessCategory = (typeof ACCESS_CATEGORIES)[number];
 
@@ -76,6 +76,14 @@ function denialHint(category: AccessCategory, p: Principal): string {
   if (category === 'ea-delete') return 'Only the owner or a chat admin can delete EAs.';
   if (category === 'ea-admin') return 'Only the owner, a chat admin or an EA agent can create or switch EAs.';
   return 'Ask the owner, or your parent, to do it.';
+}
+
+/**
+ * Where an id given by a caller is looked up: the owner and the daemon see every EA
+ * (ids are global and never reused); agents and chat users only the EA they act in.
+ */
+export function lookupScope(p: Principal, ea: number): number | undefined {
+  return p.kind === 'owner' || p.kind === 'daemon' ? undefined : ea;
 }
 
 /** Agents act only inside their own EA. */

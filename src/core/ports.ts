@@ -1,3 +1,4 @@
+import type { RoleSources } from './chat/access.js';
 import type { State } from './model/state.js';
 
 /**
@@ -349,6 +350,14 @@ export interface AgentLauncher {
   watch(ea: number, name: string, markers: readonly string[], awaitsHello: boolean): void;
 }
 
+/** The chat host (bridges, outbox dispatcher), as the operations see it. */
+export interface ChatHooks {
+  /** Outbox items were added or changed: deliver them now (called after the mutation). */
+  wake(): void;
+  /** The grants outside the state: `[[chat.users]]`, OMAR_CHAT_ADMINS, Discord role ids. */
+  roleSources(): RoleSources;
+}
+
 export interface Settings {
   defaultWorkdir: string;
   /** Command the EA runs until backend adapters exist (the user's shell by default). */
@@ -374,4 +383,5 @@ export interface Services {
   notes: NotesStore;
   backends: BackendCatalog;
   launcher: AgentLauncher;
+  chat: ChatHooks;
 }

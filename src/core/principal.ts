@@ -1,12 +1,19 @@
+import type { ChatRole } from './chat/chat-state.js';
 import { EA_AGENT } from './model/names.js';
 
 /** Every caller of an operation is an authenticated principal (docs/architecture.md §3). */
-export type ChatRole = 'admin' | 'operator' | 'viewer';
-
 export type Principal =
   | { kind: 'owner' }
   | { kind: 'agent'; ea: number; name: string }
-  | { kind: 'chat'; platform: string; user: string; role: ChatRole; ea: number }
+  | {
+      kind: 'chat';
+      platform: string;
+      user: string;
+      role: ChatRole;
+      ea: number;
+      /** The channel the person acts from (a command, a button); `ea use` binds it. */
+      channel?: string;
+    }
   | { kind: 'daemon' };
 
 export const OWNER: Principal = { kind: 'owner' };

@@ -27,6 +27,18 @@ import { addProject } from './operations/project-add.js';
 import { completeProject } from './operations/project-complete.js';
 import { listProjects } from './operations/project-list.js';
 import { whoami } from './operations/whoami.js';
+import { answerApproval } from './operations/approval-answer.js';
+import { listApprovals } from './operations/approval-list.js';
+import { requestApproval } from './operations/approval-request.js';
+import { receiveChatMessage } from './operations/chat-message-receive.js';
+import { chatReply } from './operations/chat-reply.js';
+import { allowChatUser } from './operations/chat-user-allow.js';
+import { denyChatUser } from './operations/chat-user-deny.js';
+import { listChatUsers } from './operations/chat-user-list.js';
+import { dropOutbox } from './operations/outbox-drop.js';
+import { listOutbox } from './operations/outbox-list.js';
+import { retryOutbox } from './operations/outbox-retry.js';
+import { slackReply } from './operations/slack-reply.js';
 
 /** Every operation, in help order. The one list all surfaces are generated from. */
 export const OPERATIONS: readonly AnyOperation[] = [
@@ -53,6 +65,18 @@ export const OPERATIONS: readonly AnyOperation[] = [
   createEa,
   switchEa,
   deleteEa,
+  chatReply,
+  slackReply,
+  requestApproval,
+  listApprovals,
+  answerApproval,
+  allowChatUser,
+  denyChatUser,
+  listChatUsers,
+  listOutbox,
+  retryOutbox,
+  dropOutbox,
+  receiveChatMessage,
   readLog,
   whoami,
   getStatus,

@@ -111,6 +111,8 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     notes,
     backends: catalog,
     launcher,
+    // Until the chat host is wired: nothing delivers the outbox, and only the state allowlist grants roles.
+    chat: { wake: () => undefined, roleSources: () => ({ configUsers: [], envAdmins: [] }) },
     supervisor: {
       kick: () => supervisor.kick(),
       requestShutdown: (options) => deps.requestShutdown(options),

@@ -1,3 +1,4 @@
+import type { Approval, Conversation, OutboxItem } from '#core/chat/chat-state.js';
 import type { Agent, OmarEvent, Task } from '#core/model/state.js';
 import { FAKE_EPOCH_MS } from './fake-clock.js';
 
@@ -60,6 +61,62 @@ export function makeEvent(id: string, receiver: string, partial: Partial<OmarEve
     lastError: null,
     deliveredAt: null,
     createdAt: T0,
+    ...partial,
+  };
+}
+
+/** A Slack conversation in EA 0 rooted at thread `<id>.000`, with one user seen (Alice, U1). */
+export function makeConversation(id: number, partial: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    platform: 'slack',
+    channel: 'C1',
+    thread: `${id}.000`,
+    ea: 0,
+    users: [{ id: 'U1', name: 'Alice' }],
+    createdAt: T0,
+    lastActivityAt: T0,
+    ...partial,
+  };
+}
+
+export function makeOutboxItem(id: number, partial: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    id,
+    ea: 0,
+    platform: 'slack',
+    conversation: 1,
+    channel: 'C1',
+    thread: '1.000',
+    threadKey: null,
+    kind: 'post',
+    key: null,
+    user: null,
+    document: { text: `message ${id}`, blocks: [], mentions: [] },
+    author: 'ea',
+    status: 'pending',
+    attempts: 0,
+    lastError: null,
+    notBefore: null,
+    createdAt: T0,
+    ...partial,
+  };
+}
+
+export function makeApproval(id: number, partial: Partial<Approval> = {}): Approval {
+  return {
+    id,
+    ea: 0,
+    agent: 'w1',
+    question: 'Deploy to staging?',
+    options: ['Approve', 'Deny'],
+    conversation: 1,
+    mention: { platform: 'slack', user: 'U1' },
+    status: 'open',
+    answer: null,
+    answeredBy: null,
+    createdAt: T0,
+    timeoutAt: null,
     ...partial,
   };
 }

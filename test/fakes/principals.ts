@@ -1,4 +1,5 @@
-import type { ChatRole, Principal } from '#core/principal.js';
+import type { ChatRole } from '#core/chat/chat-state.js';
+import type { Principal } from '#core/principal.js';
 
 /** Principals for tests. */
 export const owner: Principal = { kind: 'owner' };

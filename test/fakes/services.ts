@@ -7,6 +7,7 @@ import type { Principal } from '#core/principal.js';
 import { FakeClock } from './fake-clock.js';
 import { createCronCalculator } from '#runtime/cron/croner-calculator.js';
 import { FakeBackends } from './fake-backends.js';
+import { FakeChatHooks } from './fake-chat-hooks.js';
 import { FakeContexts } from './fake-contexts.js';
 import { FakeLauncher } from './fake-launcher.js';
 import { FakeMultiplexer } from './fake-multiplexer.js';
@@ -35,6 +36,7 @@ export interface TestServiceOverrides {
   recorder?: MemoryRecorder;
   supervisor?: FakeSupervisor;
   logger?: Logger;
+  chat?: FakeChatHooks;
 }
 
 export interface TestServices {
@@ -50,6 +52,7 @@ export interface TestServices {
   notes: MemoryNotes;
   backends: FakeBackends;
   launcher: FakeLauncher;
+  chat: FakeChatHooks;
   /** Calls an operation the way every surface does (invokeOperation). */
   call<I, O>(op: Operation<I, O>, caller: Principal, input?: unknown, ea?: number): Promise<O>;
 }
@@ -71,6 +74,7 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   const notes = new MemoryNotes();
   const backends = new FakeBackends();
   const launcher = new FakeLauncher();
+  const chat = overrides.chat ?? new FakeChatHooks();
   const services: Services = {
     store,
     recorder,
@@ -86,10 +90,12 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
     notes,
     backends,
     launcher,
+    chat,
   };
   return {
     launcher,
     scheduler,
+    chat,
     notes,
     backends,
     services,

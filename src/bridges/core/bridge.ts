@@ -81,6 +81,8 @@ export interface InboundMessage {
   context?: ReadonlyArray<{ name: string; text: string }>;
   /** A direct message (no thread on some platforms: the channel is the conversation). */
   direct: boolean;
+  /** False where a direct message cannot have a thread (a Discord DM, the console): the channel is the conversation. Default true. */
+  threaded?: boolean;
 }
 
 export interface InboundCommand {

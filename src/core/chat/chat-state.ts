@@ -11,6 +11,8 @@ const IsoTime = z.string().min(1);
 
 export const CHAT_ROLES = ['admin', 'operator', 'viewer'] as const;
 export const ChatRoleSchema = z.enum(CHAT_ROLES);
+/** A chat user's role (docs/contracts.md §4): admin > operator > viewer. */
+export type ChatRole = z.infer<typeof ChatRoleSchema>;
 
 /** A platform name: `console`, `slack`, `discord` (lower-case word). */
 export const PlatformSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
@@ -56,6 +58,8 @@ export const OutboxItemSchema = z.object({
   /** The recipient of an ephemeral notice (platform user id). */
   user: z.string().min(1).nullable(),
   document: ChatDocumentSchema,
+  /** Local files to upload with a post (absolute paths; `chat_reply` files). */
+  files: z.array(z.string().min(1)).optional(),
   /** Who wrote it (sender label: agent name, `omar`, `chat:<platform>:<user>`); told when it fails for good. */
   author: z.string().min(1),
   status: z.enum(OUTBOX_STATUSES),

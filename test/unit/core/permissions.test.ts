@@ -112,6 +112,19 @@ describe('permission table (docs/contracts.md §4)', () => {
     ['switch_ea', 'ea-admin'],
     ['delete_ea', 'ea-delete'],
     ['update_agent_status', 'agent-self'],
+    ['receive_chat_message', 'talk'],
+    ['list_approvals', 'read'],
+    ['list_outbox', 'read'],
+    ['answer_approval', 'approve'],
+    ['allow_chat_user', 'ea-delete'],
+    ['deny_chat_user', 'ea-delete'],
+    ['list_chat_users', 'ea-delete'],
+    // Agents and the owner speak in chat as themselves; chat users talk through messages.
+    ['chat_reply', 'agent-self'],
+    ['slack_reply', 'agent-self'],
+    ['request_approval', 'agent-self'],
+    ['retry_outbox', 'control'],
+    ['drop_outbox', 'control'],
   ] as const)('%s is in category %s', (name, category) => {
     expect(operationsByName().get(name)?.access).toBe(category);
   });

@@ -121,7 +121,7 @@ describe('operation registry', () => {
       OPERATIONS.filter((o) => o.mcp === false)
         .map((o) => o.name)
         .sort(),
-    ).toEqual(['get_status', 'mcp_config', 'shutdown']);
+    ).toEqual(['get_status', 'mcp_config', 'receive_chat_message', 'shutdown']);
   });
 });
 
@@ -156,6 +156,30 @@ const SMOKE: Record<string, SmokeInput> = {
   create_ea: { name: 'smoke-ea', description: 'for the smoke test' },
   switch_ea: { ea_id: 'smoke-ea' },
   delete_ea: { ea_id: 'smoke-ea' },
+  receive_chat_message: {
+    platform: 'slack',
+    channel: 'C1',
+    thread: null,
+    message_id: '1.000',
+    direct: false,
+    user_id: 'U1',
+    user_name: 'Alice',
+    text: 'smoke message',
+  },
+  chat_reply: { conversation: 'c1', text: 'smoke reply' },
+  slack_reply: { channel: 'C1', thread_ts: '1.000', text: 'smoke reply' },
+  request_approval: { question: 'smoke?', timeout_seconds: 60 },
+  list_approvals: { all: true },
+  answer_approval: (outputs) => ({
+    approval_id: (outputs.get('request_approval') as { approval_id: string }).approval_id,
+    option: 'Approve',
+  }),
+  allow_chat_user: { user: 'slack:U1', role: 'operator' },
+  list_chat_users: {},
+  deny_chat_user: { user: 'slack:U1' },
+  list_outbox: { all: true },
+  retry_outbox: { outbox_id: 'o1' },
+  drop_outbox: { outbox_id: 'o1' },
   read_log: { since: '1d', limit: 10 },
   whoami: {},
   get_status: {},

@@ -7,6 +7,8 @@ import { getActiveEa } from '#core/operations/ea-get-active.js';
 import { listEas } from '#core/operations/ea-list.js';
 import { switchEa } from '#core/operations/ea-switch.js';
 import { addProject } from '#core/operations/project-add.js';
+import type { ChatRole } from '#core/chat/chat-state.js';
+import type { Principal } from '#core/principal.js';
 import { whoami } from '#core/operations/whoami.js';
 import { makeEvent } from '../../../fakes/builders.js';
 import { chatUser, eaAgent, owner, worker } from '../../../fakes/principals.js';
@@ -108,6 +110,28 @@ describe('switch_ea and get_active_ea', () => {
     expect(await t.call(switchEa, chatUser('admin'), { ea_id: 'default' })).toEqual({ ea_id: 0, name: 'default' });
     expect(t.store.get().activeEa).toBe(0);
     expect(t.recorder.ofKind('ea.switched').map((e) => e.ea)).toEqual([2, 1, 0]);
+  });
+
+  it('from a chat channel binds that channel instead of moving the default', async () => {
+    const inChannel = (role: ChatRole): Principal => ({
+      kind: 'chat',
+      platform: 'slack',
+      user: `u-${role}`,
+      role,
+      ea: 0,
+      channel: 'C7',
+    });
+    const admin = inChannel('admin');
+    expect(await t.call(switchEa, admin, { ea_id: 'ops' })).toEqual({ ea_id: 2, name: 'ops', channel: 'C7' });
+    expect(await t.call(switchEa, admin, { ea_id: 'research' })).toEqual({ ea_id: 1, name: 'research', channel: 'C7' });
+    expect(t.store.get().activeEa).toBe(0);
+    expect(t.store.get().channelBindings).toEqual([{ platform: 'slack', channel: 'C7', ea: 1 }]);
+    expect(t.recorder.ofKind('chat.channel_bound').map((e) => [e.ea, e['channel'], e.by])).toEqual([
+      [2, 'C7', 'chat:slack:u-admin'],
+      [1, 'C7', 'chat:slack:u-admin'],
+    ]);
+    expect(t.recorder.ofKind('ea.switched')).toEqual([]);
+    await expect(t.call(switchEa, inChannel('operator'), { ea_id: 2 })).rejects.toThrow(code('PERMISSION_DENIED'));
   });
 
   it('addresses owner calls to the active EA', async () => {

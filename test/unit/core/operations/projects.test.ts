@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { killAgent } from '#core/operations/agent-kill.js';
 import { spawnAgent } from '#core/operations/agent-spawn.js';
 import { createEa } from '#core/operations/ea-create.js';
+import { receiveChatMessage } from '#core/operations/chat-message-receive.js';
 import { addProject } from '#core/operations/project-add.js';
 import { completeProject } from '#core/operations/project-complete.js';
 import { listProjects } from '#core/operations/project-list.js';
@@ -83,6 +84,73 @@ describe('add_project', () => {
 
   it('refuses an EA that does not exist', async () => {
     await expect(t.call(addProject, owner, { name: 'x' }, 9)).rejects.toThrow(code('EA_NOT_FOUND'));
+  });
+});
+
+describe('add_project in chat', () => {
+  const alice = { kind: 'chat', platform: 'slack', user: 'U1', role: 'operator', ea: 0 } as const;
+  const bob = { kind: 'chat', platform: 'slack', user: 'U2', role: 'operator', ea: 0 } as const;
+  const say = (who: typeof alice | typeof bob, ts: string, name: string) =>
+    t.call(receiveChatMessage, who, {
+      platform: 'slack',
+      channel: 'C1',
+      thread: null,
+      message_id: ts,
+      direct: false,
+      user_id: who.user,
+      user_name: name,
+      text: 'start the api migration',
+    });
+
+  beforeEach(async () => {
+    await say(alice, '100.1', 'Alice');
+    t.clock.advance(1000);
+    await say(bob, '200.1', 'Bob');
+    t.chat.wakes = 0;
+  });
+
+  it('defaults to the last conversation that wrote to the EA: its writer started the project, the chart root goes there', async () => {
+    expect(await t.call(addProject, eaAgent(), { name: 'api migration' })).toEqual({
+      project_id: 1,
+      name: 'api migration',
+      conversation: 'c2',
+    });
+    expect(t.store.get().projects[0]).toMatchObject({ conversation: 2, startedBy: { platform: 'slack', user: 'U2' } });
+    expect(t.store.get().outbox).toEqual([
+      expect.objectContaining({
+        kind: 'post',
+        key: 'chart:p1',
+        platform: 'slack',
+        channel: 'C1',
+        thread: null,
+        conversation: 2,
+        author: 'ea',
+        document: expect.objectContaining({ text: '◐ api migration · project p1 · started by Bob' }),
+      }),
+    ]);
+    expect(t.chat.wakes).toBe(1);
+    expect(t.recorder.ofKind('project.added').at(-1)).toMatchObject({ project: 1, conversation: 2, by: 'ea' });
+  });
+
+  it('takes the conversation given', async () => {
+    expect(await t.call(addProject, eaAgent(), { name: 'docs', conversation: 'c1' })).toMatchObject({
+      conversation: 'c1',
+    });
+    expect(t.store.get().projects[0]).toMatchObject({ conversation: 1, startedBy: { platform: 'slack', user: 'U1' } });
+  });
+
+  it('an unknown conversation names the open ones, and adds nothing', async () => {
+    await expect(t.call(addProject, eaAgent(), { name: 'x', conversation: 'c7' })).rejects.toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: 'Unknown conversation c7.', hint: 'Open ones: c1, c2.' }),
+    );
+    expect(t.store.get().projects).toEqual([]);
+    expect(t.store.get().next.project).toBe(1);
+  });
+
+  it('another EA’s conversations are not this EA’s default', async () => {
+    await t.call(createEa, owner, { name: 'second' });
+    expect(await t.call(addProject, eaAgent(1), { name: 'other' })).toEqual({ project_id: 1, name: 'other' });
+    expect(t.store.get().outbox).toEqual([]);
   });
 });
 

@@ -1,0 +1,308 @@
+import { type OutboxItem, conversationHandle, outboxHandle } from '../../core/chat/chat-state.js';
+import { chatFailedText } from '../../core/chat/chat-text.js';
+import { addNotice } from '../../core/events/new-event.js';
+import type { State } from '../../core/model/state.js';
+import type { Clock, Logger, Recorder, StateStore } from '../../core/ports.js';
+import { shorten } from '../../core/text/shorten.js';
+import type { ChatBridge, SendResult } from './bridge.js';
+import { type OutboundTarget, recordMessageRef, resolveOutboundTarget } from './outbox-target.js';
+
+export interface OutboxDispatcherOptions {
+  store: StateStore;
+  recorder: Recorder;
+  clock: Clock;
+  logger: Logger;
+  /** The running bridge of a platform; none: its items wait (they are not failed). */
+  bridges: (platform: string) => ChatBridge | undefined;
+  /** An item failed for good (its author, if an agent, has a notice queued: wake the event queue). */
+  onFailed?: (item: OutboxItem) => void;
+  /** Lanes sending at once. */
+  maxParallel?: number;
+  /** Back-off after a transient error: base × 2^(attempts−1), capped. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface OutboxDispatcher {
+  /** The outbox changed, or a bridge came up: look at the lanes now. */
+  wake(): void;
+  /** Puts items whose send was interrupted back to pending, then starts delivering. */
+  start(): Promise<void>;
+  /** Stops starting sends; resolves once the sends in flight have settled. */
+  stop(): Promise<void>;
+}
+
+interface Lane {
+  busy: boolean;
+}
+
+/**
+ * Delivers the durable outbox (docs/contracts.md §11): one FIFO lane per (platform,
+ * channel), lanes in parallel. Woken by whoever enqueues, never polling; the only timer
+ * is the earliest `notBefore` (a platform's retry-after or a back-off). An item leaves
+ * the state only when the platform accepted it; a permanent error keeps it `failed` and
+ * tells its author.
+ */
+export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
+  const { store, recorder, clock, logger } = options;
+  const maxParallel = options.maxParallel ?? 8;
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const retryMaxMs = options.retryMaxMs ?? 60_000;
+  const lanes = new Map<string, Lane>();
+  const inFlight = new Set<Promise<void>>();
+  let active = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = true;
+  let planning = false;
+  let replan = false;
+
+  const laneOf = (key: string): Lane => {
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = { busy: false };
+      lanes.set(key, lane);
+    }
+    return lane;
+  };
+
+  const plan = (): void => {
+    if (stopped) return;
+    if (planning) {
+      replan = true;
+      return;
+    }
+    planning = true;
+    try {
+      do {
+        replan = false;
+        planOnce();
+      } while (replan && !stopped);
+    } finally {
+      planning = false;
+    }
+  };
+
+  /** Starts the head of every idle lane that may go now; arms the timer for the earliest one that must wait. */
+  const planOnce = (): void => {
+    const state = store.get();
+    const nowMs = clock.now();
+    let nextWakeMs = Number.POSITIVE_INFINITY;
+    for (const [key, item] of laneHeads(state)) {
+      const lane = laneOf(key);
+      if (lane.busy || item.status !== 'pending') continue;
+      const notBeforeMs = item.notBefore === null ? 0 : Date.parse(item.notBefore);
+      if (notBeforeMs > nowMs) {
+        nextWakeMs = Math.min(nextWakeMs, notBeforeMs);
+        continue;
+      }
+      const bridge = options.bridges(item.platform);
+      if (!bridge) continue; // woken when the bridge comes up
+      if (resolveOutboundTarget(state, item).kind === 'wait') continue; // woken when its post is accepted
+      if (active >= maxParallel) continue; // woken when a lane finishes
+      startLane(lane, key, item.id, bridge);
+    }
+    armTimer(nextWakeMs, nowMs);
+  };
+
+  const armTimer = (atMs: number, nowMs: number): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!Number.isFinite(atMs) || stopped) return;
+    timer = setTimeout(plan, Math.max(0, Math.min(atMs - nowMs, 60_000)));
+  };
+
+  const startLane = (lane: Lane, key: string, id: number, bridge: ChatBridge): void => {
+    lane.busy = true;
+    active += 1;
+    const work = sendItem(id, bridge)
+      .catch((error: unknown) => logger.error({ err: String(error), lane: key, outbox: id }, 'outbox lane crashed'))
+      .finally(() => {
+        lane.busy = false;
+        active -= 1;
+        inFlight.delete(work);
+        plan();
+      });
+    inFlight.add(work);
+  };
+
+  const sendItem = async (id: number, bridge: ChatBridge): Promise<void> => {
+    const claimed = await claim(id);
+    if (!claimed) return;
+    const { item, target } = claimed;
+    const result = await sendSafely(bridge, target);
+    switch (result.kind) {
+      case 'accepted':
+        return onAccepted(item, target, result.ref);
+      case 'retryAfter':
+        return onRetryAfter(item, result.ms);
+      case 'transient':
+        return onTransient(item, result.error);
+      case 'permanent':
+        return onPermanent(item, result.error);
+    }
+  };
+
+  /** Marks the item `sending` (so no update coalesces into it) and takes its target as it is now. */
+  const claim = (id: number) =>
+    store.mutate((s) => {
+      const item = s.outbox.find((o) => o.id === id);
+      if (!item || item.status !== 'pending') return null;
+      const target = resolveOutboundTarget(s, item);
+      if (target.kind === 'wait') return null;
+      item.status = 'sending';
+      return { item: structuredClone(item), target };
+    });
+
+  const sendSafely = async (
+    bridge: ChatBridge,
+    target: Extract<OutboundTarget, { kind: 'send' }>,
+  ): Promise<SendResult> => {
+    try {
+      return await bridge.send(target.message);
+    } catch (error) {
+      // The seam says send never throws; if a bridge does, the platform's state is unknown: retry.
+      return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const onAccepted = async (
+    item: OutboxItem,
+    target: Extract<OutboundTarget, { kind: 'send' }>,
+    ref: string,
+  ): Promise<void> => {
+    const nowIso = new Date(clock.now()).toISOString();
+    await store.mutate((s) => {
+      s.outbox = s.outbox.filter((o) => o.id !== item.id);
+      if (target.recordKey !== null) {
+        recordMessageRef(s, {
+          key: target.recordKey,
+          platform: item.platform,
+          channel: item.channel,
+          ref,
+          thread: target.message.thread,
+          createdAt: nowIso,
+        });
+      }
+    });
+    recorder.record('chat.sent', {
+      ea: item.ea,
+      outbox: outboxHandle(item.id),
+      platform: item.platform,
+      channel: item.channel,
+      message_kind: target.message.kind,
+      conversation: item.conversation === null ? null : conversationHandle(item.conversation),
+      author: item.author,
+      ref,
+      attempts: item.attempts + 1,
+      text: shorten(item.document.text, 200, { ellipsis: 'after', codePoints: true }),
+    });
+  };
+
+  const onRetryAfter = async (item: OutboxItem, ms: number): Promise<void> => {
+    const waitMs = Math.max(0, ms);
+    await backToPending(item.id, (o) => {
+      o.notBefore = new Date(clock.now() + waitMs).toISOString();
+    });
+    logger.info({ outbox: outboxHandle(item.id), platform: item.platform, retry_in_ms: waitMs }, 'chat rate limited');
+  };
+
+  const onTransient = async (item: OutboxItem, error: string): Promise<void> => {
+    const attempts = item.attempts + 1;
+    const delay = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
+    await backToPending(item.id, (o) => {
+      o.attempts = attempts;
+      o.lastError = error;
+      o.notBefore = new Date(clock.now() + delay).toISOString();
+    });
+    logger.warn(
+      { outbox: outboxHandle(item.id), platform: item.platform, attempts, retry_in_ms: delay, err: error },
+      'chat send failed; retrying',
+    );
+  };
+
+  const backToPending = (id: number, edit: (item: OutboxItem) => void) =>
+    store.mutate((s) => {
+      const found = s.outbox.find((o) => o.id === id);
+      if (!found) return;
+      found.status = 'pending';
+      edit(found);
+    });
+
+  const onPermanent = async (item: OutboxItem, error: string): Promise<void> => {
+    const nowNs = clock.nowNs();
+    const createdAt = new Date(clock.now()).toISOString();
+    await store.mutate((s) => {
+      const found = s.outbox.find((o) => o.id === item.id);
+      if (found) {
+        found.status = 'failed';
+        found.attempts = item.attempts + 1;
+        found.lastError = error;
+        found.notBefore = null;
+      }
+      tellAuthor(s, item, error, nowNs, createdAt);
+    });
+    recorder.record('chat.failed', {
+      ea: item.ea,
+      outbox: outboxHandle(item.id),
+      platform: item.platform,
+      channel: item.channel,
+      conversation: item.conversation === null ? null : conversationHandle(item.conversation),
+      author: item.author,
+      error,
+    });
+    options.onFailed?.(item);
+  };
+
+  return {
+    wake: () => {
+      if (!stopped) setImmediate(plan);
+    },
+    async start() {
+      const interrupted = await store.mutate((s) => {
+        let n = 0;
+        for (const item of s.outbox) {
+          if (item.status !== 'sending') continue;
+          item.status = 'pending';
+          n += 1;
+        }
+        return n;
+      });
+      if (interrupted > 0) logger.info({ interrupted }, 'chat sends interrupted by a stop are pending again');
+      stopped = false;
+      plan();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The first item (lowest id) of each (platform, channel) lane that is not failed. */
+export function laneHeads(state: Readonly<State>): Map<string, OutboxItem> {
+  const heads = new Map<string, OutboxItem>();
+  for (const item of state.outbox) {
+    if (item.status === 'failed') continue;
+    const key = outboxLaneKey(item);
+    const head = heads.get(key);
+    if (!head || item.id < head.id) heads.set(key, item);
+  }
+  return heads;
+}
+
+export function outboxLaneKey(item: Pick<OutboxItem, 'platform' | 'channel'>): string {
+  return `${item.platform}/${item.channel}`;
+}
+
+/** `[CHAT FAILED] c<N>: <error>` to the author when it is an agent (people and omar see it in `omar outbox`). */
+function tellAuthor(state: State, item: OutboxItem, error: string, nowNs: bigint, createdAt: string): void {
+  addNotice(state, {
+    ea: item.ea,
+    receiver: item.author,
+    text: chatFailedText(item.conversation, error),
+    nowNs,
+    createdAt,
+  });
+}

@@ -152,8 +152,10 @@ export interface ChatConfig {
   reports: boolean;
   reportCron: string;
   reportTz: string | null;
-  /** Grants from `[[chat.users]]` plus OMAR_CHAT_ADMINS (as admins). */
+  /** Grants from `[[chat.users]]`. */
   users: Array<{ platform: string; id: string; role: 'admin' | 'operator' | 'viewer' }>;
+  /** Admins from OMAR_CHAT_ADMINS (`slack:U123,discord:456`). */
+  envAdmins: Array<{ platform: string; id: string }>;
   reportsChannel: Record<string, string>;
   discord: {
     guilds: string[];

@@ -210,7 +210,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** `[chat]` in camelCase, with OMAR_CHAT_ADMINS (`slack:U123,discord:456`) added as admins. */
+/** `[chat]` in camelCase, and the admins OMAR_CHAT_ADMINS (`slack:U123,discord:456`) names. */
 function chatConfig(chat: ConfigFile['chat'], admins: string | undefined): ChatConfig {
   const fromEnv = (admins ?? '')
     .split(',')
@@ -222,7 +222,7 @@ function chatConfig(chat: ConfigFile['chat'], admins: string | undefined): ChatC
         throw new AppError('CONFIG_INVALID', `OMAR_CHAT_ADMINS: '${entry}' is not PLATFORM:ID.`, {
           hint: 'Write it as slack:U0123ABC,discord:123456789 (comma-separated).',
         });
-      return { platform: entry.slice(0, colon).toLowerCase(), id: entry.slice(colon + 1), role: 'admin' as const };
+      return { platform: entry.slice(0, colon).toLowerCase(), id: entry.slice(colon + 1) };
     });
   const reportsChannel: Record<string, string> = {};
   if (chat.slack.reports_channel) reportsChannel['slack'] = chat.slack.reports_channel;
@@ -232,7 +232,8 @@ function chatConfig(chat: ConfigFile['chat'], admins: string | undefined): ChatC
     reports: chat.reports,
     reportCron: chat.report_cron,
     reportTz: chat.report_tz ?? null,
-    users: [...chat.users, ...fromEnv],
+    users: chat.users,
+    envAdmins: fromEnv,
     reportsChannel,
     discord: {
       guilds: chat.discord.guilds,

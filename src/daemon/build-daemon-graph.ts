@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/config-schema.js';
+import type { ChatConfig, Config } from '../config/config-schema.js';
+import { OPERATIONS } from '../core/registry.js';
 import { settingsFromConfig } from '../config/load-config.js';
 import { EA_AGENT } from '../core/model/names.js';
 import type { BackendAdapter } from '../core/backends/backend-adapter.js';
@@ -35,6 +36,8 @@ import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
+import { createChatHost, type ChatHost } from '../bridges/core/chat-host.js';
+import type { RoleSources } from '../core/chat/access.js';
 
 export interface DaemonGraphDeps {
   logger: Logger;
@@ -59,6 +62,8 @@ export interface DaemonGraph {
   readiness: Readiness;
   supervisor: Supervisor;
   services: Services;
+  /** The chat core: bridges, outbox dispatcher, router. */
+  chat: ChatHost;
 }
 
 /** The parts every builder below reads. */
@@ -111,19 +116,21 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     notes,
     backends: catalog,
     launcher,
-    // Until the chat host is wired: nothing delivers the outbox, and only the state allowlist grants roles.
-    chat: { wake: () => undefined, roleSources: () => ({ configUsers: [], envAdmins: [] }) },
+    // The chat host is built from these services, so they reach it through a late-bound port.
+    chat: { wake: () => chat.wake(), roleSources: () => chat.roleSources() },
     supervisor: {
       kick: () => supervisor.kick(),
       requestShutdown: (options) => deps.requestShutdown(options),
       status: () => daemonStatus(config, settings, supervisor, startedAt),
     },
   };
+  const chat = buildChatHost(config, services, logger);
   return {
     logger,
     clock,
     store,
     ownerToken,
+    chat,
     journalFeed,
     memory,
     journal,
@@ -133,6 +140,30 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     readiness,
     supervisor,
     services,
+  };
+}
+
+/** The chat core with the bridges whose credentials are present. */
+function buildChatHost(config: Config, services: Services, logger: Logger): ChatHost {
+  return createChatHost({
+    services,
+    operations: OPERATIONS,
+    bridges: [],
+    roleSources: () => roleSourcesOf(config.chat),
+    logger: logger.child({ component: 'chat' }),
+  });
+}
+
+/** Grants that live outside the state: `[[chat.users]]`, OMAR_CHAT_ADMINS, Discord role ids. */
+function roleSourcesOf(chat: ChatConfig): RoleSources {
+  return {
+    configUsers: chat.users,
+    envAdmins: chat.envAdmins,
+    discordRoles: {
+      admin: chat.discord.adminRoles,
+      operator: chat.discord.operatorRoles,
+      viewer: chat.discord.viewerRoles,
+    },
   };
 }
 

@@ -103,10 +103,12 @@ function serveControlApi(config: Config, { ownerToken, store, services, journalF
   });
 }
 
-async function startLoops({ supervisor, scheduler }: DaemonGraph): Promise<void> {
+async function startLoops({ supervisor, scheduler, chat }: DaemonGraph): Promise<void> {
   // The first tick is the reconcile: adopt live sessions, mark vanished agents exited, start managers.
   await supervisor.tick();
   supervisor.start();
   // Overdue events fire now, in order; interrupted deliveries are pending again.
   await scheduler.start();
+  // What the outbox held at the last stop goes out; the bridges connect.
+  await chat.start();
 }

@@ -36,9 +36,10 @@ export async function stopDaemon(
   pidFile: string,
   options: StopOptions = {},
 ): Promise<void> {
-  const { supervisor, scheduler, readiness, journal, memory, mux, store, logger } = graph;
+  const { supervisor, scheduler, readiness, journal, memory, mux, store, logger, chat } = graph;
   await supervisor.stop();
   await server.close();
+  await chat.stop();
   await scheduler.stop();
   readiness.stop();
   if (options.killAgents) await killAgentSessions(mux, journal);

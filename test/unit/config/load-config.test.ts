@@ -66,6 +66,7 @@ describe('loadConfig', () => {
         reportCron: '0 */3 * * *',
         reportTz: null,
         users: [],
+        envAdmins: [],
         reportsChannel: {},
         discord: { guilds: [], channels: [], adminRoles: [], operatorRoles: [], viewerRoles: [] },
       },
@@ -95,10 +96,10 @@ describe('loadConfig', () => {
       reportCron: '0 9 * * 1-5',
       reportTz: 'Europe/Paris',
       reportsChannel: { slack: 'C99' },
-      users: [
-        { platform: 'slack', id: 'U1', role: 'operator' },
-        { platform: 'slack', id: 'U0ADMIN', role: 'admin' },
-        { platform: 'discord', id: '123', role: 'admin' },
+      users: [{ platform: 'slack', id: 'U1', role: 'operator' }],
+      envAdmins: [
+        { platform: 'slack', id: 'U0ADMIN' },
+        { platform: 'discord', id: '123' },
       ],
       discord: { adminRoles: ['42'] },
     });

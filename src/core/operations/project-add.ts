@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { conversationHandle } from '../chat/chat-state.js';
 import {
-  displayNameOf,
   lastConversationOfEa,
   lastUserMention,
   parseConversationHandle,
   requireConversation,
 } from '../chat/conversations.js';
-import { type ChatDocument, textDocument } from '../chat/document.js';
+import { orgChartDocument } from '../chat/org-chart.js';
 import { chartKey, enqueueOutbox } from '../chat/outbox.js';
-import type { Project, State } from '../model/state.js';
+import type { Project } from '../model/state.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
@@ -69,7 +68,7 @@ export const addProject = defineOperation({
             kind: 'post',
             key: chartKey(id),
             user: null,
-            document: chartRootPlaceholder(state, record),
+            document: orgChartDocument(state, id, ctx.services.clock.now()),
             author: by,
             nowIso,
           })
@@ -91,11 +90,3 @@ export const addProject = defineOperation({
     };
   },
 });
-
-/** The chart's root message until the org-chart job edits it into the full chart. */
-function chartRootPlaceholder(state: Readonly<State>, project: Project): ChatDocument {
-  const starter = project.startedBy
-    ? ` · started by ${displayNameOf(state, project.startedBy.platform, project.startedBy.user)}`
-    : '';
-  return textDocument(`◐ ${project.name} · project p${project.id}${starter}`);
-}

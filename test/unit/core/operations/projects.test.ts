@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { killAgent } from '#core/operations/agent-kill.js';
 import { spawnAgent } from '#core/operations/agent-spawn.js';
 import { createEa } from '#core/operations/ea-create.js';
+import { orgChartDocument } from '#core/chat/org-chart.js';
 import { receiveChatMessage } from '#core/operations/chat-message-receive.js';
 import { addProject } from '#core/operations/project-add.js';
 import { completeProject } from '#core/operations/project-complete.js';
@@ -125,9 +126,10 @@ describe('add_project in chat', () => {
         thread: null,
         conversation: 2,
         author: 'ea',
-        document: expect.objectContaining({ text: '◐ api migration · project p1 · started by Bob' }),
+        document: orgChartDocument(t.store.get(), 1, t.clock.now()),
       }),
     ]);
+    expect(t.store.get().outbox[0]!.document.text).toContain('started by Bob');
     expect(t.chat.wakes).toBe(1);
     expect(t.recorder.ofKind('project.added').at(-1)).toMatchObject({ project: 1, conversation: 2, by: 'ea' });
   });

@@ -160,7 +160,7 @@ export function postApprovalCard(
   });
 }
 
-/** Edits the card to show the outcome; null when no card was posted (no conversation). */
+/** Edits the card to show the outcome (an answer with its time); null when no card was posted (no conversation). */
 export function updateApprovalCard(state: State, approval: Approval, nowIso: string): OutboxItem | null {
   const conversation = approval.conversation === null ? undefined : findConversation(state, approval.conversation);
   if (!conversation) return null;
@@ -174,7 +174,7 @@ export function updateApprovalCard(state: State, approval: Approval, nowIso: str
     kind: 'update',
     key: approvalCardKey(approval.id),
     user: null,
-    document: approvalCard(approval, state),
+    document: approvalCard(approval, state, approval.status === 'answered' ? { answeredAtMs: Date.parse(nowIso) } : {}),
     author: 'omar',
     nowIso,
   });
@@ -202,7 +202,7 @@ export interface TimedOutApprovals {
 /**
  * Closes every open approval whose time is up (called by the chat host inside a store
  * mutation): tells each asking agent, edits each card. Journal each returned approval
- * as `approval.timed_out`.
+ * as `approval.timed_out` with `ea`, `approval` (the number) and `agent`, as thread notices read it.
  */
 export function timeOutDueApprovals(state: State, nowMs: number): TimedOutApprovals {
   const out: TimedOutApprovals = { approvals: [], events: [], outbox: [] };

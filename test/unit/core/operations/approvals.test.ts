@@ -196,7 +196,7 @@ describe('answer_approval', () => {
       key: 'approval:a1',
       channel: 'C1',
       author: 'omar',
-      document: approvalCard(approval, t.store.get()),
+      document: approvalCard(approval, t.store.get(), { answeredAtMs: t.clock.now() }),
     });
     expect(t.scheduler.wakes).toBe(1);
     expect(t.chat.wakes).toBe(1);

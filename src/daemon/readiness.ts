@@ -3,7 +3,7 @@ import { agentKey, EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import { stripTerminalCodes } from '../core/text/pane-text.js';
 import type { BlockingDialog } from '../core/backends/backend-adapter.js';
 import type { Clock, Logger, Multiplexer, Recorder, StateStore } from '../core/ports.js';
-import { createCoalescingRunner } from './coalescing-runner.js';
+import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js';
 
 export interface ReadinessOptions {
   store: StateStore;

@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors.js';
 import type { DeliverOptions, EventScheduler, DeliveryReport } from '../core/ports.js';
-import { createCoalescingRunner } from './coalescing-runner.js';
+import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js';
 import { type Lane, laneOf } from './scheduler/lane.js';
 import { createLaneRuns } from './scheduler/lane-runs.js';
 import { pendingByLane, planLane } from './scheduler/plan-lane.js';

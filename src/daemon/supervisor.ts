@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import type { Multiplexer } from '../core/ports.js';
-import { createCoalescingRunner } from './coalescing-runner.js';
+import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js';
 import { createEaKeeper, type EaKeeperOptions } from './supervisor/ea-keeper.js';
 import { agentsToJudge, createHealthSampler, type HealthSamplerOptions } from './supervisor/health-sampler.js';
 

@@ -1,11 +1,10 @@
-import { type OutboxItem, conversationHandle, outboxHandle } from '../../core/chat/chat-state.js';
-import { chatFailedText } from '../../core/chat/chat-text.js';
-import { addNotice } from '../../core/events/new-event.js';
+import type { OutboxItem } from '../../core/chat/chat-state.js';
+import { createCoalescingRunner } from '../../core/concurrency/coalescing-runner.js';
 import type { State } from '../../core/model/state.js';
 import type { Clock, Logger, Recorder, StateStore } from '../../core/ports.js';
-import { shorten } from '../../core/text/shorten.js';
 import type { ChatBridge, SendResult } from './bridge.js';
-import { type OutboundTarget, recordMessageRef, resolveOutboundTarget } from './outbox-target.js';
+import { type OutcomeContext, onAccepted, onPermanent, onRetryAfter, onTransient } from './outbox-outcomes.js';
+import { type OutboundTarget, resolveOutboundTarget } from './outbox-target.js';
 
 export interface OutboxDispatcherOptions {
   store: StateStore;
@@ -46,15 +45,20 @@ interface Lane {
 export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
   const { store, recorder, clock, logger } = options;
   const maxParallel = options.maxParallel ?? 8;
-  const retryBaseMs = options.retryBaseMs ?? 1000;
-  const retryMaxMs = options.retryMaxMs ?? 60_000;
+  const outcomes: OutcomeContext = {
+    store,
+    recorder,
+    clock,
+    logger,
+    retryBaseMs: options.retryBaseMs ?? 1000,
+    retryMaxMs: options.retryMaxMs ?? 60_000,
+    ...(options.onFailed ? { onFailed: options.onFailed } : {}),
+  };
   const lanes = new Map<string, Lane>();
   const inFlight = new Set<Promise<void>>();
   let active = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
-  let planning = false;
-  let replan = false;
 
   const laneOf = (key: string): Lane => {
     let lane = lanes.get(key);
@@ -65,21 +69,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     return lane;
   };
 
+  const planner = createCoalescingRunner(() => planOnce(), { stopped: () => stopped });
   const plan = (): void => {
-    if (stopped) return;
-    if (planning) {
-      replan = true;
-      return;
-    }
-    planning = true;
-    try {
-      do {
-        replan = false;
-        planOnce();
-      } while (replan && !stopped);
-    } finally {
-      planning = false;
-    }
+    if (!stopped) void planner.run();
   };
 
   /** Starts the head of every idle lane that may go now; arms the timer for the earliest one that must wait. */
@@ -132,13 +124,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const result = await sendSafely(bridge, target);
     switch (result.kind) {
       case 'accepted':
-        return onAccepted(item, target, result.ref);
+        return onAccepted(outcomes, item, target, result.ref);
       case 'retryAfter':
-        return onRetryAfter(item, result.ms);
+        return onRetryAfter(outcomes, item, result.ms);
       case 'transient':
-        return onTransient(item, result.error);
+        return onTransient(outcomes, item, result.error);
       case 'permanent':
-        return onPermanent(item, result.error);
+        return onPermanent(outcomes, item, result.error);
     }
   };
 
@@ -163,94 +155,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       // The seam says send never throws; if a bridge does, the platform's state is unknown: retry.
       return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
     }
-  };
-
-  const onAccepted = async (
-    item: OutboxItem,
-    target: Extract<OutboundTarget, { kind: 'send' }>,
-    ref: string,
-  ): Promise<void> => {
-    const nowIso = new Date(clock.now()).toISOString();
-    await store.mutate((s) => {
-      s.outbox = s.outbox.filter((o) => o.id !== item.id);
-      if (target.recordKey !== null) {
-        recordMessageRef(s, {
-          key: target.recordKey,
-          platform: item.platform,
-          channel: item.channel,
-          ref,
-          thread: target.message.thread,
-          createdAt: nowIso,
-        });
-      }
-    });
-    recorder.record('chat.sent', {
-      ea: item.ea,
-      outbox: outboxHandle(item.id),
-      platform: item.platform,
-      channel: item.channel,
-      message_kind: target.message.kind,
-      conversation: item.conversation === null ? null : conversationHandle(item.conversation),
-      author: item.author,
-      ref,
-      attempts: item.attempts + 1,
-      text: shorten(item.document.text, 200, { ellipsis: 'after', codePoints: true }),
-    });
-  };
-
-  const onRetryAfter = async (item: OutboxItem, ms: number): Promise<void> => {
-    const waitMs = Math.max(0, ms);
-    await backToPending(item.id, (o) => {
-      o.notBefore = new Date(clock.now() + waitMs).toISOString();
-    });
-    logger.info({ outbox: outboxHandle(item.id), platform: item.platform, retry_in_ms: waitMs }, 'chat rate limited');
-  };
-
-  const onTransient = async (item: OutboxItem, error: string): Promise<void> => {
-    const attempts = item.attempts + 1;
-    const delay = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
-    await backToPending(item.id, (o) => {
-      o.attempts = attempts;
-      o.lastError = error;
-      o.notBefore = new Date(clock.now() + delay).toISOString();
-    });
-    logger.warn(
-      { outbox: outboxHandle(item.id), platform: item.platform, attempts, retry_in_ms: delay, err: error },
-      'chat send failed; retrying',
-    );
-  };
-
-  const backToPending = (id: number, edit: (item: OutboxItem) => void) =>
-    store.mutate((s) => {
-      const found = s.outbox.find((o) => o.id === id);
-      if (!found) return;
-      found.status = 'pending';
-      edit(found);
-    });
-
-  const onPermanent = async (item: OutboxItem, error: string): Promise<void> => {
-    const nowNs = clock.nowNs();
-    const createdAt = new Date(clock.now()).toISOString();
-    await store.mutate((s) => {
-      const found = s.outbox.find((o) => o.id === item.id);
-      if (found) {
-        found.status = 'failed';
-        found.attempts = item.attempts + 1;
-        found.lastError = error;
-        found.notBefore = null;
-      }
-      tellAuthor(s, item, error, nowNs, createdAt);
-    });
-    recorder.record('chat.failed', {
-      ea: item.ea,
-      outbox: outboxHandle(item.id),
-      platform: item.platform,
-      channel: item.channel,
-      conversation: item.conversation === null ? null : conversationHandle(item.conversation),
-      author: item.author,
-      error,
-    });
-    options.onFailed?.(item);
   };
 
   return {
@@ -294,15 +198,4 @@ export function laneHeads(state: Readonly<State>): Map<string, OutboxItem> {
 
 export function outboxLaneKey(item: Pick<OutboxItem, 'platform' | 'channel'>): string {
   return `${item.platform}/${item.channel}`;
-}
-
-/** `[CHAT FAILED] c<N>: <error>` to the author when it is an agent (people and omar see it in `omar outbox`). */
-function tellAuthor(state: State, item: OutboxItem, error: string, nowNs: bigint, createdAt: string): void {
-  addNotice(state, {
-    ea: item.ea,
-    receiver: item.author,
-    text: chatFailedText(item.conversation, error),
-    nowNs,
-    createdAt,
-  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescingRunner } from '#daemon/coalescing-runner.js';
+import { createCoalescingRunner } from '#core/concurrency/coalescing-runner.js';
 
 /** A job whose runs finish only when the test says so. */
 function gatedJob() {

@@ -19,7 +19,19 @@ export type Notice =
   | { kind: 'child-failed'; name: string; reason: string }
   | { kind: 'child-stuck'; name: string; idleSeconds: number }
   | { kind: 'delivery-failed'; receiver: string; reason: string }
-  | { kind: 'event-cancelled'; receiver: string; reason: string };
+  | { kind: 'event-cancelled'; receiver: string; reason: string }
+  /** A person answered an approval (`by` is their display name; platform and user are null for the owner on the CLI). */
+  | {
+      kind: 'approval-answered';
+      approval: string;
+      option: string;
+      by: string;
+      platform: string | null;
+      user: string | null;
+    }
+  | { kind: 'approval-timed-out'; approval: string; seconds: number }
+  /** A chat reply could not be delivered for good (`conversation` null for an item outside any conversation). */
+  | { kind: 'chat-failed'; conversation: string | null; error: string };
 
 export interface EventItem {
   sender: string;
@@ -97,6 +109,26 @@ const NOTICES: Array<[RegExp, (m: RegExpExecArray) => Notice]> = [
     new RegExp(`^\\[EVENT CANCELLED\\] to ${NAME}: ?([\\s\\S]*)$`),
     (m) => ({ kind: 'event-cancelled', receiver: m[1]!, reason: m[2]! }),
   ],
+  [
+    /^\[APPROVAL (a\d+)\] timed out after (\d+)s$/,
+    (m) => ({ kind: 'approval-timed-out', approval: m[1]!, seconds: Number(m[2]) }),
+  ],
+  // The option may hold anything: the answer is after the last ` — by `; a chat user is followed by `(<platform>:<id>)`.
+  [
+    /^\[APPROVAL (a\d+)\] ([\s\S]*) — by (.+?)(?: \(([a-z][a-z0-9-]*):([^()\s]+)\))?$/,
+    (m) => ({
+      kind: 'approval-answered',
+      approval: m[1]!,
+      option: m[2]!,
+      by: m[3]!,
+      platform: m[4] ?? null,
+      user: m[5] ?? null,
+    }),
+  ],
+  [
+    /^\[CHAT FAILED\] (?:(c\d+): )?([\s\S]*)$/,
+    (m) => ({ kind: 'chat-failed', conversation: m[1] ?? null, error: m[2]! }),
+  ],
 ];
 
 /** A daemon notice in an event payload, or null. */
@@ -121,5 +153,13 @@ export function noticeTag(notice: Notice): string {
       return `[DELIVERY FAILED] to ${notice.receiver}: ${notice.reason}`;
     case 'event-cancelled':
       return `[EVENT CANCELLED] to ${notice.receiver}: ${notice.reason}`;
+    case 'approval-answered': {
+      const where = notice.platform !== null && notice.user !== null ? ` (${notice.platform}:${notice.user})` : '';
+      return `[APPROVAL ${notice.approval}] ${notice.option} — by ${notice.by}${where}`;
+    }
+    case 'approval-timed-out':
+      return `[APPROVAL ${notice.approval}] timed out after ${notice.seconds}s`;
+    case 'chat-failed':
+      return `[CHAT FAILED] ${notice.conversation === null ? '' : `${notice.conversation}: `}${notice.error}`;
   }
 }

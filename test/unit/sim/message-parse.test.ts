@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { approvalAnswerText, approvalTimeoutText, chatFailedText } from '#core/chat/chat-text.js';
 import { formatDelivery } from '#core/events/format-message.js';
 import { noticeTag, parseMessage, parseNotice, type Message, type Notice } from '#sim/message-parse.js';
 
@@ -152,6 +153,35 @@ describe('parseNotice', () => {
         receiver: 'w3',
         reason: 'w3 was killed by ea; 2 of your event(s) to it will not be delivered.',
       },
+    ],
+    // core/chat/chat-text.ts: approvalAnswerText, approvalTimeoutText, chatFailedText.
+    [
+      approvalAnswerText(3, 'Ship it', 'Alice Smith', 'slack', 'U123'),
+      {
+        kind: 'approval-answered',
+        approval: 'a3',
+        option: 'Ship it',
+        by: 'Alice Smith',
+        platform: 'slack',
+        user: 'U123',
+      },
+    ],
+    [
+      approvalAnswerText(12, 'Deny — by me (really)', 'owner', null, null),
+      {
+        kind: 'approval-answered',
+        approval: 'a12',
+        option: 'Deny — by me (really)',
+        by: 'owner',
+        platform: null,
+        user: null,
+      },
+    ],
+    [approvalTimeoutText(4, 30), { kind: 'approval-timed-out', approval: 'a4', seconds: 30 }],
+    [chatFailedText(2, 'not_in_channel'), { kind: 'chat-failed', conversation: 'c2', error: 'not_in_channel' }],
+    [
+      chatFailedText(null, 'channel_not_found'),
+      { kind: 'chat-failed', conversation: null, error: 'channel_not_found' },
     ],
   ];
   it.each(cases)('%s', (payload, notice) => {

@@ -4,7 +4,17 @@
  * and feeds each tool result back as another input.
  */
 export type ToolName =
-  'spawn_agent' | 'kill_agent' | 'list_agents' | 'complete_task' | 'schedule_omar_event' | 'whoami';
+  | 'spawn_agent'
+  | 'kill_agent'
+  | 'list_agents'
+  | 'complete_task'
+  | 'schedule_omar_event'
+  | 'whoami'
+  | 'update_agent_status'
+  | 'add_project'
+  | 'complete_project'
+  | 'chat_reply'
+  | 'request_approval';
 
 export interface ToolCall {
   kind: 'call';

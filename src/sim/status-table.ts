@@ -10,6 +10,7 @@ export const AgentList = z.object({
       health: z.string(),
       backend: z.string(),
       task_status: z.string().nullable(),
+      status_line: z.string().nullable().optional(),
     }),
   ),
 });

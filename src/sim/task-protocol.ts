@@ -14,6 +14,8 @@ import { shorten } from '../core/text/shorten.js';
  *   crash                                    exit (non-zero) with the task open
  *   hang                                     stop reacting to anything
  *   spam n=N to=X                            schedule N events to X, then complete
+ *   approve question=Q [options=a,b]         ask a person (request_approval), then complete
+ *           [timeout=S]                      with the answer; `:` for spaces, or quote Q
  */
 export type TaskProtocol =
   | { kind: 'tree'; depth: number; fanout: number; backends: string[] }
@@ -23,14 +25,24 @@ export type TaskProtocol =
   | { kind: 'fail'; reason: string }
   | { kind: 'crash' }
   | { kind: 'hang' }
-  | { kind: 'spam'; n: number; to: string };
+  | { kind: 'spam'; n: number; to: string }
+  /** Options and timeout null: omar's defaults (Approve / Deny, no time-out). */
+  | { kind: 'approve'; question: string; options: string[] | null; timeoutSeconds: number | null };
 
 export type ParsedTask = { ok: true; task: TaskProtocol } | { ok: false; error: string };
 
-export const TASK_KEYWORDS = ['tree', 'flat', 'echo', 'sleep', 'fail', 'crash', 'hang', 'spam'] as const;
+export const TASK_KEYWORDS = ['tree', 'flat', 'echo', 'sleep', 'fail', 'crash', 'hang', 'spam', 'approve'] as const;
 
 /** Bounds that keep one typo from spawning thousands of agents. */
-export const TASK_LIMITS = { depth: 12, fanout: 10, flat: 500, spam: 1000, sleepSeconds: 86_400 } as const;
+export const TASK_LIMITS = {
+  depth: 12,
+  fanout: 10,
+  flat: 500,
+  spam: 1000,
+  sleepSeconds: 86_400,
+  /** omar's own bound (a week); its lower bound is left to omar, so a test can see it refuse. */
+  approvalSeconds: 604_800,
+} as const;
 
 const BACKEND_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
 const RECEIVER_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
@@ -79,6 +91,20 @@ const SpamArgs = z.strictObject({
   n: whole(1, TASK_LIMITS.spam),
   to: z.string().regex(RECEIVER_PATTERN, "expected an agent name or 'ea'"),
 });
+const ApproveArgs = z.strictObject({
+  question: z.string().trim().min(1, 'is empty'),
+  options: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(z.array(z.string()).min(2, 'must name at least two, separated by commas'))
+    .optional(),
+  timeout: whole(1, TASK_LIMITS.approvalSeconds).optional(),
+});
 
 /** Parses a task text; never throws. An unknown or malformed task gives a sentence saying what is wrong. */
 export function parseTask(text: string): ParsedTask {
@@ -103,6 +129,8 @@ export function parseTask(text: string): ParsedTask {
       const args = keyValues(words, SpamArgs, 'spam');
       return args.ok ? ok({ kind: 'spam', ...args.value }) : args;
     }
+    case 'approve':
+      return parseApprove(rest);
     case 'echo':
       return ok({ kind: 'echo', text: text.trim() });
     case 'sleep':
@@ -135,6 +163,12 @@ export function formatTask(task: TaskProtocol): string {
       return `fail ${task.reason}`;
     case 'spam':
       return `spam n=${task.n} to=${task.to}`;
+    case 'approve':
+      return [
+        `approve question=${approveValue(task.question)}`,
+        ...(task.options ? [`options=${approveValue(task.options.join(','))}`] : []),
+        ...(task.timeoutSeconds !== null ? [`timeout=${task.timeoutSeconds}`] : []),
+      ].join(' ');
     case 'crash':
     case 'hang':
       return task.kind;
@@ -159,6 +193,49 @@ function parseSleep(words: readonly string[]): ParsedTask {
   const seconds = Number(value);
   if (seconds > TASK_LIMITS.sleepSeconds) return fail(`sleep: at most ${TASK_LIMITS.sleepSeconds} seconds`);
   return ok({ kind: 'sleep', seconds });
+}
+
+function parseApprove(rest: string): ParsedTask {
+  const words = approveWords(rest);
+  if (!words.ok) return words;
+  const args = keyValues(words.words, ApproveArgs, 'approve');
+  if (!args.ok) return args;
+  const { question, options, timeout } = args.value;
+  return ok({ kind: 'approve', question, options: options ?? null, timeoutSeconds: timeout ?? null });
+}
+
+/**
+ * The words of an `approve` line: blanks separate them; outside quotes `:` stands for a
+ * space (`question=Deploy:now?`); a part in `"…"` or `'…'` (opened at the start of a word
+ * or right after its `=`) keeps its blanks and colons as written.
+ */
+function approveWords(text: string): { ok: true; words: string[] } | { ok: false; error: string } {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      else word += ch;
+    } else if ((ch === '"' || ch === "'") && (word === null || word.endsWith('='))) {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + (ch === ':' ? ' ' : ch);
+    }
+  }
+  if (quote !== null) return fail(`approve: a ${quote} is not closed`);
+  if (word !== null) words.push(word);
+  return { ok: true, words };
+}
+
+/** A value as approveWords reads it back: spaces as `:` when it has no colon or quote, else quoted. */
+function approveValue(value: string): string {
+  if (!/[:"']/.test(value)) return value.replace(/ /g, ':');
+  return value.includes('"') ? `'${value}'` : `"${value}"`;
 }
 
 function keyValues<T>(

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { backendFor, childName } from './child-names.js';
 import { DAEMON_SENDER, noticeTag, parseMessage, type EventItem, type Message, type Notice } from './message-parse.js';
 import { shorten } from '../core/text/shorten.js';
@@ -21,14 +22,20 @@ type Purpose =
   | { what: 'kill'; child: string }
   | { what: 'complete'; status: 'completed' | 'failed' }
   | { what: 'wake' }
-  | { what: 'spam'; seq: number };
+  | { what: 'spam'; seq: number }
+  | { what: 'ask' }
+  | { what: 'status' };
 
 type Job =
   | { kind: 'none' }
   | { kind: 'fanout'; label: string; children: Map<string, Child> }
   | { kind: 'sleep'; seconds: number; token: string; scheduled: boolean }
   | { kind: 'spam'; n: number; to: string; open: number; failures: string[] }
+  /** `id` is null until request_approval has answered. */
+  | { kind: 'approval'; question: string; id: string | null }
   | { kind: 'closed' };
+
+const ApprovalRequested = z.object({ approval_id: z.string(), conversation: z.string().nullable().optional() });
 
 /**
  * The worker: waits for its header, runs the task protocol, closes its task with
@@ -100,6 +107,10 @@ class WorkerAgent implements SimAgent {
     const effects: Effect[] = [print(`${MARK.received} ${shorten(noticeTag(notice), 200, { oneLine: 'flat' })}`)];
     if (notice.kind === 'child-complete') effects.push(...this.#childEnded(notice.name, 'completed', notice.summary));
     else if (notice.kind === 'child-failed') effects.push(...this.#childEnded(notice.name, 'failed', notice.reason));
+    else if (notice.kind === 'approval-answered')
+      effects.push(...this.#approvalDecided(notice.approval, `approved: ${notice.option} by ${notice.by}`));
+    else if (notice.kind === 'approval-timed-out')
+      effects.push(...this.#approvalDecided(notice.approval, 'approval timed out'));
     return effects;
   }
 
@@ -119,6 +130,8 @@ class WorkerAgent implements SimAgent {
         return this.#startSleep(task.seconds);
       case 'spam':
         return this.#startSpam(task.n, task.to);
+      case 'approve':
+        return this.#startApproval(task);
       case 'tree':
         if (task.depth <= 1) return this.#complete('completed', `tree leaf ${this.#me!.name}: done`);
         return this.#fanOut(
@@ -172,6 +185,44 @@ class WorkerAgent implements SimAgent {
       );
     }
     return effects;
+  }
+
+  /** Asks a person; the task closes when the answer (or the time-out) arrives as an event from omar. */
+  #startApproval(task: Extract<TaskProtocol, { kind: 'approve' }>): Effect[] {
+    this.#job = { kind: 'approval', question: task.question, id: null };
+    const options = task.options ? ` [${task.options.join(' / ')}]` : '';
+    const timeout = task.timeoutSeconds === null ? '' : `, timeout ${task.timeoutSeconds}s`;
+    return [
+      print(`${MARK.call} request_approval: ${shorten(task.question, 120, { oneLine: 'flat' })}${options}${timeout}`),
+      this.#calls.call(
+        'request_approval',
+        {
+          question: task.question,
+          ...(task.options ? { options: task.options } : {}),
+          ...(task.timeoutSeconds === null ? {} : { timeout_seconds: task.timeoutSeconds }),
+        },
+        { what: 'ask' },
+      ),
+    ];
+  }
+
+  /**
+   * The answer to the open approval (any answer while request_approval has not returned
+   * yet: a worker asks one at a time): the status line stops saying it waits, and the task
+   * closes with the answer as its summary.
+   */
+  #approvalDecided(id: string, summary: string): Effect[] {
+    const job = this.#job;
+    if (job.kind !== 'approval' || (job.id !== null && job.id !== id)) return [];
+    this.#job = { kind: 'closed' };
+    return [...this.#setStatus(summary), ...this.#complete('completed', summary)];
+  }
+
+  #setStatus(status: string): Effect[] {
+    return [
+      print(`${MARK.call} update_agent_status ${status}`),
+      this.#calls.call('update_agent_status', { status }, { what: 'status' }),
+    ];
   }
 
   /** Spawns the children; the task closes when each has ended and been killed. */
@@ -258,6 +309,12 @@ class WorkerAgent implements SimAgent {
         return this.#onWakeScheduled(failure);
       case 'spam':
         return this.#onSpamScheduled(purpose.seq, failure);
+      case 'ask':
+        return this.#onApprovalRequested(input);
+      case 'status':
+        return failure === null
+          ? []
+          : [print(`${MARK.error} update_agent_status: ${shorten(failure, 200, { oneLine: 'flat' })}`)];
     }
   }
 
@@ -303,6 +360,32 @@ class WorkerAgent implements SimAgent {
     return [
       print(`${MARK.error} schedule_omar_event: ${shorten(failure, 200, { oneLine: 'flat' })}`),
       ...this.#complete('failed', `sleep: could not schedule the wake-up: ${failure}`),
+    ];
+  }
+
+  /** The approval is open: say where, and show in the status line (⏸ in chat) that it waits on a person. */
+  #onApprovalRequested(input: Result): Effect[] {
+    if (!input.ok)
+      return [
+        print(`${MARK.error} request_approval: ${shorten(input.error, 200, { oneLine: 'flat' })}`),
+        ...this.#complete('failed', `approve: could not ask: ${input.error}`),
+      ];
+    const job = this.#job;
+    const asked = ApprovalRequested.safeParse(input.data);
+    if (!asked.success) {
+      if (job.kind !== 'approval') return [];
+      return [
+        print(`${MARK.error} request_approval gave an answer I cannot read`),
+        ...this.#complete('failed', 'approve: request_approval gave an answer I cannot read'),
+      ];
+    }
+    const { approval_id: id, conversation } = asked.data;
+    if (job.kind !== 'approval') return [print(`${MARK.note} approval ${id} is already answered`)];
+    job.id = id;
+    const where = conversation ? `its card is in ${conversation}` : `no chat: omar approve ${id} OPTION answers it`;
+    return [
+      print(`${MARK.note} waiting for approval ${id} (${where})`),
+      ...this.#setStatus(`waiting: approval ${id} — ${shorten(job.question, 100, { oneLine: 'flat' })}`),
     ];
   }
 

@@ -128,6 +128,31 @@ describeWithTmux('sim organisations', () => {
     expect(find((e) => e.kind === 'task.closed' && e['agent'] === 'boom')?.['status']).toBe('failed');
   });
 
+  it('approve: the agent asks, waits without polling, and completes with the answer given by `omar approve`', async () => {
+    await world.omarJson([
+      'spawn',
+      'asker',
+      '--backend',
+      'sim',
+      '--task',
+      'approve question=Ship:it? options=Ship,Hold',
+    ]);
+    const asked = await waitJournal(
+      'asker never asked',
+      (e) => e.kind === 'approval.requested' && e['agent'] === 'asker',
+    );
+    expect(asked['question']).toBe('Ship it?');
+    await world.omarJson(['approve', `a${String(asked['approval'])}`, 'Ship']);
+    const closed = await waitJournal(
+      'asker never closed its task',
+      (e) => e.kind === 'task.closed' && e['agent'] === 'asker',
+    );
+    expect(closed).toMatchObject({ status: 'completed', summary: 'approved: Ship by owner' });
+    await waitFor(() => deliveredTo('ea', '[CHILD COMPLETE] asker: approved: Ship by owner') !== undefined, {
+      describe: describeWorld,
+    });
+  });
+
   it('a hung child is reported stuck to its parent; the parent waiting on it is not', async () => {
     await world.omarJson(['spawn', 'boss', '--backend', 'sim', '--task', 'flat n=1 task=hang']);
     const child = String(

@@ -21,13 +21,23 @@ describe('parseTask', () => {
     ['hang', { kind: 'hang' }],
     ['spam n=100 to=ea', { kind: 'spam', n: 100, to: 'ea' }],
     ['spam to=w-1 n=3', { kind: 'spam', n: 3, to: 'w-1' }],
+    ['approve question=Deploy:now?', { kind: 'approve', question: 'Deploy now?', options: null, timeoutSeconds: null }],
+    [
+      'approve question="Deploy at 10:30, ok?" options="Yes: now,Later" timeout=60',
+      { kind: 'approve', question: 'Deploy at 10:30, ok?', options: ['Yes: now', 'Later'], timeoutSeconds: 60 },
+    ],
+    [
+      'APPROVE options=Ship:it,Hold question=\'Say "go"?\' ',
+      { kind: 'approve', question: 'Say "go"?', options: ['Ship it', 'Hold'], timeoutSeconds: null },
+    ],
+    ["approve question=Can't:stop", { kind: 'approve', question: "Can't stop", options: null, timeoutSeconds: null }],
   ];
   it.each(accepted)('%j', (text, task) => {
     expect(parseTask(text)).toEqual({ ok: true, task });
   });
 
   const refused: Array<[string, RegExp]> = [
-    ['', /the task is empty; known: tree, flat, echo, sleep, fail, crash, hang, spam/],
+    ['', /the task is empty; known: tree, flat, echo, sleep, fail, crash, hang, spam, approve/],
     ['   \n  ', /the task is empty/],
     ['build the website', /^unknown task protocol 'build'; known: tree, flat/],
     ['tree', /^tree: depth is missing$/],
@@ -51,6 +61,14 @@ describe('parseTask', () => {
     ['spam n=3', /^spam: to is missing$/],
     ['spam n=3 to=a:b', /^spam: to expected an agent name or 'ea'$/],
     ['spam n=0 to=ea', /^spam: n must be at least 1$/],
+    ['approve', /^approve: question is missing$/],
+    ['approve question=""', /^approve: question is empty$/],
+    ['approve question="open', /^approve: a " is not closed$/],
+    ['approve question=Go? options=Yes', /^approve: options must name at least two, separated by commas$/],
+    ['approve question=Go? timeout=0', /^approve: timeout must be at least 1$/],
+    ['approve question=Go? timeout=604801', /^approve: timeout must be at most 604800$/],
+    ['approve question=Go? colour=red', /^approve: unknown key colour$/],
+    ['approve Go?', /^approve: expected key=value, got 'Go\?'$/],
   ];
   it.each(refused)('refuses %j', (text, error) => {
     const parsed = parseTask(text);
@@ -71,6 +89,9 @@ describe('formatTask', () => {
     'crash',
     'hang',
     'spam n=4 to=ea',
+    'approve question=Deploy:now?',
+    'approve question="At 10:30?" options=Yes:now,Later timeout=60',
+    `approve question='Say "go"' options="a:b,c"`,
   ])('round-trips %j', (text) => {
     const parsed = parseTask(text);
     if (!parsed.ok) throw new Error(parsed.error);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkerAgent } from '#sim/worker-agent.js';
+import { approvalAnswerText, approvalTimeoutText } from '#core/chat/chat-text.js';
 import { callsOf, err, events, fromOmar, header, linesOf, ok, shapes } from './sim-driver.js';
 
 const complete = (status: 'completed' | 'failed', summary: string) => ({
@@ -19,7 +20,7 @@ describe('worker: tasks that finish at once', () => {
       [
         complete(
           'failed',
-          "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam (see docs/sim.md)",
+          "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam, approve (see docs/sim.md)",
         ),
       ],
     ],
@@ -208,5 +209,74 @@ describe('worker: flat, sleep, spam', () => {
     const agent = createWorkerAgent();
     agent.handle(header('sleep 60'));
     expect(linesOf(agent.handle(events(['peer', 'hi\nthere'])))).toEqual(['← event from peer: hi there']);
+  });
+});
+
+describe('worker: approve', () => {
+  const status = (text: string) => ({ tool: 'update_agent_status', args: { status: text } });
+
+  it('asks, shows it waits, ends its turn, and completes with the answer', () => {
+    const agent = createWorkerAgent();
+    const asked = agent.handle(header('approve question="Deploy v2 to prod?" options=Ship:it,Wait timeout=600', 'w'));
+    expect(shapes(asked)).toEqual([
+      {
+        tool: 'request_approval',
+        args: { question: 'Deploy v2 to prod?', options: ['Ship it', 'Wait'], timeout_seconds: 600 },
+      },
+    ]);
+    expect(linesOf(asked).at(-1)).toBe('→ request_approval: Deploy v2 to prod? [Ship it / Wait], timeout 600s');
+
+    const waiting = agent.handle(ok(callsOf(asked)[0]!, { approval_id: 'a3', conversation: 'c1' }));
+    expect(linesOf(waiting)[0]).toBe('· waiting for approval a3 (its card is in c1)');
+    expect(shapes(waiting)).toEqual([status('waiting: approval a3 — Deploy v2 to prod?')]);
+    expect(agent.handle(ok(callsOf(waiting)[0]!))).toEqual([]);
+
+    // Another approval's answer is only printed; its own closes the task.
+    expect(shapes(agent.handle(fromOmar(approvalAnswerText(9, 'Wait', 'Bo', 'slack', 'U2'))))).toEqual([]);
+    const answered = agent.handle(fromOmar(approvalAnswerText(3, 'Ship it', 'Alice Smith', 'slack', 'U1')));
+    expect(linesOf(answered)[0]).toBe('← [APPROVAL a3] Ship it — by Alice Smith (slack:U1)');
+    expect(shapes(answered)).toEqual([
+      status('approved: Ship it by Alice Smith'),
+      complete('completed', 'approved: Ship it by Alice Smith'),
+    ]);
+    expect(shapes(agent.handle(fromOmar(approvalTimeoutText(3, 600))))).toEqual([]);
+  });
+
+  it('a time-out completes the task too; omar decides the defaults', () => {
+    const agent = createWorkerAgent();
+    const asked = agent.handle(header('approve question=Drop:the:cache?'));
+    expect(shapes(asked)).toEqual([{ tool: 'request_approval', args: { question: 'Drop the cache?' } }]);
+    const waiting = agent.handle(ok(callsOf(asked)[0]!, { approval_id: 'a1', conversation: null }));
+    expect(linesOf(waiting)[0]).toBe('· waiting for approval a1 (no chat: omar approve a1 OPTION answers it)');
+    expect(shapes(agent.handle(fromOmar(approvalTimeoutText(1, 30))))).toEqual([
+      status('approval timed out'),
+      complete('completed', 'approval timed out'),
+    ]);
+  });
+
+  it('an answer before request_approval returns still counts, and the late return does not mark it waiting', () => {
+    const agent = createWorkerAgent();
+    const [ask] = callsOf(agent.handle(header('approve question=Go?')));
+    expect(shapes(agent.handle(fromOmar(approvalAnswerText(5, 'Approve', 'owner', null, null))))).toEqual([
+      status('approved: Approve by owner'),
+      complete('completed', 'approved: Approve by owner'),
+    ]);
+    const late = agent.handle(ok(ask!, { approval_id: 'a5', conversation: null }));
+    expect(shapes(late)).toEqual([]);
+    expect(linesOf(late)).toEqual(['· approval a5 is already answered']);
+  });
+
+  it('fails when it cannot ask', () => {
+    const agent = createWorkerAgent();
+    const [ask] = callsOf(agent.handle(header('approve question=Go? timeout=5')));
+    expect(shapes(agent.handle(err(ask!, '[INVALID_INPUT] timeout_seconds must be at least 10')))).toEqual([
+      complete('failed', 'approve: could not ask: [INVALID_INPUT] timeout_seconds must be at least 10'),
+    ]);
+  });
+
+  it('a malformed approve task fails at once', () => {
+    expect(shapes(createWorkerAgent().handle(header('approve options=a,b')))).toEqual([
+      complete('failed', 'sim: approve: question is missing'),
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { conditionCounts, type Condition } from '../core/chat/glyphs.js';
 import { shorten } from '../core/text/shorten.js';
 import type { AgentListRow } from './status-table.js';
 
@@ -13,18 +14,6 @@ export const CHAT_HELP: readonly string[] = [
   '• status · kill everything',
 ];
 
-/** Glyph per condition, counted in this order (busy first, then what needs a look, then done). */
-const GLYPHS = [
-  ['running', '●'],
-  ['idle', '○'],
-  ['starting', '◐'],
-  ['waiting', '⏸'],
-  ['stuck', '⚠'],
-  ['failed', '✖'],
-  ['completed', '✔'],
-] as const;
-type Condition = (typeof GLYPHS)[number][0];
-
 /** The help, led by what was not understood when there was something. */
 export function chatHelp(notUnderstood?: string): string {
   const [first, ...rest] = CHAT_HELP;
@@ -38,15 +27,13 @@ export function chatHelp(notUnderstood?: string): string {
 /** `3 agents: 2 ● 1 ○`; `no agents`. */
 export function chatStatusLine(rows: readonly AgentListRow[]): string {
   if (rows.length === 0) return 'no agents';
-  const counts = new Map<Condition, number>();
-  for (const row of rows) counts.set(conditionOf(row), (counts.get(conditionOf(row)) ?? 0) + 1);
-  const glyphs = GLYPHS.filter(([c]) => counts.has(c)).map(([c, glyph]) => `${counts.get(c)} ${glyph}`);
-  return `${agentCount(rows.length)}: ${glyphs.join(' ')}`;
+  return `${agentCount(rows.length)}: ${conditionCounts(rows.map(conditionOf))}`;
 }
 
 /**
- * As chat reads an agent: waiting on a person first (a `waiting: …` status line), then a
- * completed task, a failed task or a dead pane, then its health.
+ * A list_agents row read as chat reads an agent (agentCondition in core/chat/glyphs.ts):
+ * waiting on a person first (a `waiting: …` status line), then a completed task, a failed
+ * task or a dead pane, then its health.
  */
 function conditionOf(row: AgentListRow): Condition {
   if (row.status_line?.startsWith('waiting: ')) return 'waiting';

@@ -53,6 +53,8 @@ function isWaitingOnNothing(state: Readonly<State>, agent: Agent): boolean {
       (e.status === 'pending' || e.status === 'delivering'),
   );
   if (selfWake) return false;
+  // An agent that asked a person (request_approval) waits for them, not on nothing.
+  if (state.approvals.some((a) => a.ea === agent.ea && a.agent === agent.name && a.status === 'open')) return false;
   const busyChild = state.agents.some((c) => {
     if (c.ea !== agent.ea || c.parent !== agent.name || c.health === 'exited') return false;
     const childTask = c.taskId ? state.tasks.find((t) => t.id === c.taskId) : undefined;

@@ -141,6 +141,21 @@ describe('classifyAgent', () => {
         'stuck',
       ],
       [
+        'an open approval it asked for (it waits for a person)',
+        stateWith('running', (s) => void s.approvals.push(approvalBy('w', 'open'))),
+        'idle',
+      ],
+      [
+        'an answered approval only',
+        stateWith('running', (s) => void s.approvals.push(approvalBy('w', 'answered'))),
+        'stuck',
+      ],
+      [
+        'an open approval of another agent',
+        stateWith('running', (s) => void s.approvals.push(approvalBy('other', 'open'))),
+        'stuck',
+      ],
+      [
         'a live child with a running task',
         stateWith('running', (s) => {
           s.agents.push(makeAgent('c', { parent: 'w', taskId: 't2' }));
@@ -256,3 +271,20 @@ describe('restartDelayMs', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000]);
   });
 });
+
+function approvalBy(agent: string, status: 'open' | 'answered'): State['approvals'][number] {
+  return {
+    id: 1,
+    ea: 0,
+    agent,
+    question: 'ship it?',
+    options: ['Yes', 'No'],
+    conversation: null,
+    mention: null,
+    status,
+    answer: status === 'open' ? null : 'Yes',
+    answeredBy: status === 'open' ? null : 'owner',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    timeoutAt: null,
+  };
+}

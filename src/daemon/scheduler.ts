@@ -4,9 +4,14 @@ import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js
 import { type Lane, laneOf } from './scheduler/lane.js';
 import { createLaneRuns } from './scheduler/lane-runs.js';
 import { pendingByLane, planLane } from './scheduler/plan-lane.js';
-import type { SchedulerContext, SchedulerSettings, SchedulerStats } from './scheduler/scheduler-context.js';
+import type {
+  DaemonJobRunner,
+  SchedulerContext,
+  SchedulerSettings,
+  SchedulerStats,
+} from './scheduler/scheduler-context.js';
 
-export type { SchedulerStats } from './scheduler/scheduler-context.js';
+export type { DaemonJobRunner, SchedulerStats } from './scheduler/scheduler-context.js';
 
 export interface SchedulerOptions
   extends
@@ -15,6 +20,8 @@ export interface SchedulerOptions
   deliver?: Partial<DeliverOptions>;
   /** How the receiver's CLI takes a paste and an Enter (placeholders, submit delay, empty-input marker). */
   inputOptionsFor?: (ea: number, receiver: string) => Partial<DeliverOptions>;
+  /** Runs the daemon's jobs: events to `omar` go here instead of a pane. None: such events fail. */
+  jobs?: DaemonJobRunner;
 }
 
 export interface Scheduler extends EventScheduler {
@@ -54,6 +61,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       ...options.inputOptionsFor?.(lane.ea, lane.receiver),
       submit,
     }),
+    jobs: options.jobs ?? null,
     plan: () => plan(),
   };
   const runs = createLaneRuns(ctx);
@@ -72,6 +80,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const step = planLane(state, lane, events, now, {
         readinessTimeoutMs: ctx.settings.readinessTimeoutMs,
         slotsFull,
+        daemonJobs: ctx.jobs !== null,
       });
       if (step.kind === 'wait') nextWakeMs = Math.min(nextWakeMs, step.untilMs);
       else if (step.kind === 'fail') runs.fail(lane, events, step.reason);

@@ -6,7 +6,8 @@ import { EA_AGENT } from '../model/names.js';
 import type { OmarEvent, Recurrence, State } from '../model/state.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
-import { principalLabel } from '../principal.js';
+import { type Principal, principalLabel } from '../principal.js';
+import { DAEMON_JOBS, DAEMON_RECEIVER, daemonJobOf } from '../events/daemon-jobs.js';
 import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
@@ -153,7 +154,7 @@ export const scheduleOmarEvent = defineOperation({
       firstCron(cron, recurrence, clock.now());
 
     const event = await store.mutate((state) => {
-      assertReceiver(state, ctx.ea, input.receiver, ctx.caller.kind);
+      assertReceiver(state, ctx.ea, input.receiver, input.payload, ctx.caller.kind);
       return addEvent(state, {
         ea: ctx.ea,
         sender,
@@ -193,20 +194,15 @@ function firstCron(
   return msToNs(next);
 }
 
-function assertReceiver(state: Readonly<State>, ea: number, receiver: string, callerKind: string): void {
+function assertReceiver(
+  state: Readonly<State>,
+  ea: number,
+  receiver: string,
+  payload: string,
+  callerKind: Principal['kind'],
+): void {
   if (receiver === EA_AGENT) return;
-  if (receiver === 'omar') {
-    throw new AppError(
-      'INVALID_INPUT',
-      callerKind === 'agent'
-        ? "Agents cannot schedule events to 'omar'."
-        : "The daemon has no job to run for a receiver 'omar' yet.",
-      {
-        hint: "Schedule to an agent name or 'ea'.",
-        details: { field: 'receiver', name: receiver },
-      },
-    );
-  }
+  if (receiver === DAEMON_RECEIVER) return assertDaemonJob(payload, callerKind);
   const agent = findAgent(state, ea, receiver);
   if (!agent) {
     throw new AppError('AGENT_NOT_FOUND', `No agent '${receiver}' in EA ${ea} to receive the event.`, {
@@ -229,6 +225,28 @@ function assertReceiver(state: Readonly<State>, ea: number, receiver: string, ca
       hint: 'Kill it and spawn a new one, or pick another receiver.',
       details: { field: 'receiver', name: receiver, ea },
     });
+  }
+}
+
+/** `omar` runs the jobs it knows, for the owner (and itself) only. */
+function assertDaemonJob(payload: string, callerKind: Principal['kind']): void {
+  const details = { field: 'receiver', name: DAEMON_RECEIVER };
+  if (callerKind !== 'owner' && callerKind !== 'daemon') {
+    throw new AppError(
+      'INVALID_INPUT',
+      callerKind === 'agent' ? "Agents cannot schedule events to 'omar'." : "Only the owner schedules jobs for 'omar'.",
+      { hint: "Schedule to an agent name or 'ea'.", details },
+    );
+  }
+  if (daemonJobOf(payload) === null) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `'omar' runs only these jobs: ${DAEMON_JOBS.join(', ')}; the payload names none of them.`,
+      {
+        hint: `Give the job's name as the payload, e.g. --to omar "report".`,
+        details: { ...details, jobs: DAEMON_JOBS },
+      },
+    );
   }
 }
 

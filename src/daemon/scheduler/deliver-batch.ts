@@ -25,7 +25,7 @@ export async function deliverBatch(ctx: SchedulerContext, lane: Lane, batch: Oma
 }
 
 /** Not awaited (the paste starts now); a failed write must not become an unhandled rejection. */
-function markDelivering(ctx: SchedulerContext, lane: Lane, batch: readonly OmarEvent[]): void {
+export function markDelivering(ctx: SchedulerContext, lane: Lane, batch: readonly OmarEvent[]): void {
   const ids = new Set(batch.map((e) => e.id));
   ctx.store
     .mutate((s) => {

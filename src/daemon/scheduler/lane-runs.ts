@@ -1,6 +1,8 @@
 import type { OmarEvent } from '../../core/model/state.js';
 import { deliverBatch } from './deliver-batch.js';
 import { deliverInput } from './deliver-input.js';
+import { runDaemonJob } from './run-daemon-job.js';
+import { DAEMON_RECEIVER } from '../../core/events/daemon-jobs.js';
 import { failEvents } from './fail-events.js';
 import { type Lane, nameOf } from './lane.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -23,7 +25,13 @@ export function createLaneRuns(ctx: SchedulerContext): LaneRuns {
       lane.busy = true;
       ctx.stats.activeLanes += 1;
       const input = lane.inputs.shift();
-      const work = (input ? deliverInput(ctx, lane, input) : deliverBatch(ctx, lane, batch))
+      const work = (
+        input
+          ? deliverInput(ctx, lane, input)
+          : lane.receiver === DAEMON_RECEIVER
+            ? runDaemonJob(ctx, lane, batch)
+            : deliverBatch(ctx, lane, batch)
+      )
         .catch((error: unknown) =>
           ctx.logger.error({ err: String(error), lane: nameOf(lane) }, 'lane delivery crashed'),
         )

@@ -30,6 +30,8 @@ export interface LaneLimits {
   readinessTimeoutMs: number;
   /** Every delivery slot (maxParallel) is taken. */
   slotsFull: boolean;
+  /** Events to `omar` have a job runner. */
+  daemonJobs?: boolean;
 }
 
 /** Pending events grouped by lane key, each list in the state's order. */
@@ -57,7 +59,7 @@ export function planLane(
   const hasInput = lane.inputs.length > 0;
   // Typed input may go while events wait out a back-off: nothing is in flight, so nothing interleaves.
   if (lane.retryAtMs > now.nowMs && !hasInput) return { kind: 'wait', untilMs: lane.retryAtMs };
-  const gate = laneGate(state, lane, now.nowMs, limits.readinessTimeoutMs);
+  const gate = laneGate(state, lane, now.nowMs, limits.readinessTimeoutMs, limits.daemonJobs);
   if (gate === 'wait') return { kind: 'wait', untilMs: now.nowMs + GATE_POLL_MS };
   if (gate === 'gone' && events.length > 0) return { kind: 'fail', reason: 'the receiver is gone or has exited' };
   const batch = hasInput ? [] : planLaneDelivery(events, now.nowNs);

@@ -7,6 +7,7 @@ import type {
   Recorder,
   StateStore,
 } from '../../core/ports.js';
+import type { OmarEvent } from '../../core/model/state.js';
 import type { Lane } from './lane.js';
 
 export interface SchedulerStats {
@@ -29,6 +30,9 @@ export interface SchedulerSettings {
   readinessTimeoutMs: number;
 }
 
+/** Runs the job an event to `omar` names; rejects when it failed (the event is retried, then failed). */
+export type DaemonJobRunner = (event: OmarEvent) => Promise<void>;
+
 /** What the scheduler's parts share: its ports, settings and counters, and a way to look at the lanes again. */
 export interface SchedulerContext {
   store: StateStore;
@@ -41,6 +45,8 @@ export interface SchedulerContext {
   stats: SchedulerStats;
   /** How this lane's receiver takes a paste (its CLI's input options), submitted or not. */
   deliverOptions(lane: Lane, submit: boolean): DeliverOptions;
+  /** Runs a job of the daemon's (an event to `omar`); null: none runs here, such events fail. */
+  jobs: DaemonJobRunner | null;
   /** Looks at every lane again: starts what is due. */
   plan(): void;
 }

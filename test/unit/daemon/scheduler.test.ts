@@ -903,3 +903,66 @@ describe('scheduler: durability and reporting', () => {
     expect(r.mux.delivered).toHaveLength(1);
   });
 });
+
+describe('scheduler: events to omar run the daemon’s jobs', () => {
+  it('a due event to omar goes to the job runner, not a pane; a cron one is pending again at its next time', async () => {
+    const ran: Array<{ id: string; payload: string; atMs: number }> = [];
+    const r = rig({
+      scheduler: { jobs: async (e) => void ran.push({ id: e.id, payload: e.payload, atMs: Date.now() }) },
+    });
+    await r.scheduler.start();
+    const e = await r.add('omar', 'report', { sender: 'omar', recurrence: { cron: '0 */3 * * *', tz: null } });
+    await settle();
+    expect(ran).toEqual([{ id: e.id, payload: 'report', atMs: T0 }]);
+    expect(r.mux.callsOf('deliver')).toEqual([]);
+    expect(r.event(e.id)).toMatchObject({ status: 'pending', t: ns(Date.parse('2026-03-01T15:00:00.000Z')) });
+    expect(entries(r, 'event.delivered')).toEqual([
+      expect.objectContaining({ event: e.id, receiver: 'omar', next_t: ns(Date.parse('2026-03-01T15:00:00.000Z')) }),
+    ]);
+    await settle(3 * 3600_000);
+    expect(ran.map((x) => x.atMs - T0)).toEqual([0, 3 * 3600_000]);
+  });
+
+  it('runs the jobs of one lane one at a time, in order', async () => {
+    const ran: string[] = [];
+    const r = rig({ scheduler: { jobs: async (e) => void ran.push(e.payload) } });
+    seed(
+      r,
+      makeEvent('j2', 'omar', { t: ns(T0 - 1000), seq: '2', payload: 'second', sender: 'owner' }),
+      makeEvent('j1', 'omar', { t: ns(T0 - 2000), seq: '1', payload: 'first', sender: 'owner' }),
+    );
+    await r.scheduler.start();
+    await settle();
+    await settle();
+    expect(ran).toEqual(['first', 'second']);
+    expect(r.store.get().events).toEqual([]);
+  });
+
+  it('a job that throws is retried with back-off, then failed, and its sender told', async () => {
+    let calls = 0;
+    const r = rig({
+      scheduler: {
+        jobs: async () => {
+          calls += 1;
+          throw new Error('no chat bridge');
+        },
+      },
+    });
+    await r.scheduler.start();
+    const e = await r.add('omar', 'report', { sender: 'w2' });
+    await settle(60_000);
+    expect(calls).toBe(3);
+    expect(r.event(e.id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(r.event(e.id)!.lastError).toContain('no chat bridge');
+    expect(r.mux.textsTo(session('w2')).join('\n')).toMatch(/\[DELIVERY FAILED\] to omar: .*no chat bridge/);
+  });
+
+  it('without a job runner, events to omar fail at once (the receiver is not there)', async () => {
+    const r = rig();
+    await r.scheduler.start();
+    const e = await r.add('omar', 'report', { sender: 'omar' });
+    await settle();
+    expect(r.event(e.id)).toMatchObject({ status: 'failed' });
+    expect(r.mux.callsOf('deliver')).toEqual([]);
+  });
+});

@@ -249,6 +249,31 @@ describe('schedule_omar_event', () => {
     expect(t.scheduler.wakes).toBe(0);
   });
 
+  it("lets the owner schedule a job of the daemon's to 'omar' (the payload names it), recurring on a cron", async () => {
+    const out = await schedule(owner, { receiver: 'omar', payload: ' report ', cron: '0 */3 * * *' });
+    expect(out).toMatchObject({ receiver: 'omar', sender: 'owner', payload: ' report ' });
+    expect(out.fires_at).toBe('2026-03-01T15:00:00.000Z');
+    expect(t.scheduler.wakes).toBe(1);
+  });
+
+  it.each<[string, Principal]>([
+    ['a chat admin', chatUser('admin')],
+    ['the EA', eaAgent()],
+  ])("refuses a job for 'omar' from %s", async (_what, by) => {
+    const error = await schedule(by, { receiver: 'omar', payload: 'report' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', details: expect.objectContaining({ field: 'receiver' }) });
+    expect(events()).toEqual([]);
+  });
+
+  it("refuses a payload to 'omar' that names no job, listing the jobs", async () => {
+    const error = await schedule(owner, { receiver: 'omar', payload: 'clean up' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('report'),
+      details: expect.objectContaining({ jobs: ['report'] }),
+    });
+  });
+
   it('refuses an exited receiver (CONFLICT naming it)', async () => {
     exit('w1');
     const error = await schedule(owner, { receiver: 'w1', payload: 'x' }).catch((e: unknown) => e);

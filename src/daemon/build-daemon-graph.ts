@@ -125,6 +125,8 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     },
   };
   const chat = buildChatHost(config, services, logger);
+  // The org charts and the approval time-outs follow the journal.
+  journalFeed.subscribe(['journal'], (_topic, entry) => chat.onJournal(entry));
   return {
     logger,
     clock,
@@ -151,6 +153,7 @@ function buildChatHost(config: Config, services: Services, logger: Logger): Chat
     bridges: [],
     roleSources: () => roleSourcesOf(config.chat),
     logger: logger.child({ component: 'chat' }),
+    editIntervalSeconds: config.chat.editIntervalSeconds,
   });
 }
 

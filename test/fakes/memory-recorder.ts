@@ -6,6 +6,8 @@ const AGENT_FIELDS = ['agent', 'receiver', 'sender', 'parent', 'name'] as const;
 /** The journal in memory; `read` filters like src/runtime/journal/jsonl-journal.ts. */
 export class MemoryRecorder implements Recorder {
   readonly entries: JournalEntry[] = [];
+  /** Called with each entry as it is recorded (the daemon's journal feed). */
+  readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(private readonly clock: Pick<Clock, 'now'> = { now: () => Date.now() }) {}
 
@@ -13,7 +15,9 @@ export class MemoryRecorder implements Recorder {
     const rest: Record<string, unknown> = { ...fields };
     delete rest['ts'];
     delete rest['kind'];
-    this.entries.push({ ts: new Date(this.clock.now()).toISOString(), kind, ...rest } as JournalEntry);
+    const entry = { ts: new Date(this.clock.now()).toISOString(), kind, ...rest } as JournalEntry;
+    this.entries.push(entry);
+    for (const listener of this.listeners) listener(entry);
   }
 
   async read(query: JournalQuery = {}): Promise<JournalEntry[]> {

@@ -2,10 +2,12 @@ import { AppError } from '../../core/errors.js';
 import type { RoleSources } from '../../core/chat/access.js';
 import type { OperationCall } from '../../core/invoke-operation.js';
 import type { AnyOperation } from '../../core/operation.js';
-import type { ChatHooks, Logger, Services } from '../../core/ports.js';
+import type { ChatHooks, JournalEntry, Logger, Services } from '../../core/ports.js';
 import type { ChatBridge, ChatInbound } from './bridge.js';
 import { createChatRouter } from './chat-router.js';
+import { createOrgChartJob } from './org-chart-job.js';
 import { createOutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.js';
+import type { Timers } from './timers.js';
 
 /** A bridge is constructed with the core's inbound API (docs/contracts.md §11). */
 export type BridgeFactory = (inbound: ChatInbound) => ChatBridge;
@@ -23,6 +25,10 @@ export interface ChatHostOptions {
   /** Default: invokeOperation against `services`. */
   invoke?: (op: AnyOperation, call: OperationCall) => Promise<unknown>;
   dispatcher?: Pick<OutboxDispatcherOptions, 'maxParallel' | 'retryBaseMs' | 'retryMaxMs'>;
+  /** Least seconds between two edits of one org chart (`[chat] edit_interval_seconds`, default 2). */
+  editIntervalSeconds?: number;
+  /** The chat jobs' timers (default: the process's). */
+  timers?: Timers;
 }
 
 export interface BridgeStatus {
@@ -35,6 +41,8 @@ export interface BridgeStatus {
 export interface ChatHost extends ChatHooks {
   /** The inbound API every bridge was given. */
   readonly inbound: ChatInbound;
+  /** A journal entry was recorded: the org charts and the approval time-outs follow the journal. */
+  onJournal(entry: JournalEntry): void;
   /** Delivers what a previous run left in the outbox, then starts every bridge (one failing does not stop the others). */
   start(): Promise<void>;
   /** Stops delivering (waits for sends in flight), then stops the bridges. */
@@ -77,6 +85,14 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
     // A failed item's agent author has a [CHAT FAILED] notice queued: deliver it.
     onFailed: () => services.scheduler.wake(),
   });
+  const charts = createOrgChartJob({
+    store: services.store,
+    clock: services.clock,
+    logger,
+    intervalMs: (options.editIntervalSeconds ?? 2) * 1000,
+    ...(options.timers ? { timers: options.timers } : {}),
+    onQueued: () => dispatcher.wake(),
+  });
 
   const startBridge = async (entry: HostedBridge): Promise<void> => {
     try {
@@ -109,11 +125,16 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
     inbound,
     wake: () => dispatcher.wake(),
     roleSources: () => options.roleSources(),
+    onJournal(entry) {
+      charts.onEntry(entry);
+    },
     async start() {
       await dispatcher.start();
+      charts.start();
       await Promise.all([...hosted.values()].map(startBridge));
     },
     async stop() {
+      await charts.stop();
       await dispatcher.stop();
       await Promise.all([...hosted.values()].map(stopBridge));
     },

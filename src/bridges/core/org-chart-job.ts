@@ -1,0 +1,174 @@
+import { closedProjectDocument, orgChartDocument } from '../../core/chat/org-chart.js';
+import {
+  type ChartProject,
+  isChartNews,
+  projectsTouchedBy,
+  queueChart,
+  queueChartNotice,
+} from '../../core/chat/project-charts.js';
+import { coalesceNotices } from '../../core/chat/thread-notices.js';
+import type { ChatDocument } from '../../core/chat/document.js';
+import type { Project, State } from '../../core/model/state.js';
+import type { Clock, JournalEntry, Logger, StateStore } from '../../core/ports.js';
+import { SYSTEM_TIMERS, type Timers } from './timers.js';
+
+export interface OrgChartJobOptions {
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  /** Least time between two edits of one chart; notices are coalesced over the same window. */
+  intervalMs: number;
+  timers?: Timers;
+  /** Outbox items were queued: deliver them. */
+  onQueued(): void;
+}
+
+export interface OrgChartJob {
+  /** A journal entry was recorded (the daemon's journal feed calls this for every entry). */
+  onEntry(entry: JournalEntry): void;
+  /** Starts listening; every chart is drawn once (it may have changed while the daemon was down). */
+  start(): void;
+  /** Stops; what is still waiting for the window is queued first (the outbox keeps it). */
+  stop(): Promise<void>;
+}
+
+/** A chart's document, drawn from the committed state; null when the project has no chart. */
+interface Drawn {
+  project: ChartProject;
+  document: ChatDocument;
+  json: string;
+}
+
+/**
+ * The living org charts (docs/chat-ux.md): journal entries in; for every project with a
+ * conversation, its root message edited in place when its rendering changed, and what
+ * happened (spawns, completions, failures, stuck agents, kills, approvals) posted in its
+ * thread, coalesced. Work is done at most once per `intervalMs`: the first entry after a
+ * quiet spell is handled on the next turn (a burst recorded together is one post); the
+ * rest of a burst waits for the window to end. So each chart is edited at most once per
+ * window, and a burst of 100 spawns makes one or two posts.
+ */
+export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
+  const { store, clock, logger, intervalMs } = options;
+  const timers = options.timers ?? SYSTEM_TIMERS;
+  /** The last document queued per project (compared to skip edits that change nothing). */
+  const drawn = new Map<number, string>();
+  /** Projects seen, kept until their final edit: a completed project has left the state. */
+  const known = new Map<number, Project>();
+  const completed = new Set<number>();
+  const touched = new Set<number>();
+  let entries: JournalEntry[] = [];
+  let timer: unknown = null;
+  let lastRunMs = Number.NEGATIVE_INFINITY;
+  let running = false;
+
+  const remember = (project: Project | undefined): void => {
+    if (project) known.set(project.id, project);
+  };
+
+  const schedule = (): void => {
+    if (!running || timer !== null) return;
+    const waitMs = Math.max(0, lastRunMs + intervalMs - clock.now());
+    timer = timers.setTimeout(() => void run(), waitMs);
+  };
+
+  /** Queues every chart edit and notice that is due, in one state change. */
+  const run = async (): Promise<void> => {
+    timer = null;
+    lastRunMs = clock.now();
+    const batch = entries;
+    const ids = [...touched];
+    entries = [];
+    touched.clear();
+    try {
+      const state = store.get();
+      const charts = ids.flatMap((id) => drawChart(state, id) ?? []);
+      const notices = noticesOf(state, batch);
+      const queued = await store.mutate((s) => queueAll(s, charts, notices, new Date(lastRunMs).toISOString()));
+      forgetClosed(store.get(), ids);
+      if (queued > 0) options.onQueued();
+    } catch (error) {
+      logger.warn({ err: String(error) }, 'org charts could not be queued');
+    }
+  };
+
+  const drawChart = (state: Readonly<State>, id: number): Drawn | null => {
+    const live = state.projects.find((p) => p.id === id);
+    remember(live);
+    const project = live ?? known.get(id);
+    if (!project || project.conversation === null) return null;
+    const document = live
+      ? orgChartDocument(state, id, clock.now())
+      : closedProjectDocument(project.name, completed.has(id) ? 'completed' : 'closed');
+    const json = JSON.stringify(document);
+    return drawn.get(id) === json ? null : { project, document, json };
+  };
+
+  /** The coalesced notices, each with the project whose thread it goes to (completed ones included). */
+  const noticesOf = (state: Readonly<State>, batch: readonly JournalEntry[]) => {
+    if (batch.length === 0) return [];
+    const gone = [...known.values()].filter((k) => !state.projects.some((p) => p.id === k.id));
+    const view: Readonly<State> = gone.length === 0 ? state : { ...state, projects: [...state.projects, ...gone] };
+    return coalesceNotices(batch, view).flatMap((notice) => {
+      const project = view.projects.find((p) => p.id === notice.project && p.ea === notice.ea);
+      return project && project.conversation !== null ? [{ project, document: notice.document }] : [];
+    });
+  };
+
+  const queueAll = (
+    s: State,
+    charts: readonly Drawn[],
+    notices: ReadonlyArray<{ project: ChartProject; document: ChatDocument }>,
+    nowIso: string,
+  ): number => {
+    let queued = 0;
+    for (const chart of charts) {
+      if (!queueChart(s, chart.project, chart.document, nowIso)) continue;
+      drawn.set(chart.project.id, chart.json);
+      queued += 1;
+    }
+    for (const notice of notices) if (queueChartNotice(s, notice.project, notice.document, nowIso)) queued += 1;
+    return queued;
+  };
+
+  /** A project that left the state had its final edit: nothing more to remember. */
+  const forgetClosed = (state: Readonly<State>, ids: readonly number[]): void => {
+    for (const id of ids) {
+      if (state.projects.some((p) => p.id === id)) continue;
+      known.delete(id);
+      drawn.delete(id);
+      completed.delete(id);
+    }
+  };
+
+  return {
+    onEntry(entry) {
+      if (!running || !isChartNews(entry)) return;
+      const state = store.get();
+      const ids = projectsTouchedBy(state, entry);
+      if (entry.kind === 'project.completed' && typeof entry['project'] === 'number') completed.add(entry['project']);
+      for (const id of ids) {
+        touched.add(id);
+        remember(state.projects.find((p) => p.id === id));
+      }
+      entries.push(entry);
+      schedule();
+    },
+    start() {
+      running = true;
+      for (const project of store.get().projects) {
+        if (project.conversation === null) continue;
+        touched.add(project.id);
+        remember(project);
+      }
+      if (touched.size > 0) schedule();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      if (timer === null) return;
+      timers.clearTimeout(timer);
+      await run();
+    },
+  };
+}

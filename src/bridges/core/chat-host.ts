@@ -5,6 +5,7 @@ import type { AnyOperation } from '../../core/operation.js';
 import type { ChatHooks, JournalEntry, Logger, Services } from '../../core/ports.js';
 import type { ChatBridge, ChatInbound } from './bridge.js';
 import { createChatRouter } from './chat-router.js';
+import { createApprovalTimeouts } from './approval-timeouts.js';
 import { createOrgChartJob } from './org-chart-job.js';
 import { createOutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.js';
 import type { Timers } from './timers.js';
@@ -93,6 +94,15 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
     ...(options.timers ? { timers: options.timers } : {}),
     onQueued: () => dispatcher.wake(),
   });
+  const approvals = createApprovalTimeouts({
+    store: services.store,
+    recorder: services.recorder,
+    clock: services.clock,
+    logger,
+    ...(options.timers ? { timers: options.timers } : {}),
+    onEvents: () => services.scheduler.wake(),
+    onQueued: () => dispatcher.wake(),
+  });
 
   const startBridge = async (entry: HostedBridge): Promise<void> => {
     try {
@@ -127,13 +137,16 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
     roleSources: () => options.roleSources(),
     onJournal(entry) {
       charts.onEntry(entry);
+      if (entry.kind === 'approval.requested') approvals.rearm();
     },
     async start() {
       await dispatcher.start();
       charts.start();
+      approvals.start();
       await Promise.all([...hosted.values()].map(startBridge));
     },
     async stop() {
+      approvals.stop();
       await charts.stop();
       await dispatcher.stop();
       await Promise.all([...hosted.values()].map(stopBridge));

@@ -1,130 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatDocument } from '#core/chat/document.js';
 import { chartKey } from '#core/chat/outbox.js';
-import { emptyState } from '#core/model/state.js';
 import { killAgent } from '#core/operations/agent-kill.js';
 import { spawnAgent } from '#core/operations/agent-spawn.js';
 import { updateAgentStatus } from '#core/operations/agent-update-status.js';
 import { addProject } from '#core/operations/project-add.js';
 import { completeProject } from '#core/operations/project-complete.js';
 import { completeTask } from '#core/operations/task-complete.js';
-import { OPERATIONS } from '#core/registry.js';
-import type { OutboundMessage } from '#src/bridges/core/bridge.js';
-import { type ChatHost, createChatHost } from '#src/bridges/core/chat-host.js';
 import { renderText } from '#src/bridges/core/render-text.js';
 import { splitText } from '#src/bridges/core/text-split.js';
-import { makeConversation } from '../../../fakes/builders.js';
-import { FakeChatBridge } from '../../../fakes/fake-chat-bridge.js';
-import { FakeChatHooks } from '../../../fakes/fake-chat-hooks.js';
-import { FakeClock } from '../../../fakes/fake-clock.js';
-import { ManualTimers, turns } from '../../../fakes/manual-timers.js';
 import { owner, worker } from '../../../fakes/principals.js';
-import { createTestServices, type TestServices } from '../../../fakes/services.js';
+import { type HostRig, hostRig, INTERVAL_MS, stopHostRig } from './host-rig.js';
 
-const INTERVAL_MS = 2000;
+let r: HostRig;
 
-/** The operations' `services.chat` port, wired to the host under test. */
-class HostHooks extends FakeChatHooks {
-  host: ChatHost | null = null;
-  override wake(): void {
-    super.wake();
-    this.host?.wake();
-  }
-}
+afterEach(stopHostRig);
 
-interface Sent {
-  atMs: number;
-  message: OutboundMessage;
-}
-
-interface Rig {
-  t: TestServices;
-  host: ChatHost;
-  timers: ManualTimers;
-  bridge: FakeChatBridge;
-  sent: Sent[];
-  /** Lets the job's timers due in `ms` fire, and the dispatcher deliver what they queued. */
-  advance(ms: number): Promise<void>;
-  /** The root's sends (its post and its edits), and the replies in its thread. */
-  root(projectId?: number): { ref: string; documents: ChatDocument[]; edits: Sent[] };
-  replies(projectId?: number): ChatDocument[];
-}
-
-let current: Rig | null = null;
-
-afterEach(async () => {
-  await current?.host.stop();
-  current = null;
-});
-
-async function rig(): Promise<Rig> {
-  const clock = new FakeClock();
-  const state = emptyState();
-  state.conversations.push(makeConversation(1));
-  state.next.conversation = 2;
-  const hooks = new HostHooks();
-  const t = createTestServices({ clock, state, chat: hooks });
-  const timers = new ManualTimers(clock);
-  const factory = FakeChatBridge.factory('slack');
-  const host = createChatHost({
-    services: t.services,
-    operations: OPERATIONS,
-    bridges: [factory.build],
-    roleSources: () => ({ configUsers: [], envAdmins: [] }),
-    logger: t.logger,
-    editIntervalSeconds: INTERVAL_MS / 1000,
-    timers,
-  });
-  hooks.host = host;
-  t.recorder.listeners.add((entry) => host.onJournal(entry));
-  const bridge = factory.bridge();
-  const sent: Sent[] = [];
-  const send = bridge.send.bind(bridge);
-  bridge.send = (message) => {
-    sent.push({ atMs: clock.now(), message: structuredClone(message) });
-    return send(message);
-  };
-  await host.start();
-  const r: Rig = {
-    t,
-    host,
-    timers,
-    bridge,
-    sent,
-    advance: async (ms) => {
-      await timers.advance(ms);
-      await drain(t);
-    },
-    root: (projectId = 1) => {
-      const post = bridge.accepted.find((m) => m.kind === 'post' && m.thread === null && isChart(m, projectId));
-      if (!post) throw new Error(`no chart root for project ${projectId}`);
-      const edits = sent.filter((s) => s.message.kind === 'update' && s.message.ref === post.acceptedRef);
-      return { ref: post.acceptedRef, documents: [post.document, ...edits.map((e) => e.message.document)], edits };
-    },
-    replies: (projectId = 1) => {
-      const ref = r.root(projectId).ref;
-      return sent.filter((s) => s.message.kind === 'post' && s.message.thread === ref).map((s) => s.message.document);
-    },
-  };
-  current = r;
-  return r;
-}
-
-function isChart(message: OutboundMessage, projectId: number): boolean {
-  return message.document.text.includes(`· project p${projectId}`) || message.document.blocks[0]?.type === 'header';
-}
-
-/** Until the outbox has nothing left that can go. */
-async function drain(t: TestServices): Promise<void> {
-  for (let i = 0; i < 200 && t.store.get().outbox.some((o) => o.status !== 'failed'); i += 1) await turns(1);
-  await turns(2);
-}
-
-async function addApiProject(r: Rig): Promise<void> {
+async function addApiProject(): Promise<void> {
   await r.t.call(addProject, owner, { name: 'api-migration', conversation: 'c1' });
 }
 
-const spawn = (r: Rig, name: string, parent: string, project?: number) =>
+const spawn = (name: string, parent: string, project?: number) =>
   r.t.call(spawnAgent, owner, {
     name,
     parent,
@@ -152,10 +48,10 @@ function discordParts(doc: ChatDocument, rows = 40): { description: string[]; co
 
 describe('org-chart job', () => {
   it('posts the root once (add_project’s post, filled in before it goes) and edits it when the chart changes', async () => {
-    const r = await rig();
-    await addApiProject(r);
+    r = await hostRig();
+    await addApiProject();
     await r.advance(0);
-    await spawn(r, 'pm', 'ea', 1);
+    await spawn('pm', 'ea', 1);
     await r.advance(INTERVAL_MS);
     const roots = r.bridge.accepted.filter((m) => m.kind === 'post' && m.thread === null);
     expect(roots).toHaveLength(1);
@@ -169,13 +65,13 @@ describe('org-chart job', () => {
   });
 
   it('edits a chart at most once per interval, and a burst becomes one or two replies in its thread', async () => {
-    const r = await rig();
-    await addApiProject(r);
-    await spawn(r, 'pm', 'ea', 1);
+    r = await hostRig();
+    await addApiProject();
+    await spawn('pm', 'ea', 1);
     await r.advance(INTERVAL_MS);
     const editsBefore = r.root().edits.length;
     for (let i = 1; i <= 100; i += 1) {
-      await spawn(r, `w${i}`, 'pm');
+      await spawn(`w${i}`, 'pm');
       await r.advance(10);
     }
     await r.advance(2 * INTERVAL_MS);
@@ -184,7 +80,7 @@ describe('org-chart job', () => {
     expect(burstEdits.length).toBeLessThanOrEqual(2);
     expect(documents.at(-1)!.text).toContain('101 agents: 101 ●');
     const spawnedLines = r
-      .replies()
+      .repliesTo(r.root().ref)
       .flatMap((d) => d.text.split('\n'))
       .filter((l) => l.includes('spawned'));
     expect(spawnedLines.length).toBeLessThanOrEqual(3);
@@ -192,17 +88,17 @@ describe('org-chart job', () => {
   });
 
   it('a tree of 127 agents growing and folding: ≤ 30 posts, ≤ 1 edit per interval, every rendering within Slack’s and Discord’s limits, the final chart right', async () => {
-    const r = await rig();
-    await addApiProject(r);
-    await spawn(r, 'pm', 'ea', 1);
+    r = await hostRig();
+    await addApiProject();
+    await spawn('pm', 'ea', 1);
     const leads = Array.from({ length: 6 }, (_, i) => `lead-${i + 1}`);
     const workers = leads.flatMap((lead) => Array.from({ length: 20 }, (_, j) => `${lead}-w${j + 1}`));
     for (const lead of leads) {
-      await spawn(r, lead, 'pm');
+      await spawn(lead, 'pm');
       await r.advance(37);
     }
     for (const name of workers) {
-      await spawn(r, name, name.replace(/-w\d+$/, ''));
+      await spawn(name, name.replace(/-w\d+$/, ''));
       await r.advance(37);
     }
     await r.advance(INTERVAL_MS);
@@ -243,11 +139,11 @@ describe('org-chart job', () => {
     expect(renderText(biggest, { maxTreeRows: 25 })).toMatch(/✖ lead-1-w8 .*"migration 7 conflicts with 6"/);
 
     expect(documents.at(-1)!.text).toBe('✔ api-migration · completed');
-    const last = r.replies().at(-1)!;
+    const last = r.repliesTo(r.root().ref).at(-1)!;
     expect(last.text).toContain('✔ project api-migration completed');
     expect(last.mentions).toEqual([{ platform: 'slack', user: 'U1' }]);
     const allReplies = r
-      .replies()
+      .repliesTo(r.root().ref)
       .map((d) => d.text)
       .join('\n');
     expect(allReplies.match(/✖ lead-\d-w8 failed: "migration \d+ conflicts with \d+"/g)).toHaveLength(3);
@@ -257,14 +153,14 @@ describe('org-chart job', () => {
   });
 
   it('draws every chart once when it starts (charts may have changed while the daemon was down)', async () => {
-    const r = await rig();
-    await addApiProject(r);
-    await spawn(r, 'pm', 'ea', 1);
+    r = await hostRig();
+    await addApiProject();
+    await spawn('pm', 'ea', 1);
     await r.advance(INTERVAL_MS);
-    await r.host.stop();
     const sentBefore = r.sent.length;
+    await r.host.stop();
     await r.t.store.mutate((s) => void (s.agents[0]!.statusLine = 'reading the code'));
-    await r.host.start();
+    await r.restart();
     await r.advance(0);
     expect(r.sent.length).toBe(sentBefore + 1);
     expect(r.root().documents.at(-1)!.text).toContain('1 agent');
@@ -272,12 +168,12 @@ describe('org-chart job', () => {
   });
 
   it('queues what waits for the window when it stops: the outbox keeps it for the next start', async () => {
-    const r = await rig();
-    await addApiProject(r);
+    r = await hostRig();
+    await addApiProject();
     await r.advance(INTERVAL_MS);
-    await spawn(r, 'pm', 'ea', 1);
+    await spawn('pm', 'ea', 1);
     await r.advance(0);
-    await spawn(r, 'w1', 'pm');
+    await spawn('w1', 'pm');
     await r.host.stop();
     const queued = r.t.store.get().outbox;
     expect(queued.map((o) => o.kind)).toContain('post');
@@ -285,10 +181,10 @@ describe('org-chart job', () => {
   });
 
   it('leaves projects without a conversation alone', async () => {
-    const r = await rig();
+    r = await hostRig();
     await r.t.store.mutate((s) => void (s.conversations = []));
     await r.t.call(addProject, owner, { name: 'quiet' });
-    await spawn(r, 'pm', 'ea', 1);
+    await spawn('pm', 'ea', 1);
     await r.advance(5 * INTERVAL_MS);
     expect(r.sent).toEqual([]);
     expect(r.t.store.get().outbox).toEqual([]);

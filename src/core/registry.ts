@@ -39,6 +39,7 @@ import { dropOutbox } from './operations/outbox-drop.js';
 import { listOutbox } from './operations/outbox-list.js';
 import { retryOutbox } from './operations/outbox-retry.js';
 import { slackReply } from './operations/slack-reply.js';
+import { getReport } from './operations/report-get.js';
 
 /** Every operation, in help order. The one list all surfaces are generated from. */
 export const OPERATIONS: readonly AnyOperation[] = [
@@ -60,6 +61,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   addProject,
   listProjects,
   completeProject,
+  getReport,
   listEas,
   getActiveEa,
   createEa,

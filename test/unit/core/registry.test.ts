@@ -181,6 +181,7 @@ const SMOKE: Record<string, SmokeInput> = {
   retry_outbox: { outbox_id: 'o1' },
   drop_outbox: { outbox_id: 'o1' },
   read_log: { since: '1d', limit: 10 },
+  get_report: { all: true },
   whoami: {},
   get_status: {},
   shutdown: {},

@@ -34,7 +34,9 @@ import { JournalFeed } from './journal-feed.js';
 import { adapterOfAgent, inputOptionsOf } from './input-options.js';
 import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
 import { createReadiness, type Readiness } from './readiness.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
+import { createScheduler, type DaemonJobRunner, type Scheduler } from './scheduler.js';
+import { createDaemonJobRunner, reportScopeOf } from './daemon-jobs.js';
+import { postReport } from '../bridges/core/report-job.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 import { createChatHost, type ChatHost } from '../bridges/core/chat-host.js';
 import type { RoleSources } from '../core/chat/access.js';
@@ -96,7 +98,8 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
   const cron = createCronCalculator();
   const adapterOf = adapterOfAgent(store, (backend) => BACKENDS.find((b) => b.name === backend));
   const base: Base = { config, logger, clock, store, journal, mux, adapterOf };
-  const scheduler = buildScheduler(base, cron);
+  // The daemon's jobs post to chat, so they reach the chat host (built below) late.
+  const scheduler = buildScheduler(base, cron, (event) => jobs(event));
   const readiness = buildReadiness(base, () => scheduler.wake());
   const notes = createFileNotes(config.home);
   const catalog = buildBackendCatalog(config);
@@ -127,6 +130,7 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
   const chat = buildChatHost(config, services, logger);
   // The org charts and the approval time-outs follow the journal.
   journalFeed.subscribe(['journal'], (_topic, entry) => chat.onJournal(entry));
+  const jobs = buildDaemonJobs(config, services, chat);
   return {
     logger,
     clock,
@@ -154,6 +158,21 @@ function buildChatHost(config: Config, services: Services, logger: Logger): Chat
     roleSources: () => roleSourcesOf(config.chat),
     logger: logger.child({ component: 'chat' }),
     editIntervalSeconds: config.chat.editIntervalSeconds,
+  });
+}
+
+/** What events to `omar` run: the periodic report, posted to chat. */
+function buildDaemonJobs(config: Config, services: Services, chat: ChatHost): DaemonJobRunner {
+  const report = {
+    store: services.store,
+    recorder: services.recorder,
+    clock: services.clock,
+    reportsChannels: config.chat.reportsChannel,
+    timeZone: config.chat.reportTz,
+    onQueued: () => chat.wake(),
+  };
+  return createDaemonJobRunner({
+    report: async (event) => void (await postReport(report, reportScopeOf(event))),
   });
 }
 
@@ -191,7 +210,11 @@ async function openRecording(
   return { journalFeed, memory, journal };
 }
 
-function buildScheduler({ config, logger, clock, store, journal, mux, adapterOf }: Base, cron: CronCalculator) {
+function buildScheduler(
+  { config, logger, clock, store, journal, mux, adapterOf }: Base,
+  cron: CronCalculator,
+  jobs: DaemonJobRunner,
+) {
   return createScheduler({
     store,
     mux,
@@ -210,6 +233,7 @@ function buildScheduler({ config, logger, clock, store, journal, mux, adapterOf 
       confirmTimeoutMs: config.delivery.confirmTimeoutMs,
     },
     inputOptionsFor: (ea, receiver) => inputOptionsOf(adapterOf(ea, receiver)),
+    jobs,
   });
 }
 

@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import { createAuthenticator } from './authenticator.js';
 import { buildDaemonGraph, type DaemonGraph } from './build-daemon-graph.js';
 import { chooseEaBackends } from './choose-ea-backends.js';
+import { ensureReportEvent } from './ensure-report-event.js';
 import { startControlServer } from './control-server.js';
 import { readLivePid, writePidFile } from './pid-file.js';
 import { stopDaemon, type StopOptions, stopOnce } from './stop-daemon.js';
@@ -49,6 +50,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     requestShutdown: ({ killAgents }) => setImmediate(() => void stop({ killAgents })),
   });
   await ensureEas(config, graph);
+  await ensureReportEvent({ ...graph, cron: graph.services.cron, recorder: graph.journal }, config.chat);
   const server = await serveControlApi(config, graph);
   graph.journal.record('daemon.started', {
     pid: process.pid,

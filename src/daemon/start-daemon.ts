@@ -50,7 +50,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     requestShutdown: ({ killAgents }) => setImmediate(() => void stop({ killAgents })),
   });
   await ensureEas(config, graph);
-  await ensureReportEvent({ ...graph, cron: graph.services.cron, recorder: graph.journal }, config.chat);
+  await keepReportEvent(config, graph);
   const server = await serveControlApi(config, graph);
   graph.journal.record('daemon.started', {
     pid: process.pid,
@@ -90,6 +90,21 @@ async function ensureEas(config: Config, { store, clock, journal, mux, catalog, 
     explicit: config.agent.backend !== 'auto',
     logger,
     record: (kind, fields) => journal.record(kind, fields),
+  });
+}
+
+/**
+ * The periodic report is one recurring event (docs/contracts.md §11.10). It lives in an EA,
+ * so deleting that EA cancels it: it is scheduled again in another.
+ */
+async function keepReportEvent(config: Config, graph: DaemonGraph): Promise<void> {
+  const deps = { ...graph, cron: graph.services.cron, recorder: graph.journal };
+  await ensureReportEvent(deps, config.chat);
+  graph.journalFeed.subscribe(['ea'], (_topic, entry) => {
+    if (entry.kind !== 'ea.deleted') return;
+    ensureReportEvent(deps, config.chat)
+      .then(() => graph.scheduler.wake())
+      .catch((error: unknown) => graph.logger.warn({ err: String(error) }, 'the report could not be scheduled again'));
   });
 }
 

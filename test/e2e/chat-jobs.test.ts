@@ -122,5 +122,16 @@ describeWithTmux('chat jobs', () => {
     expect(report.stdout).toMatch(/omar report · \d\d:\d\d · 0 projects, 0 agents/);
     const json = await world.omarJson<{ parent: { text: string }; thread: unknown[] }>(['report']);
     expect(json.parent.text).toContain('nothing needs you');
+
+    // Deleting the EA the event lives in cancels it: the daemon schedules it again in another.
+    const { id: ea } = await world.omarJson<{ id: number }>(['ea', 'create', 'second']);
+    await world.omarJson(['ea', 'delete', '0']);
+    await waitFor(
+      async () =>
+        (
+          await world.omarJson<{ events: Array<{ receiver: string }> }>(['--ea', String(ea), 'events', 'list'])
+        ).events.some((e) => e.receiver === 'omar'),
+      { timeoutMs: 10_000 },
+    );
   });
 });

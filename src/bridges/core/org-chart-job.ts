@@ -59,6 +59,8 @@ export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
   const touched = new Set<number>();
   let entries: JournalEntry[] = [];
   let timer: unknown = null;
+  /** The run under way (a stop waits for it: its state change must land before the store closes). */
+  let inFlight: Promise<void> | null = null;
   let lastRunMs = Number.NEGATIVE_INFINITY;
   let running = false;
 
@@ -69,7 +71,15 @@ export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
   const schedule = (): void => {
     if (!running || timer !== null) return;
     const waitMs = Math.max(0, lastRunMs + intervalMs - clock.now());
-    timer = timers.setTimeout(() => void run(), waitMs);
+    timer = timers.setTimeout(() => void runTracked(), waitMs);
+  };
+
+  const runTracked = (): Promise<void> => {
+    const current = run().finally(() => {
+      if (inFlight === current) inFlight = null;
+    });
+    inFlight = current;
+    return current;
   };
 
   /** Queues every chart edit and notice that is due, in one state change. */
@@ -166,9 +176,10 @@ export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
     async stop() {
       if (!running) return;
       running = false;
+      await inFlight;
       if (timer === null) return;
       timers.clearTimeout(timer);
-      await run();
+      await runTracked();
     },
   };
 }

@@ -298,6 +298,15 @@ describe('chat router: buttons', () => {
     expect(t.recorder.ofKind('agent.killed').map((e) => e.by)).toEqual(['chat:slack:UO', 'chat:slack:UO']);
   });
 
+  it('Report (and /omar report) answers the report of the channel’s EA with its charts, only to the one who asked', async () => {
+    const clicked = await bridge.click(viewer, 'report', '0');
+    expect(clicked.ephemeral).toBe(true);
+    expect(clicked.document.text).toMatch(/^\*\*omar report · \d\d:\d\d · 0 projects, 3 agents: 3 ●\*\*/);
+    expect(clicked.document.text).toContain('no project · 3 agents');
+    const typed = await bridge.command(viewer, 'report');
+    expect(typed.document.text).toBe(clicked.document.text);
+  });
+
   it("checks the clicker's role before anything happens", async () => {
     expect(privateLine(await bridge.click(viewer, 'kill', '0:w1'))).toMatch(
       /^You are a chat viewer: `\/omar kill` is not for you\./,

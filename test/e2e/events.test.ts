@@ -10,8 +10,9 @@ import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const RAW_AGENT = resolve(import.meta.dirname, '../fixtures/raw-agent.mjs');
-// Fast failure for the never-rendering receiver; everything else at defaults.
-const CONFIG = `[events]\nmax_attempts = 2\nretry_base_ms = 200\n[delivery]\nattempts = 1\nrender_timeout_ms = 400\nconfirm_timeout_ms = 400\n`;
+// Fast failure for the never-rendering receiver; everything else at defaults. No chat
+// report: its recurring event would be the one pending event these tests do not schedule.
+const CONFIG = `[events]\nmax_attempts = 2\nretry_base_ms = 200\n[delivery]\nattempts = 1\nrender_timeout_ms = 400\nconfirm_timeout_ms = 400\n[chat]\nreports = false\n`;
 
 interface EventView {
   id: string;

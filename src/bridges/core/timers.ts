@@ -10,6 +10,3 @@ export const SYSTEM_TIMERS: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
-
-/** setTimeout takes at most 2^31−1 ms; longer waits are re-armed when they wake. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;

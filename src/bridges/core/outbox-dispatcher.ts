@@ -142,7 +142,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       const target = resolveOutboundTarget(s, item);
       if (target.kind === 'wait') return null;
       item.status = 'sending';
-      return { item: structuredClone(item), target };
+      // The store hands back drafts as values (structuredClone cannot copy an immer draft).
+      return { item, target };
     });
 
   const sendSafely = async (

@@ -2,11 +2,14 @@ import { AppError } from '../errors.js';
 import type { State } from '../model/state.js';
 import type { Principal } from '../principal.js';
 import { CHAT_ROLES, type ChatRole, PlatformSchema } from './chat-state.js';
+import { isConsoleOwner } from './console-channel.js';
 
 /**
  * Who may talk (docs/contracts.md §11): a chat user's role is the highest one any
  * source grants — `[[chat.users]]` in config.toml, OMAR_CHAT_ADMINS, the state
  * allowlist (`omar chat allow`), and on Discord the user's role ids. No grant: nobody.
+ * The owner at `omar chat` (`console:owner`) is always an admin: only a connection
+ * holding the owner token can speak on the console platform.
  */
 
 /** The grants that live outside the state (config and environment), handed in by the chat host. */
@@ -24,7 +27,7 @@ export interface ChatUserRef {
   roles?: readonly string[];
 }
 
-export type GrantSource = 'state' | 'config' | 'env' | 'discord-role';
+export type GrantSource = 'state' | 'config' | 'env' | 'discord-role' | 'owner';
 
 export interface RoleGrant {
   role: ChatRole;
@@ -42,6 +45,7 @@ export function grantsOf(state: Readonly<State>, sources: RoleSources, user: Cha
     ...sources.configUsers.filter(same).map((g) => ({ role: g.role, source: 'config' as const })),
     ...sources.envAdmins.filter(same).map(() => ({ role: 'admin' as const, source: 'env' as const })),
   ];
+  if (isConsoleOwner(user)) grants.push({ role: 'admin', source: 'owner' });
   const discord = sources.discordRoles;
   if (user.platform === 'discord' && discord && user.roles) {
     for (const role of CHAT_ROLES) {

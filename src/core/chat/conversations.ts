@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { State } from '../model/state.js';
 import { type ChatUser, type Conversation, conversationHandle } from './chat-state.js';
+import { CONSOLE_PLATFORM, eaOfConsoleChannel } from './console-channel.js';
 import type { Mention } from './document.js';
 
 /**
@@ -98,9 +99,12 @@ export function lastUserMention(conversation: Conversation): Mention | null {
   return last ? { platform: conversation.platform, user: last.id } : null;
 }
 
-/** The EA a channel talks to: its binding (`/omar ea use`), else the default EA. */
+/** The EA a channel talks to: its binding (`/omar ea use`), else a console channel's own EA, else the default EA. */
 export function eaForChannel(state: Readonly<State>, platform: string, channel: string): number {
-  return state.channelBindings.find((b) => b.platform === platform && b.channel === channel)?.ea ?? state.activeEa;
+  const bound = state.channelBindings.find((b) => b.platform === platform && b.channel === channel)?.ea;
+  if (bound !== undefined) return bound;
+  const consoleEa = platform === CONSOLE_PLATFORM ? eaOfConsoleChannel(channel) : null;
+  return consoleEa ?? state.activeEa;
 }
 
 /** The conversation of EA `ea` with the most recent activity. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { chatUserRefText, grantsOf, highestRole, parseChatUserRef } from '../chat/access.js';
 import { ChatRoleSchema } from '../chat/chat-state.js';
+import { isConsoleOwner } from '../chat/console-channel.js';
+import { AppError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
 import { ChatUserInput } from './chat-user-allow.js';
@@ -30,6 +32,12 @@ export const denyChatUser = defineOperation({
   chat: { path: ['chat', 'deny'], positional: ['user'] },
   async handler(ctx, input) {
     const user = parseChatUserRef(input.user);
+    if (isConsoleOwner(user)) {
+      throw new AppError('INVALID_INPUT', `${chatUserRefText(user)} is whoever holds the owner token, at omar chat.`, {
+        hint: 'It is always an admin; keep the owner token (OMAR_HOME/owner.token) private instead.',
+        details: { field: 'user' },
+      });
+    }
     const by = principalLabel(ctx.caller);
     const removed = await ctx.services.store.mutate((state) => {
       const same = (g: { platform: string; id: string }) => g.platform === user.platform && g.id === user.id;

@@ -43,6 +43,15 @@ describe('roleOf', () => {
     expect(roleOf(state, sources, { platform: 'discord', id: '7', roles: ['other'] })).toBeNull();
   });
 
+  it('the owner at omar chat (console:owner) is always an admin; nobody else on the console is', () => {
+    expect(roleOf(emptyState(), NO_SOURCES, { platform: 'console', id: 'owner' })).toBe('admin');
+    expect(grantsOf(emptyState(), NO_SOURCES, { platform: 'console', id: 'owner' })).toEqual([
+      { role: 'admin', source: 'owner' },
+    ]);
+    expect(roleOf(emptyState(), NO_SOURCES, { platform: 'console', id: 'someone' })).toBeNull();
+    expect(roleOf(emptyState(), NO_SOURCES, { platform: 'slack', id: 'owner' })).toBeNull();
+  });
+
   it('gives the highest role any source grants', () => {
     const state = stateWithGrants(['discord', '7', 'viewer']);
     const sources: RoleSources = {

@@ -177,6 +177,16 @@ describe('eaForChannel, lastConversationOfEa, displayNameOf', () => {
     expect(eaForChannel(state, 'slack', 'C8')).toBe(2);
   });
 
+  it('a console channel talks to its own EA (console:<id>) unless bound; a look-alike elsewhere does not', () => {
+    const state = emptyState();
+    state.activeEa = 2;
+    state.channelBindings = [{ platform: 'console', channel: 'console:3', ea: 1 }];
+    expect(eaForChannel(state, 'console', 'console:0')).toBe(0);
+    expect(eaForChannel(state, 'console', 'console:3')).toBe(1);
+    expect(eaForChannel(state, 'console', 'elsewhere')).toBe(2);
+    expect(eaForChannel(state, 'slack', 'console:0')).toBe(2);
+  });
+
   it('picks the most recently active conversation of the EA', () => {
     const state = stateWith(
       makeConversation(1, { lastActivityAt: '2026-03-01T12:05:00.000Z' }),

@@ -86,6 +86,10 @@ describe('deny_chat_user', () => {
     });
   });
 
+  it('refuses console:owner, which is whoever holds the owner token', async () => {
+    await expect(t.call(denyChatUser, owner, { user: 'console:owner' })).rejects.toThrow(code('INVALID_INPUT'));
+  });
+
   it('is idempotent: someone not on the list stays off it, and nothing is journaled', async () => {
     expect(await t.call(denyChatUser, owner, { user: 'discord:42' })).toEqual({
       user: 'discord:42',

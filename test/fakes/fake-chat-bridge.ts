@@ -31,6 +31,8 @@ export class FakeChatBridge implements ChatBridge {
   stopped = 0;
   /** Make `start()` reject with this (credentials refused). */
   failStart: Error | null = null;
+  /** Channels nobody can receive in right now (`reachable` answers false). */
+  readonly unreachable = new Set<string>();
   #script: Scripted[] = [];
   #refs = 0;
   #messageIds = 0;
@@ -66,6 +68,10 @@ export class FakeChatBridge implements ChatBridge {
 
   async stop(): Promise<void> {
     this.stopped += 1;
+  }
+
+  reachable(channel: string): boolean {
+    return !this.unreachable.has(channel);
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {

@@ -47,6 +47,12 @@ export interface ChatBridge {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Optional: false while nobody can receive in `channel` (a terminal chat nobody has
+   * open). Its items then wait, untimed, until the host is woken (`ChatHost.wake`), instead
+   * of being sent and answered `retryAfter` over and over. Absent: always reachable.
+   */
+  reachable?(channel: string): boolean;
 }
 
 /** A person as the platform sent them: the core maps them to a role. */

@@ -89,6 +89,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       }
       const bridge = options.bridges(item.platform);
       if (!bridge) continue; // woken when the bridge comes up
+      if (bridge.reachable?.(item.channel) === false) continue; // woken when someone is there
       if (resolveOutboundTarget(state, item).kind === 'wait') continue; // woken when its post is accepted
       if (active >= maxParallel) continue; // woken when a lane finishes
       startLane(lane, key, item.id, bridge);

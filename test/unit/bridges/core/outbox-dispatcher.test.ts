@@ -383,6 +383,25 @@ describe('outbox dispatcher: refs, restart, missing bridges', () => {
     await dispatcher.stop();
   });
 
+  it('a channel its bridge cannot reach: its items wait with no timer, others go; woken once reachable, they go in order', async () => {
+    const r = rig();
+    r.bridge.unreachable.add('C1');
+    await r.dispatcher.start();
+    r.enqueue({}, { channel: 'C2' }, {});
+    await settle(120_000);
+    expect(r.bridge.sent.map((m) => m.id)).toEqual([2]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(r.outbox().map((o) => [o.id, o.status, o.attempts, o.notBefore])).toEqual([
+      [1, 'pending', 0, null],
+      [3, 'pending', 0, null],
+    ]);
+    r.bridge.unreachable.delete('C1');
+    r.dispatcher.wake();
+    await settle();
+    expect(r.bridge.sent.map((m) => m.id)).toEqual([2, 1, 3]);
+    expect(r.outbox()).toEqual([]);
+  });
+
   it('stop() waits for the send in flight; nothing new starts after it', async () => {
     const r = rig();
     await r.dispatcher.start();

@@ -240,6 +240,17 @@ export interface DaemonStatus {
   /** Duration and tmux command count of the last health tick (benchmarks and `omar status`). */
   healthTickMs: number | null;
   healthTickCommands: number;
+  /** The chat bridges the daemon hosts (docs/contracts.md §11), for `omar status` and `omar doctor`. */
+  chat: ChatBridgeStatus[];
+}
+
+export interface ChatBridgeStatus {
+  platform: string;
+  connected: boolean;
+  /** Why it is not connected (its start was refused). */
+  error?: string;
+  /** The terminal chat: how many `omar chat` are attached. */
+  clients?: number;
 }
 
 /** Cron arithmetic (croner in production): pure, no timers. */

@@ -9,6 +9,7 @@ import type {
   AgentContexts,
   AgentLauncher,
   BackendCatalog,
+  ChatBridgeStatus,
   Clock,
   CronCalculator,
   DaemonStatus,
@@ -39,6 +40,7 @@ import { createDaemonJobRunner, reportScopeOf } from './daemon-jobs.js';
 import { postReport } from '../bridges/core/report-job.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 import { createChatHost, type ChatHost } from '../bridges/core/chat-host.js';
+import { createConsoleRelay, type ConsoleRelay } from '../bridges/console/console-relay.js';
 import type { RoleSources } from '../core/chat/access.js';
 
 export interface DaemonGraphDeps {
@@ -66,6 +68,8 @@ export interface DaemonGraph {
   services: Services;
   /** The chat core: bridges, outbox dispatcher, router. */
   chat: ChatHost;
+  /** The terminal chat's bridge: `omar chat` attaches to it over the control API. */
+  consoleRelay: ConsoleRelay;
 }
 
 /** The parts every builder below reads. */
@@ -124,10 +128,11 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     supervisor: {
       kick: () => supervisor.kick(),
       requestShutdown: (options) => deps.requestShutdown(options),
-      status: () => daemonStatus(config, settings, supervisor, startedAt),
+      status: () => daemonStatus(config, settings, supervisor, startedAt, chatStatus(chat, consoleRelay)),
     },
   };
-  const chat = buildChatHost(config, services, logger);
+  const consoleRelay = createConsoleRelay({ inbound: () => chat.inbound, onAttach: () => chat.wake() });
+  const chat = buildChatHost(config, services, logger, consoleRelay);
   // The org charts and the approval time-outs follow the journal.
   journalFeed.subscribe(['journal'], (_topic, entry) => chat.onJournal(entry));
   const jobs = buildDaemonJobs(config, services, chat);
@@ -137,6 +142,7 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     store,
     ownerToken,
     chat,
+    consoleRelay,
     journalFeed,
     memory,
     journal,
@@ -149,12 +155,12 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
   };
 }
 
-/** The chat core with the bridges whose credentials are present. */
-function buildChatHost(config: Config, services: Services, logger: Logger): ChatHost {
+/** The chat core with the terminal chat's relay (always there) and the bridges whose credentials are present. */
+function buildChatHost(config: Config, services: Services, logger: Logger, consoleRelay: ConsoleRelay): ChatHost {
   return createChatHost({
     services,
     operations: OPERATIONS,
-    bridges: [],
+    bridges: [() => consoleRelay],
     roleSources: () => roleSourcesOf(config.chat),
     logger: logger.child({ component: 'chat' }),
     editIntervalSeconds: config.chat.editIntervalSeconds,
@@ -324,8 +330,21 @@ function paneEnvOf(config: Config): Record<string, string> {
   return { OMAR_HOME: config.home, OMAR_TMUX_SOCKET: config.tmux.socket };
 }
 
+/** Which chat bridges are connected; the console's with how many `omar chat` are attached. */
+function chatStatus(chat: ChatHost, consoleRelay: ConsoleRelay): ChatBridgeStatus[] {
+  return chat
+    .connected()
+    .map((b) => (b.platform === consoleRelay.platform ? { ...b, clients: consoleRelay.clients() } : b));
+}
+
 /** Facts about the running daemon, for `omar status`. */
-function daemonStatus(config: Config, settings: Settings, supervisor: Supervisor, startedAt: string): DaemonStatus {
+function daemonStatus(
+  config: Config,
+  settings: Settings,
+  supervisor: Supervisor,
+  startedAt: string,
+  chat: ChatBridgeStatus[],
+): DaemonStatus {
   return {
     pid: process.pid,
     startedAt,
@@ -336,5 +355,6 @@ function daemonStatus(config: Config, settings: Settings, supervisor: Supervisor
     backend: settings.defaultBackend,
     healthTickMs: supervisor.lastTickMs(),
     healthTickCommands: supervisor.lastTickCommands(),
+    chat,
   };
 }

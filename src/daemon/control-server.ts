@@ -7,6 +7,12 @@ import type { Logger, Services } from '../core/ports.js';
 import type { Principal } from '../core/principal.js';
 import { RequestSchema, RPC_ERRORS, createLineSplitter, type RpcResponse } from '../runtime/control/protocol.js';
 import type { JournalFeed } from './journal-feed.js';
+import {
+  CONSOLE_CHAT_METHODS,
+  type ConsoleChatConnection,
+  type ConsoleChatDeps,
+  runConsoleChatMethod,
+} from './console-chat-methods.js';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -17,6 +23,13 @@ export interface ControlServerOptions {
   logger: Logger;
   /** Readiness signal of `omar mcp-server` (docs/contracts.md §2, §7). */
   onAgentHello?: (agent: Principal & { kind: 'agent' }, listedTools: string[]) => void;
+  /** The terminal chat's relay (`chat_attach`, `chat_input`, `chat_ack`); without it those methods are unknown. */
+  consoleChat?: ConsoleChatDeps;
+}
+
+/** What one socket holds: how to answer on it, what to undo when it closes, its terminal chat. */
+interface Connection extends ConsoleChatConnection {
+  cleanups: Array<() => void>;
 }
 
 export interface ControlServer {
@@ -29,20 +42,25 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    const unsubscribers: Array<() => void> = [];
+    const connection: Connection = {
+      cleanups: [],
+      attachment: null,
+      send: (message) => {
+        if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+      },
+    };
+    const send = connection.send;
     socket.on('close', () => {
       sockets.delete(socket);
-      for (const u of unsubscribers) u();
+      connection.attachment?.detach();
+      for (const cleanup of connection.cleanups) cleanup();
     });
     socket.on('error', () => undefined);
-    const send = (message: object): void => {
-      if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
-    };
     socket.on(
       'data',
       createLineSplitter(
         (line) => {
-          void handleLine(line, options, send, unsubscribers).catch((error: unknown) =>
+          void handleLine(line, options, connection).catch((error: unknown) =>
             logger.error({ err: String(error) }, 'control request crashed'),
           );
         },
@@ -74,12 +92,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   };
 }
 
-async function handleLine(
-  line: string,
-  options: ControlServerOptions,
-  send: (m: object) => void,
-  unsubscribers: Array<() => void>,
-): Promise<void> {
+async function handleLine(line: string, options: ControlServerOptions, connection: Connection): Promise<void> {
+  const send = connection.send;
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -109,7 +123,7 @@ async function handleLine(
     return;
   }
   try {
-    send(success(request.id, await dispatch(request.method, request.params, caller, options, send, unsubscribers)));
+    send(success(request.id, await dispatch(request.method, request.params, caller, options, connection)));
   } catch (thrown) {
     const error = toAppError(thrown);
     if (error.code === 'INTERNAL')
@@ -137,15 +151,14 @@ async function dispatch(
   },
   caller: Principal,
   options: ControlServerOptions,
-  send: (m: object) => void,
-  unsubscribers: Array<() => void>,
+  connection: Connection,
 ): Promise<unknown> {
   if (method === 'subscribe') {
     const topics = params.topics ?? ['journal'];
-    unsubscribers.push(
+    connection.cleanups.push(
       options.journalFeed.subscribe(topics, (topic, entry) => {
         if (caller.kind === 'agent' && entry.ea !== undefined && entry.ea !== caller.ea) return;
-        send({ jsonrpc: '2.0', method: topic, params: entry });
+        connection.send({ jsonrpc: '2.0', method: topic, params: entry });
       }),
     );
     return { subscribed: topics };
@@ -154,6 +167,9 @@ async function dispatch(
     if (caller.kind !== 'agent') throw new AppError('PERMISSION_DENIED', 'agent_hello is for agents only.');
     options.onAgentHello?.(caller, params.listed_tools ?? []);
     return { ok: true };
+  }
+  if (CONSOLE_CHAT_METHODS.has(method) && options.consoleChat) {
+    return runConsoleChatMethod(method, params.input, caller, connection, options.consoleChat);
   }
   const op = options.operations.get(method);
   if (!op) {

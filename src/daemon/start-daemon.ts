@@ -108,7 +108,10 @@ async function keepReportEvent(config: Config, graph: DaemonGraph): Promise<void
   });
 }
 
-function serveControlApi(config: Config, { ownerToken, store, services, journalFeed, logger, readiness }: DaemonGraph) {
+function serveControlApi(
+  config: Config,
+  { ownerToken, store, services, journalFeed, logger, readiness, consoleRelay }: DaemonGraph,
+) {
   return startControlServer({
     socketPath: config.paths.socket,
     operations: operationsByName(OPERATIONS),
@@ -117,6 +120,7 @@ function serveControlApi(config: Config, { ownerToken, store, services, journalF
     journalFeed,
     logger: logger.child({ component: 'control' }),
     onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
+    consoleChat: { relay: consoleRelay, store },
   });
 }
 

@@ -10,6 +10,7 @@ export const FAKE_DAEMON_STATUS: DaemonStatus = {
   backend: 'raw',
   healthTickMs: 1.5,
   healthTickCommands: 1,
+  chat: [{ platform: 'console', connected: true, clients: 0 }],
 };
 
 /** Records what the core asks of the daemon. */

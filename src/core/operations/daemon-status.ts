@@ -23,6 +23,14 @@ export const getStatus = defineOperation({
     pending_events: z.number(),
     health_tick_ms: z.number().nullable(),
     health_tick_tmux_commands: z.number(),
+    chat: z.array(
+      z.object({
+        platform: z.string(),
+        connected: z.boolean(),
+        error: z.string().optional(),
+        clients: z.number().optional(),
+      }),
+    ),
   }),
   render: (r) =>
     toFieldTable(
@@ -32,6 +40,7 @@ export const getStatus = defineOperation({
           Object.entries(r.agents)
             .map(([k, v]) => `${v} ${k}`)
             .join(', ') || 'none',
+        chat: r.chat.map(describeChatBridge).join('; ') || 'none',
       },
       [
         ['pid', 'pid'],
@@ -47,6 +56,7 @@ export const getStatus = defineOperation({
         ['open_tasks', 'open tasks'],
         ['pending_events', 'pending events'],
         ['health_tick_ms', 'last health tick (ms)'],
+        ['chat', 'chat bridges'],
       ],
     ),
   access: 'read',
@@ -72,6 +82,19 @@ export const getStatus = defineOperation({
       pending_events: state.events.filter((e) => e.status === 'pending' || e.status === 'delivering').length,
       health_tick_ms: s.healthTickMs,
       health_tick_tmux_commands: s.healthTickCommands,
+      chat: s.chat.map((b) => ({ ...b })),
     };
   },
 });
+
+/** `console: connected, 1 omar chat open` / `slack: not connected (invalid_auth)`. */
+export function describeChatBridge(b: {
+  platform: string;
+  connected: boolean;
+  error?: string;
+  clients?: number;
+}): string {
+  if (!b.connected) return `${b.platform}: not connected${b.error ? ` (${b.error})` : ''}`;
+  if (b.clients === undefined) return `${b.platform}: connected`;
+  return `${b.platform}: connected, ${b.clients} omar chat open`;
+}

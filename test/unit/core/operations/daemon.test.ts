@@ -43,6 +43,7 @@ describe('get_status', () => {
       pending_events: 2,
       health_tick_ms: FAKE_DAEMON_STATUS.healthTickMs,
       health_tick_tmux_commands: FAKE_DAEMON_STATUS.healthTickCommands,
+      chat: [{ platform: 'console', connected: true, clients: 0 }],
     });
   });
 });

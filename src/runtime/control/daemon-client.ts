@@ -15,6 +15,8 @@ export interface DaemonClient {
   /** Raw call with extra params (agent_hello, subscribe). */
   request<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
   subscribe(topics: readonly JournalTopic[], onNotification: (topic: string, params: unknown) => void): Promise<void>;
+  /** Every notification the daemon pushes on this connection (journal topics, `chat` after chat_attach). */
+  onNotification(handler: (method: string, params: unknown) => void): void;
   close(): void;
   onClose(handler: () => void): void;
 }
@@ -96,6 +98,7 @@ export async function connectToDaemon(options: DaemonClientOptions): Promise<Dae
       fail(closed);
       socket.end();
     },
+    onNotification: (handler) => listeners.push(handler),
     onClose: (handler) => closeHandlers.push(handler),
   };
 }

@@ -31,6 +31,7 @@ function fakeDaemon() {
       },
       request: async () => ({ ok: true }) as never,
       subscribe: async () => undefined,
+      onNotification: () => undefined,
       close: () => client.drop(),
       onClose: (h) => closeHandlers.push(h),
       drop: () => {

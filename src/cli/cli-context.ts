@@ -6,6 +6,8 @@ import { readOwnerToken } from '../runtime/identity/owner-token.js';
 export interface GlobalOptions {
   json: boolean;
   ea?: number;
+  /** `--ea NAME`: only a local command that resolves names itself takes it (`omar chat`); others need the id. */
+  eaName?: string;
   home?: string;
   help: boolean;
   version: boolean;

@@ -6,13 +6,25 @@ export interface LocalCommand {
   usage: string;
   summary: string;
   run(args: string[], globals: GlobalOptions, io: CliIo): Promise<number>;
+  /** Whether these words after the name are this command's (default: always); `omar chat allow …` is an operation. */
+  claims?(args: readonly string[]): boolean;
+  /** Takes `--ea NAME` as well as `--ea N`. */
+  eaByName?: boolean;
+}
+
+/** The local command these words name, if any. */
+export function findLocalCommand(words: readonly string[]): LocalCommand | undefined {
+  const rest = words.slice(1);
+  return LOCAL_COMMANDS.find((c) => c.name === words[0] && (c.claims?.(rest) ?? true));
 }
 
 export const LOCAL_COMMANDS: readonly LocalCommand[] = [
   {
     name: 'up',
-    usage: 'omar up [--backend B] [--detach]',
-    summary: 'Start the daemon (foreground; in a terminal you land in your EA). --detach runs it in the background.',
+    usage: 'omar up [--backend B] [--detach | --chat]',
+    summary:
+      'Start the daemon (foreground; in a terminal you land in your EA). --detach runs it in the background; --chat runs it in the background (if it is not running yet) and opens omar chat here.',
+    eaByName: true,
     run: async (args, globals, io) => (await import('./commands/up.js')).runUp(args, globals, io),
   },
   {
@@ -20,6 +32,15 @@ export const LOCAL_COMMANDS: readonly LocalCommand[] = [
     usage: 'omar attach NAME',
     summary: "Attach this terminal to an agent's tmux session ('ea' for the EA). Detach with tmux prefix + d.",
     run: async (args, globals, io) => (await import('./commands/attach.js')).runAttach(args, globals, io),
+  },
+  {
+    name: 'chat',
+    usage: 'omar chat [--ea N|NAME]',
+    summary:
+      'Talk to your EA in this terminal: what you write goes to the EA, `/omar …` runs a command, a number presses that button. Ctrl-C leaves; omar keeps running. (`omar chat allow|deny|users` manage who may talk in Slack and Discord.)',
+    claims: (args) => args.every((a) => a.startsWith('-')),
+    eaByName: true,
+    run: async (args, globals, io) => (await import('./commands/chat.js')).runChat(args, globals, io),
   },
   {
     name: 'doctor',

@@ -4,7 +4,7 @@ import { parseCommand } from '../core/surface/parse-command.js';
 import { VERSION } from '../version.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from './cli-context.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
-import { LOCAL_COMMANDS } from './local-commands.js';
+import { findLocalCommand } from './local-commands.js';
 import { printError, printResult } from './output.js';
 
 /**
@@ -18,6 +18,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const split = extractGlobals(argv);
     globals = split.globals;
     const words = split.words;
+    const local = findLocalCommand(words);
+    if (globals.eaName !== undefined && !local?.eaByName) throw eaIdNeeded(globals.eaName);
     if (globals.version) {
       io.stdout.write(`omar ${VERSION}\n`);
       return EXIT_OK;
@@ -27,7 +29,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { runHelp } = await import('./commands/help.js');
       return runHelp(first === 'help' ? words.slice(1) : words, globals, io);
     }
-    const local = LOCAL_COMMANDS.find((c) => c.name === first);
     if (local) return await local.run(words.slice(1), globals, io);
 
     const { op, input, watch } = parseCommand(words, OPERATIONS, 'cli');
@@ -52,7 +53,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** `--json`, `--ea N`, `--home DIR`, `--help`/`-h`, `--version`/`-V` may stand anywhere before `--`. */
+/**
+ * `--json`, `--ea N`, `--home DIR`, `--help`/`-h`, `--version`/`-V` may stand anywhere before `--`.
+ * `--ea` with a name is kept as `eaName` for the commands that resolve names (`omar chat`).
+ */
 export function extractGlobals(argv: readonly string[]): { globals: GlobalOptions; words: string[] } {
   const globals: GlobalOptions = { json: false, help: false, version: false };
   const words: string[] = [];
@@ -67,11 +71,9 @@ export function extractGlobals(argv: readonly string[]): { globals: GlobalOption
     else if (word === '--version' || word === '-V') globals.version = true;
     else if (word === '--ea' || word.startsWith('--ea=')) {
       const value = word.startsWith('--ea=') ? word.slice(5) : argv[++i];
-      if (value === undefined || !/^\d+$/.test(value))
-        throw new AppError('USAGE', `--ea needs an EA id (a number), got '${value ?? ''}'.`, {
-          hint: 'See the ids with omar ea list.',
-        });
-      globals.ea = Number(value);
+      if (value === undefined || value === '') throw eaIdNeeded(value ?? '');
+      if (/^\d+$/.test(value)) globals.ea = Number(value);
+      else globals.eaName = value;
     } else if (word === '--home' || word.startsWith('--home=')) {
       const value = word.startsWith('--home=') ? word.slice(7) : argv[++i];
       if (!value) throw new AppError('USAGE', '--home needs a directory.');
@@ -79,6 +81,12 @@ export function extractGlobals(argv: readonly string[]): { globals: GlobalOption
     } else words.push(word);
   }
   return { globals, words };
+}
+
+function eaIdNeeded(value: string): AppError {
+  return new AppError('USAGE', `--ea needs an EA id (a number), got '${value}'.`, {
+    hint: 'See the ids with omar ea list.',
+  });
 }
 
 export { EXIT_USAGE };

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/config-schema.js';
 import { describeIssues, toAppError } from '../../core/errors.js';
 import { StateSchema } from '../../core/model/state.js';
+import { describeChatBridge } from '../../core/operations/daemon-status.js';
+import type { ChatBridgeStatus } from '../../core/ports.js';
 import { toMarkdownTable } from '../../core/surface/markdown-table.js';
 import { readLivePid } from '../../daemon/pid-file.js';
 import { BACKENDS, parseVersion } from '../../runtime/backends/backend-registry.js';
@@ -71,6 +73,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
     checks.push(stateCheck(config));
     const pid = await readLivePid(config.paths.pidFile);
     let reachable = false;
+    let chat: ChatBridgeStatus[] | null = null;
     if (pid !== null) {
       const client = await connectAsOwner(config).catch(() => null);
       if (client) {
@@ -78,6 +81,11 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
           () => true,
           () => false,
         );
+        if (reachable)
+          chat = await client.call<{ chat: ChatBridgeStatus[] }>('get_status').then(
+            (s) => s.chat,
+            () => null,
+          );
         client.close();
       }
     }
@@ -92,6 +100,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
             : `pid ${pid}, but ${config.paths.socket} does not answer`,
       fix: pid === null ? 'Start it: omar up (or omar up --detach).' : 'Restart it: omar down, then omar up.',
     });
+    if (chat) checks.push(chatCheck(chat));
     const server = tmuxVersion
       ? spawnSync('tmux', ['-L', config.tmux.socket, 'list-sessions', '-F', '#{session_name}'], {
           encoding: 'utf8',
@@ -140,6 +149,20 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
     );
   }
   return healthy ? EXIT_OK : EXIT_FAILURE;
+}
+
+/** Which chat bridges the daemon runs and whether they are connected (docs/contracts.md §11). */
+function chatCheck(bridges: ChatBridgeStatus[]): Check {
+  const down = bridges.filter((b) => !b.connected);
+  return {
+    check: 'chat bridges',
+    ok: true,
+    found: bridges.map(describeChatBridge).join('; ') || 'none',
+    fix:
+      down.length > 0
+        ? `Check the credentials of ${down.map((b) => b.platform).join(', ')} (environment or config.toml), then restart omar.`
+        : '',
+  };
 }
 
 function tmuxAtLeast(version: string, major: number, minor: number): boolean {

@@ -4,7 +4,7 @@ import { renderCommandHelp, renderHelp } from '../../core/surface/help.js';
 import { matchCommand } from '../../core/surface/parse-command.js';
 import type { CliIo, GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { LOCAL_COMMANDS } from '../local-commands.js';
+import { findLocalCommand, LOCAL_COMMANDS } from '../local-commands.js';
 import { printMarkdown } from '../output.js';
 
 /** `omar help [COMMAND…]`, generated from the registry plus the CLI-only commands. */
@@ -20,7 +20,7 @@ export async function runHelp(words: string[], globals: GlobalOptions, io: CliIo
     else await printMarkdown(md, io);
     return EXIT_OK;
   }
-  const local = LOCAL_COMMANDS.find((c) => c.name === commandWords[0]);
+  const local = findLocalCommand(commandWords);
   if (local) {
     await printMarkdown(`\`${local.usage}\`\n\n${local.summary}\n`, io);
     return EXIT_OK;

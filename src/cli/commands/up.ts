@@ -18,12 +18,18 @@ const DAEMON_FLAG = '--as-daemon';
  * `omar up`: the daemon in the foreground. In a terminal you land in your EA's
  * session (as the original puts you in front of your EA) and logs go to a file;
  * otherwise logs go to stderr. `--detach` starts it in the background and returns
- * once it answers.
+ * once it answers. `--chat` starts it in the background if it is not running, then opens
+ * `omar chat` here (what `npm start` does).
  */
 export async function runUp(args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { backend: { type: 'string' }, detach: { type: 'boolean' }, 'as-daemon': { type: 'boolean' } },
+    options: {
+      backend: { type: 'string' },
+      detach: { type: 'boolean' },
+      chat: { type: 'boolean' },
+      'as-daemon': { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -31,6 +37,7 @@ export async function runUp(args: string[], globals: GlobalOptions, io: CliIo): 
   const config = loadCliConfig(io, flags, globals);
   const asDaemon = values['as-daemon'] === true;
   const running = await readLivePid(config.paths.pidFile);
+  if (values.chat && !asDaemon) return upAndChat(args, running, config, globals, io);
   if (running !== null && !asDaemon) {
     io.stderr.write(`omar is already running for ${config.home} (pid ${running}).\n`);
     if (io.isTty && !values.detach) return attachToEa(config, io);
@@ -65,13 +72,28 @@ async function foreground(config: Config, io: CliIo, options: { attach: boolean 
   return EXIT_OK;
 }
 
+/** `omar up --chat`: the daemon in the background (started if it is not running), the chat in this terminal. */
+async function upAndChat(
+  args: string[],
+  running: number | null,
+  config: Config,
+  globals: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  if (running === null) await detach(args, config, io);
+  else io.stderr.write(`omar is already running for ${config.home} (pid ${running}).\n`);
+  const { runChat } = await import('./chat.js');
+  return runChat([], globals, io);
+}
+
 async function detach(args: string[], config: Config, io: CliIo): Promise<number> {
   await mkdir(config.paths.logs, { recursive: true, mode: 0o700 });
   const logFile = join(config.paths.logs, 'daemon.log');
   const out = openSync(logFile, 'a', 0o600);
   const script = process.argv[1];
   if (!script) throw new AppError('INTERNAL', 'Cannot tell which script to start in the background.');
-  const childArgs = [script, 'up', ...args.filter((a) => a !== '--detach'), DAEMON_FLAG, '--home', config.home];
+  const ownFlags = new Set(['--detach', '--chat']);
+  const childArgs = [script, 'up', ...args.filter((a) => !ownFlags.has(a)), DAEMON_FLAG, '--home', config.home];
   const child = spawn(process.execPath, childArgs, {
     detached: true,
     stdio: ['ignore', out, out],

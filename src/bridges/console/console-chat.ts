@@ -203,6 +203,7 @@ class ConsoleChatSession {
     clearTimeout(timer);
     this.#link?.close();
     this.#link = null;
+    this.#screen.note('Left the chat; omar keeps running (omar chat brings you back).');
     this.#options.terminal.close();
     this.#resolveClosed();
   }

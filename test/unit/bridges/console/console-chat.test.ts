@@ -209,5 +209,6 @@ describe('omar chat session', () => {
     await running;
     expect(d.last().inputs()).toEqual([{ kind: 'message', text: 'last words' }]);
     expect(d.last().closed).toBe(true);
+    expect(terminal.printed.at(-1)?.text).toBe('Left the chat; omar keeps running (omar chat brings you back).');
   });
 });

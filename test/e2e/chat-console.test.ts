@@ -89,6 +89,14 @@ describeWithTmux('omar chat', () => {
       describe: () => `EA pane:\n${eaScreen()}\nchat pane:\n${screen()}`,
     });
 
+    // The sim EA answers in the conversation with its chat_reply tool…
+    await waitFor(() => screen().includes("I did not understand 'hello from the terminal'"), {
+      timeoutMs: 30_000,
+      describe: () => `EA pane:\n${eaScreen()}\nchat pane:\n${screen()}`,
+    });
+    typeLine('status');
+    await waitFor(() => screen().includes('no agents'), { timeoutMs: 30_000, describe: screen });
+    // …as any EA would, with its own token.
     await eaReplies('Hi! I am on it.');
     await waitFor(() => screen().includes('Hi! I am on it.'), { describe: screen });
 

@@ -33,6 +33,9 @@ export interface OutboxDispatcher {
 
 interface Lane {
   busy: boolean;
+  /** After a crash (a bug, or the store refusing a write): not before this time, doubling, so a fault never spins. */
+  crashedUntilMs: number;
+  crashes: number;
 }
 
 /**
@@ -63,7 +66,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const laneOf = (key: string): Lane => {
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { busy: false };
+      lane = { busy: false, crashedUntilMs: 0, crashes: 0 };
       lanes.set(key, lane);
     }
     return lane;
@@ -82,6 +85,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     for (const [key, item] of laneHeads(state)) {
       const lane = laneOf(key);
       if (lane.busy || item.status !== 'pending') continue;
+      if (lane.crashedUntilMs > nowMs) {
+        nextWakeMs = Math.min(nextWakeMs, lane.crashedUntilMs);
+        continue;
+      }
       const notBeforeMs = item.notBefore === null ? 0 : Date.parse(item.notBefore);
       if (notBeforeMs > nowMs) {
         nextWakeMs = Math.min(nextWakeMs, notBeforeMs);
@@ -108,7 +115,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     lane.busy = true;
     active += 1;
     const work = sendItem(id, bridge)
-      .catch((error: unknown) => logger.error({ err: String(error), lane: key, outbox: id }, 'outbox lane crashed'))
+      .then(
+        () => {
+          lane.crashes = 0;
+        },
+        (error: unknown) => {
+          lane.crashes += 1;
+          const backOffMs = Math.min(outcomes.retryBaseMs * 2 ** (lane.crashes - 1), outcomes.retryMaxMs);
+          lane.crashedUntilMs = clock.now() + backOffMs;
+          logger.error({ err: String(error), lane: key, outbox: id, retry_in_ms: backOffMs }, 'outbox lane crashed');
+        },
+      )
       .finally(() => {
         lane.busy = false;
         active -= 1;

@@ -249,6 +249,33 @@ describe('outbox dispatcher: failures', () => {
     expect(r.outbox()).toEqual([]);
   });
 
+  it('a lane that crashes (the store refusing a write) backs off and tries again, never spinning', async () => {
+    const r = rig();
+    await r.dispatcher.start();
+    const mutate = r.store.mutate.bind(r.store);
+    let calls = 0;
+    let refusals = 2;
+    r.store.mutate = ((fn: Parameters<typeof mutate>[0]) => {
+      calls += 1;
+      if (refusals > 0) {
+        refusals -= 1;
+        return Promise.reject(new Error('disk full'));
+      }
+      return mutate(fn);
+    }) as typeof r.store.mutate;
+    r.enqueue({});
+    await settle();
+    expect(calls).toBe(1);
+    expect(r.bridge.sent).toEqual([]);
+    await settle(999);
+    expect(calls).toBe(1);
+    await settle(1);
+    expect(calls).toBe(2);
+    await settle(2000);
+    expect(r.bridge.sent.map((m) => m.id)).toEqual([1]);
+    expect(r.outbox()).toEqual([]);
+  });
+
   it('permanent: the item stays failed, chat.failed is journaled, and the agent author gets [CHAT FAILED] from omar', async () => {
     const r = rig();
     await r.dispatcher.start();

@@ -21,9 +21,9 @@ import { childNoticeArrivals, readJournal } from '../helpers/journal-file.js';
 import { type BenchResult, type BenchWorld, percentile, sleep, startBenchWorld } from './bench-kit.js';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
-const SIM_BUNDLE = join(DIST, 'sim.mjs');
+export const SIM_BUNDLE = join(DIST, 'sim.mjs');
 const MCP_BUNDLE = join(DIST, 'mcp-server.mjs');
-const SIM_CONFIG = '[agent]\nbackend = "sim"\n';
+export const SIM_CONFIG = '[agent]\nbackend = "sim"\n';
 
 interface OrgOutcome {
   agents: number;
@@ -42,12 +42,19 @@ interface OrgOutcome {
 }
 
 /**
- * Spawns `root` with `task` and waits until its task is closed and every agent it led is
- * gone (the sim EA folds a finished root back; the benchmark kills it if the EA did not).
+ * Spawns `root` with `task` (for project `projectId` when given: its agents all work for
+ * it) and waits until its task is closed and every agent it led is gone (the sim EA folds
+ * a finished root back; the benchmark kills it if the EA did not).
  */
-export async function runOrganisation(world: BenchWorld, task: string, timeoutMs: number): Promise<OrgOutcome> {
+export async function runOrganisation(
+  world: BenchWorld,
+  task: string,
+  timeoutMs: number,
+  options: { projectId?: number } = {},
+): Promise<OrgOutcome> {
   const started = performance.now();
-  await world.owner.call('spawn_agent', { name: 'root', backend: 'sim', task });
+  const project = options.projectId === undefined ? {} : { project_id: options.projectId };
+  await world.owner.call('spawn_agent', { name: 'root', backend: 'sim', task, ...project });
   const deadline = Date.now() + timeoutMs;
   const rootClosed = (): unknown =>
     readJournal(world.home).find((e) => e.kind === 'task.closed' && e['agent'] === 'root');

@@ -130,6 +130,25 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
   };
 }
 
+/** CPU time a live process has used so far (user + system), in seconds; 0 when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
+  } catch {
+    return 0;
+  }
+}
+
+let ticksPerSecond: number | null = null;
+
+function clockTicksPerSecond(): number {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ticksPerSecond;
+}
+
 /** VmHWM: the peak resident set of a live process, in MB. */
 export function peakRssMb(pid: number): number {
   try {

@@ -5,48 +5,21 @@
  * - chat-latency: (a) a console message → its text in the EA's pane; (b) chat_reply with the
  *   EA's token → the console client received and acknowledged it (the bridge accepted it).
  * - chat-burst: 200 chat_reply calls at once → all delivered to the client, in order, once.
- * - org-chart-127: tree-127 with its project's org chart live in the console conversation:
- *   posts and edits per message, every rendering within Slack's and Discord's limits once
- *   fitted, the final chart, and the daemon's RSS and CPU beside tree-127 without chat.
+ * - org-chart-127 (org-chart-scenario.ts): tree-127 with its project's org chart live in the
+ *   console conversation.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { orgChartDocument } from '#core/chat/org-chart.js';
-import type { State } from '#core/model/state.js';
 import { EA_AGENT, sessionNameFor } from '#core/model/names.js';
 import { createSilentLogger } from '#log/logger.js';
 import type { DaemonClient } from '#runtime/control/daemon-client.js';
 import { createTmuxControlClient, type TmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
-import { consoleRef } from '#src/bridges/console/console-relay.js';
-import { runOrganisation, SIM_BUNDLE, SIM_CONFIG } from './agent-scenarios.js';
-import {
-  type BenchResult,
-  type BenchWorld,
-  cpuSeconds,
-  emptyCounts,
-  percentile,
-  sleep,
-  startBenchWorld,
-} from './bench-kit.js';
-import { agentsInHeader, chartOutline, type ChartOutline, editCadence, outlineDifference } from './chat-traffic.js';
-import {
-  attachConsoleChat,
-  type ConsoleChatClient,
-  connectAsEa,
-  messageText,
-  type ReceivedChat,
-} from './console-chat-client.js';
-import { fitForDiscord, fitForSlack, type Fitting } from './platform-limits.js';
+import { SIM_CONFIG } from './agent-scenarios.js';
+import { type BenchResult, type BenchWorld, emptyCounts, percentile, sleep, startBenchWorld } from './bench-kit.js';
+import { attachConsoleChat, type ConsoleChatClient, connectAsEa, messageText } from './console-chat-client.js';
+import { ORG_CHART_SCENARIO } from './org-chart-scenario.js';
 
 const MESSAGES = 60;
 const REPLIES = 100;
 const BURST = 200;
-const TREE_TASK = 'tree depth=7 fanout=2';
-const TREE_AGENTS = 127;
-/** The chart job's edit interval (`[chat] edit_interval_seconds`, default 2). */
-const EDIT_INTERVAL_MS = 2000;
-/** How late one edit may arrive against the one before (delivery jitter on a busy box) before it counts as too soon. */
-const EDIT_JITTER_MS = 100;
 
 export const CHAT_SCENARIOS = [
   {
@@ -129,7 +102,7 @@ export const CHAT_SCENARIOS = [
       let ea: DaemonClient | null = null;
       try {
         chat = await attachConsoleChat(world);
-        const conversation = await openConversation(chat);
+        const conversation = await chat.openConversation();
         ea = await connectAsEa(world);
         const nonce = Math.random().toString(36).slice(2, 8);
         await repliesToClient(ea, chat, conversation, 5, `warm${nonce}`);
@@ -194,62 +167,7 @@ export const CHAT_SCENARIOS = [
       }
     },
   },
-  {
-    name: 'org-chart-127',
-    async run(): Promise<BenchResult> {
-      if (!existsSync(SIM_BUNDLE)) throw new Error(`${SIM_BUNDLE} is missing: run npm run build`);
-      const bare = await treeWithoutChat();
-      const live = await treeWithChart();
-      const { outcome, chart } = live;
-      const complete =
-        outcome.agents === TREE_AGENTS &&
-        outcome.stragglers === 0 &&
-        outcome.lostEvents === 0 &&
-        outcome.duplicates === 0 &&
-        outcome.failedTasks === 0;
-      const measured = chart.edits > 0;
-      const editsOk = chart.tooSoon === 0;
-      const postsOk = chart.posts <= 30;
-      const fitsOk = chart.slack.misfits === 0 && chart.discord.misfits === 0;
-      const finalOk = chart.finalDifference === null;
-      const cpuNote = `daemon CPU ${live.cpuSeconds.toFixed(1)} s (${bare.cpuSeconds.toFixed(1)} s without chat), peak RSS ${outcome.peakRssMb.toFixed(0)} MB (${bare.outcome.peakRssMb.toFixed(0)} MB without chat)`;
-      return {
-        scenario: 'org-chart-127',
-        metric: `${TREE_TASK} with its project's chart live in a console conversation, wall ms`,
-        value: outcome.wallMs,
-        floorMs: bare.outcome.wallMs,
-        target:
-          'edits ≤ 1 per 2 s per message, posts ≤ 30, every rendering within Slack/Discord limits, final chart right',
-        // Not measured (no chart edits at all): no verdict.
-        ...(measured ? { pass: complete && editsOk && postsOk && fitsOk && finalOk } : {}),
-        agents: outcome.agents,
-        cleaned: outcome.cleaned,
-        stragglers: outcome.stragglers,
-        lostEvents: outcome.lostEvents,
-        duplicates: outcome.duplicates,
-        wallMs: outcome.wallMs,
-        peakRssMb: outcome.peakRssMb,
-        notes: [
-          measured
-            ? `${chart.posts} posts, ${chart.edits} edits (chart: ${chart.chartEdits}); closest edits of one message ${chart.minGapMs.toFixed(0)} ms apart, ${chart.tooSoon} sooner than ${EDIT_INTERVAL_MS} ms`
-            : `NOT MEASURED: no message was edited (${chart.posts} posts) — this build has no living org-chart job`,
-          `Slack: ${chart.slack.misfits}/${chart.renderings} renderings over a limit (most blocks ${chart.slack.maxUnits}, tree rows shown ≥ ${chart.slack.fewestRows})`,
-          `Discord: ${chart.discord.misfits} over (tree rows shown ≥ ${chart.discord.fewestRows})`,
-          `chart showed up to ${chart.peakAgentsShown} agents; final chart ${chart.finalDifference === null ? 'matches the state' : `wrong: ${chart.finalDifference}`}`,
-          cpuNote,
-          `floor = tree-127 without chat`,
-        ].join('; '),
-        extra: {
-          ...chart,
-          cpuSeconds: live.cpuSeconds,
-          cpuSecondsWithoutChat: bare.cpuSeconds,
-          peakRssMbWithoutChat: bare.outcome.peakRssMb,
-          failedTasks: outcome.failedTasks,
-          chartJobMeasured: measured,
-        },
-      };
-    },
-  },
+  ORG_CHART_SCENARIO,
 ];
 
 /** Messages `<tag><i>z` typed at the console: the time until each shows in the EA's pane, and until the EA's chat answer (if any). */
@@ -346,118 +264,4 @@ async function roundTripFloor(ea: DaemonClient, owner: DaemonClient, n: number):
     samples.push(performance.now() - started);
   }
   return samples;
-}
-
-/** Says `status` at the console so its conversation exists, and lets the EA's answer (if it gives one) pass. */
-async function openConversation(chat: ConsoleChatClient): Promise<string> {
-  const from = chat.received.length;
-  await chat.say('status');
-  const deadline = Date.now() + 20_000;
-  let conversation = chat.conversation();
-  while (!conversation) {
-    if (Date.now() > deadline) throw new Error('the console message opened no conversation');
-    await sleep(20);
-    conversation = chat.conversation();
-  }
-  await chat.waitFor(() => true, 3000, from).catch(() => null);
-  return conversation;
-}
-
-interface TreeRun {
-  outcome: Awaited<ReturnType<typeof runOrganisation>>;
-  cpuSeconds: number;
-}
-
-async function treeWithoutChat(): Promise<TreeRun> {
-  const world = await startBenchWorld({ config: SIM_CONFIG });
-  try {
-    const cpuBefore = cpuSeconds(world.daemon.pid!);
-    const outcome = await runOrganisation(world, TREE_TASK, 180_000);
-    return { outcome, cpuSeconds: cpuSeconds(world.daemon.pid!) - cpuBefore };
-  } finally {
-    await world.close();
-  }
-}
-
-interface ChartTraffic {
-  posts: number;
-  edits: number;
-  chartEdits: number;
-  minGapMs: number;
-  tooSoon: number;
-  renderings: number;
-  slack: { misfits: number; maxUnits: number; fewestRows: number; problems: string[] };
-  discord: { misfits: number; maxUnits: number; fewestRows: number; problems: string[] };
-  peakAgentsShown: number;
-  finalDifference: string | null;
-}
-
-/** tree-127 for a project whose chart goes to the console conversation; the client watches it all. */
-async function treeWithChart(): Promise<TreeRun & { chart: ChartTraffic }> {
-  const world = await startBenchWorld({ config: SIM_CONFIG });
-  let chat: ConsoleChatClient | null = null;
-  try {
-    chat = await attachConsoleChat(world);
-    const conversation = await openConversation(chat);
-    const from = chat.received.length;
-    const cpuBefore = cpuSeconds(world.daemon.pid!);
-    const project = await world.owner.call<{ project_id: number }>('add_project', { name: 'tree-127', conversation });
-    const outcome = await runOrganisation(world, TREE_TASK, 180_000, { projectId: project.project_id });
-    const cpu = cpuSeconds(world.daemon.pid!) - cpuBefore;
-    await untilQuiet(chat, EDIT_INTERVAL_MS * 2, 20_000);
-    const state = JSON.parse(readFileSync(join(world.home, 'state.json'), 'utf8')) as State;
-    const expected = chartOutline(orgChartDocument(state, project.project_id, Date.now()));
-    return { outcome, cpuSeconds: cpu, chart: chartTraffic(chat.received.slice(from), expected) };
-  } finally {
-    chat?.close();
-    await world.close();
-  }
-}
-
-/** Waits until nothing arrived for `quietMs` (at most `timeoutMs`). */
-async function untilQuiet(chat: ConsoleChatClient, quietMs: number, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const last = chat.received.at(-1)?.at ?? 0;
-    if (performance.now() - last >= quietMs) return;
-    await sleep(100);
-  }
-}
-
-function chartTraffic(received: readonly ReceivedChat[], expected: ChartOutline | null): ChartTraffic {
-  const cadence = editCadence(received, consoleRef, EDIT_INTERVAL_MS - EDIT_JITTER_MS);
-  const charts = cadence.filter((c) => chartOutline(c.last) !== null);
-  const documents = received.map((r) => r.message.document);
-  const slack = documents.map(fitForSlack);
-  const discord = documents.map(fitForDiscord);
-  const finalChart = charts.length === 1 ? chartOutline(charts[0]!.last) : null;
-  let finalDifference: string | null;
-  if (charts.length !== 1) finalDifference = `${charts.length} chart messages, expected 1`;
-  else if (!expected) finalDifference = 'the final state has no chart for the project';
-  else finalDifference = outlineDifference(finalChart!, expected);
-  return {
-    posts: received.filter((r) => r.message.kind === 'post').length,
-    edits: cadence.reduce((n, c) => n + c.edits, 0),
-    chartEdits: charts.reduce((n, c) => n + c.edits, 0),
-    minGapMs: Math.min(Number.POSITIVE_INFINITY, ...cadence.map((c) => c.minGapMs)),
-    tooSoon: cadence.reduce((n, c) => n + c.tooSoon, 0),
-    renderings: documents.length,
-    slack: limitsSummary(slack),
-    discord: limitsSummary(discord),
-    peakAgentsShown: Math.max(
-      0,
-      ...received.filter((r) => chartOutline(r.message.document)).map((r) => agentsInHeader(r.message.document)),
-    ),
-    finalDifference,
-  };
-}
-
-function limitsSummary(fittings: readonly Fitting[]): ChartTraffic['slack'] {
-  const shown = fittings.flatMap((f) => (f.tree ? [f.tree.shown] : []));
-  return {
-    misfits: fittings.filter((f) => !f.fits).length,
-    maxUnits: Math.max(0, ...fittings.map((f) => f.units)),
-    fewestRows: shown.length === 0 ? 0 : Math.min(...shown),
-    problems: [...new Set(fittings.flatMap((f) => f.problems))].slice(0, 10),
-  };
 }

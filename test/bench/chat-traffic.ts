@@ -16,39 +16,74 @@ export interface EditCadence {
   /** The message (its platform ref). */
   key: string;
   edits: number;
-  /** Shortest time between two edits of it as they arrived (Infinity with fewer than two). */
-  minGapMs: number;
-  /** Edits that came sooner than `minGapMs` after the one before. */
-  tooSoon: number;
+  /** Its edits as they arrived. */
+  arrived: Spacing;
+  /** Its edits as they were queued (those whose queue time is known). */
+  queued: Spacing & { unknown: number };
   /** Its latest document (the post, or its last edit). */
   last: ChatDocument;
 }
 
-/** Per message that was posted or edited in `received`: its edits and how close together they came. */
+export interface Spacing {
+  /** Shortest time between two edits (Infinity with fewer than two). */
+  minGapMs: number;
+  /** Gaps shorter than the interval asked for. */
+  tooSoon: number;
+  /** Most edits within any one interval. */
+  mostInInterval: number;
+}
+
+/**
+ * Per message posted or edited in `received`: how its edits were spaced, as they arrived
+ * and (where `queuedAt` knows the item) as they were queued, against `intervalMs`.
+ */
 export function editCadence(
   received: readonly ReceivedChat[],
   postRef: (post: OutboundMessage) => string,
-  minGapMs: number,
+  intervalMs: number,
+  queuedAt: ReadonlyMap<number, number> = new Map(),
 ): EditCadence[] {
-  const byKey = new Map<string, { at: number[]; last: ChatDocument }>();
+  const byKey = new Map<string, { edits: ReceivedChat[]; last: ChatDocument }>();
   for (const r of received) {
     if (r.message.kind === 'ephemeral') continue;
     const key = messageKey(r.message, postRef);
-    const entry = byKey.get(key) ?? { at: [], last: r.message.document };
-    if (r.message.kind === 'update') entry.at.push(r.at);
+    const entry = byKey.get(key) ?? { edits: [], last: r.message.document };
+    if (r.message.kind === 'update') entry.edits.push(r);
     entry.last = r.message.document;
     byKey.set(key, entry);
   }
-  return [...byKey].map(([key, { at, last }]) => {
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+  return [...byKey].map(([key, { edits, last }]) => {
+    const queued = edits.flatMap((r) => {
+      const at = queuedAt.get(r.message.id);
+      return at === undefined ? [] : [at];
+    });
     return {
       key,
-      edits: at.length,
-      minGapMs: Math.min(Number.POSITIVE_INFINITY, ...gaps),
-      tooSoon: gaps.filter((g) => g < minGapMs).length,
+      edits: edits.length,
+      arrived: spacing(
+        edits.map((r) => r.at),
+        intervalMs,
+      ),
+      // A queue time is an ISO string, whole milliseconds: a gap may read 1 ms short.
+      queued: { ...spacing(queued, intervalMs - 1), unknown: edits.length - queued.length },
       last,
     };
   });
+}
+
+function spacing(times: readonly number[], intervalMs: number): Spacing {
+  const sorted = [...times].sort((a, b) => a - b);
+  const gaps = sorted.slice(1).map((t, i) => t - sorted[i]!);
+  let most = 0;
+  for (let i = 0, j = 0; j < sorted.length; j += 1) {
+    while (sorted[j]! - sorted[i]! >= intervalMs) i += 1;
+    most = Math.max(most, j - i + 1);
+  }
+  return {
+    minGapMs: Math.min(Number.POSITIVE_INFINITY, ...gaps),
+    tooSoon: gaps.filter((g) => g < intervalMs).length,
+    mostInInterval: most,
+  };
 }
 
 /** An org chart without its ages: the header's parts but the last (`42m`), and one `glyph name` per row, indented. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboundMessage } from '#src/bridges/core/bridge.js';
 import { connectToDaemon, type DaemonClient } from '#runtime/control/daemon-client.js';
-import type { BenchWorld } from './bench-kit.js';
+import { type BenchWorld, sleep } from './bench-kit.js';
 
 export interface ReceivedChat {
   message: OutboundMessage;
@@ -28,6 +28,10 @@ export interface ConsoleChatClient {
   say(text: string): Promise<unknown>;
   /** The console conversation's handle (`c<N>`), once a message opened it. */
   conversation(): string | null;
+  /** Says `status` so the console conversation exists, lets the EA's answer (if any) pass, and returns its handle. */
+  openConversation(): Promise<string>;
+  /** Waits until nothing arrived for `quietMs` (at most `timeoutMs`). */
+  untilQuiet(quietMs: number, timeoutMs: number): Promise<void>;
   /** The first message received from `from` on (an index into `received`) that `match` accepts, acknowledged. */
   waitFor(match: (message: OutboundMessage) => boolean, timeoutMs: number, from?: number): Promise<ReceivedChat>;
   close(): void;
@@ -60,14 +64,35 @@ export async function attachConsoleChat(world: BenchWorld, ea?: number): Promise
       .catch(() => undefined);
   });
   const attached = await client.call<AttachResult>('chat_attach', ea === undefined ? {} : { ea });
-  return {
+  const chat: ConsoleChatClient = {
     channel: attached.channel,
     received,
     say: (text) => client.call('chat_input', { kind: 'message', text }),
     conversation: () => consoleConversation(world.home, attached.channel),
+    async openConversation() {
+      const from = received.length;
+      await chat.say('status');
+      const deadline = Date.now() + 20_000;
+      let conversation = chat.conversation();
+      while (!conversation) {
+        if (Date.now() > deadline) throw new Error('the console message opened no conversation');
+        await sleep(20);
+        conversation = chat.conversation();
+      }
+      await chat.waitFor(() => true, 3000, from).catch(() => null);
+      return conversation;
+    },
+    async untilQuiet(quietMs, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline) {
+        if (performance.now() - (received.at(-1)?.at ?? 0) >= quietMs) return;
+        await sleep(100);
+      }
+    },
     waitFor: (match, timeoutMs, from = 0) => waitForMessage(received, waiters, match, timeoutMs, from),
     close: () => client.close(),
   };
+  return chat;
 }
 
 /** The conversation of a console channel (no threads: the channel is the conversation), from state.json. */

@@ -78,6 +78,7 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
     recorder: services.recorder,
     clock: services.clock,
     logger,
+    editIntervalMs: (options.editIntervalSeconds ?? 2) * 1000,
     ...options.dispatcher,
     bridges: (platform) => {
       const entry = hosted.get(platform);

@@ -17,6 +17,8 @@ export interface OutboxDispatcherOptions {
   onFailed?: (item: OutboxItem) => void;
   /** Lanes sending at once. */
   maxParallel?: number;
+  /** Least time between two sends to one keyed message (edits of a chart): a late lane never bunches them. */
+  editIntervalMs?: number;
   /** Back-off after a transient error: base × 2^(attempts−1), capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -57,6 +59,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     retryMaxMs: options.retryMaxMs ?? 60_000,
     ...(options.onFailed ? { onFailed: options.onFailed } : {}),
   };
+  const editIntervalMs = options.editIntervalMs ?? 0;
+  /** When each keyed message was last sent (posted or edited). */
+  const lastSentMs = new Map<string, number>();
   const lanes = new Map<string, Lane>();
   const inFlight = new Set<Promise<void>>();
   let active = 0;
@@ -89,7 +94,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         nextWakeMs = Math.min(nextWakeMs, lane.crashedUntilMs);
         continue;
       }
-      const notBeforeMs = item.notBefore === null ? 0 : Date.parse(item.notBefore);
+      const notBeforeMs = Math.max(item.notBefore === null ? 0 : Date.parse(item.notBefore), editDueMs(item));
       if (notBeforeMs > nowMs) {
         nextWakeMs = Math.min(nextWakeMs, notBeforeMs);
         continue;
@@ -102,6 +107,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       startLane(lane, key, item.id, bridge);
     }
     armTimer(nextWakeMs, nowMs);
+  };
+
+  /** An edit waits until its message's last send is `editIntervalMs` old (pending edits fold into it meanwhile). */
+  const editDueMs = (item: OutboxItem): number => {
+    if (item.kind !== 'update' || item.key === null || editIntervalMs <= 0) return 0;
+    const last = lastSentMs.get(item.key);
+    return last === undefined ? 0 : last + editIntervalMs;
   };
 
   const armTimer = (atMs: number, nowMs: number): void => {
@@ -142,6 +154,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const result = await sendSafely(bridge, target);
     switch (result.kind) {
       case 'accepted':
+        if (item.key !== null) lastSentMs.set(item.key, clock.now());
         return onAccepted(outcomes, item, target, result.ref);
       case 'retryAfter':
         return onRetryAfter(outcomes, item, result.ms);

@@ -30,6 +30,8 @@ async function started(t: TestServices, options: { ackTimeoutMs?: number } = {})
     roleSources: () => ({ configUsers: [], envAdmins: [] }),
     logger: t.logger,
     dispatcher: { retryBaseMs: 10, retryMaxMs: 10 },
+    // No spacing of edits (the fake clock stands still): these tests are about acknowledgements.
+    editIntervalSeconds: 0,
   });
   host = chat;
   await chat.start();

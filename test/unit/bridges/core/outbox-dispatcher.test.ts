@@ -53,7 +53,7 @@ interface Rig {
 
 let current: Rig | null = null;
 
-function rig(options: { edit?: (s: State) => void; retryMaxMs?: number } = {}): Rig {
+function rig(options: { edit?: (s: State) => void; retryMaxMs?: number; editIntervalMs?: number } = {}): Rig {
   const state = emptyState();
   ensureDefaultEa(state, clock, TEST_SETTINGS);
   state.agents.push(makeAgent('w1'));
@@ -71,6 +71,7 @@ function rig(options: { edit?: (s: State) => void; retryMaxMs?: number } = {}): 
     onFailed: (item) => failed.push(item),
     retryBaseMs: 1000,
     retryMaxMs: options.retryMaxMs ?? 8000,
+    ...(options.editIntervalMs === undefined ? {} : { editIntervalMs: options.editIntervalMs }),
   });
   const r: Rig = {
     store,
@@ -313,6 +314,25 @@ describe('outbox dispatcher: failures', () => {
 });
 
 describe('outbox dispatcher: refs, restart, missing bridges', () => {
+  it('spaces the sends to one message by the edit interval, however late the lane ran; other messages go meanwhile', async () => {
+    const r = rig({ editIntervalMs: 2000 });
+    await r.dispatcher.start();
+    r.enqueue({ key: 'chart:p1', thread: null });
+    await settle();
+    r.enqueue({ kind: 'update', key: 'chart:p1', thread: null });
+    r.enqueue({ channel: 'C2', thread: null });
+    await settle();
+    // The edit waits for the interval since the post; the other channel does not.
+    expect(r.bridge.sent.map((m) => [m.id, m.kind])).toEqual([
+      [1, 'post'],
+      [3, 'post'],
+    ]);
+    await settle(1999);
+    expect(r.bridge.sent.map((m) => m.id)).toEqual([1, 3]);
+    await settle(1);
+    expect(r.bridge.sent.map((m) => m.id)).toEqual([1, 3, 2]);
+  });
+
   it('records the ref of a keyed post; an update edits it and a threadKey item replies under it', async () => {
     const r = rig();
     await r.dispatcher.start();

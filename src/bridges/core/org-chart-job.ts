@@ -87,15 +87,22 @@ export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
     timer = null;
     lastRunMs = clock.now();
     const batch = entries;
-    const ids = [...touched];
     entries = [];
     touched.clear();
     try {
       const state = store.get();
+      // Every chart is drawn again (unchanged ones are skipped by comparison): which entry touched which
+      // project is not always knowable (an agent already gone, a project removed before its entry).
+      for (const project of state.projects) if (project.conversation !== null) remember(project);
+      const ids = [...known.keys()];
       const charts = ids.flatMap((id) => drawChart(state, id) ?? []);
       const notices = noticesOf(state, batch);
-      const queued = await store.mutate((s) => queueAll(s, charts, notices, new Date(lastRunMs).toISOString()));
-      forgetClosed(store.get(), ids);
+      const { queued, queuedCharts } = await store.mutate((s) =>
+        queueAll(s, charts, notices, new Date(lastRunMs).toISOString()),
+      );
+      // Remembered once committed: a batch rolled back must not hide a chart from the next run.
+      for (const chart of queuedCharts) drawn.set(chart.project.id, chart.json);
+      forgetClosed(store.get());
       if (queued > 0) options.onQueued();
     } catch (error) {
       logger.warn({ err: String(error) }, 'org charts could not be queued');
@@ -130,21 +137,21 @@ export function createOrgChartJob(options: OrgChartJobOptions): OrgChartJob {
     charts: readonly Drawn[],
     notices: ReadonlyArray<{ project: ChartProject; document: ChatDocument }>,
     nowIso: string,
-  ): number => {
-    let queued = 0;
-    for (const chart of charts) {
-      if (!queueChart(s, chart.project, chart.document, nowIso)) continue;
-      drawn.set(chart.project.id, chart.json);
-      queued += 1;
-    }
+  ): { queued: number; queuedCharts: Drawn[] } => {
+    const queuedCharts = charts.filter((chart) => queueChart(s, chart.project, chart.document, nowIso) !== null);
+    let queued = queuedCharts.length;
     for (const notice of notices) if (queueChartNotice(s, notice.project, notice.document, nowIso)) queued += 1;
-    return queued;
+    return { queued, queuedCharts };
   };
 
-  /** A project that left the state had its final edit: nothing more to remember. */
-  const forgetClosed = (state: Readonly<State>, ids: readonly number[]): void => {
-    for (const id of ids) {
+  /**
+   * A project that left the state is forgotten once its final edit is drawn: after `project.completed`
+   * (it may leave the state a moment before that entry arrives), or when its EA is gone.
+   */
+  const forgetClosed = (state: Readonly<State>): void => {
+    for (const [id, project] of known) {
       if (state.projects.some((p) => p.id === id)) continue;
+      if (!completed.has(id) && state.eas.some((e) => e.id === project.ea)) continue;
       known.delete(id);
       drawn.delete(id);
       completed.delete(id);

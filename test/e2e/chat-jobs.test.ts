@@ -69,7 +69,7 @@ describeWithTmux('chat jobs', () => {
     }
   };
 
-  it('a sim tree’s chart is drawn and redrawn as it grows and folds, its notices queued for its thread; it ends completed', async () => {
+  it('a sim team’s chart is drawn and redrawn as it grows and folds, its notices queued for its thread; it ends completed', async () => {
     await personWrites('status');
     const added = await world.omarJson<{ project_id: number; conversation: string }>([
       'project',
@@ -79,7 +79,9 @@ describeWithTmux('chat jobs', () => {
       'c1',
     ]);
     expect(added).toMatchObject({ project_id: 1, conversation: 'c1' });
-    await world.omarJson(['spawn', 'root', '--backend', 'sim', '--task', 'tree depth=3 fanout=2', '--project-id', '1']);
+    // Six children that each live 3 s: the whole organisation stands long enough for a redraw to
+    // catch it (a sim binary tree can grow and fold within one edit window).
+    await world.omarJson(['spawn', 'root', '--backend', 'sim', '--task', 'flat n=6 task=sleep:3', '--project-id', '1']);
 
     await waitFor(async () => /^api · 7 agents: .* · started by Alice/.test(await chart()), {
       timeoutMs: 60_000,

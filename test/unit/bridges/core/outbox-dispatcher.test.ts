@@ -4,7 +4,7 @@ import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
 import { emptyState, type State } from '#core/model/state.js';
 import type { Clock } from '#core/ports.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '#src/bridges/core/outbox-dispatcher.js';
-import { makeAgent } from '../../../fakes/builders.js';
+import { makeAgent, makeOutboxItem } from '../../../fakes/builders.js';
 import { FakeChatBridge } from '../../../fakes/fake-chat-bridge.js';
 import { FAKE_EPOCH_MS } from '../../../fakes/fake-clock.js';
 import { MemoryRecorder } from '../../../fakes/memory-recorder.js';
@@ -18,26 +18,7 @@ const T0 = FAKE_EPOCH_MS;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function outboxItem(id: number, partial: Partial<OutboxItem> = {}): OutboxItem {
-  return {
-    id,
-    ea: 0,
-    platform: 'slack',
-    conversation: 1,
-    channel: 'C1',
-    thread: '1.000',
-    threadKey: null,
-    kind: 'post',
-    key: null,
-    user: null,
-    document: { text: `message ${id}`, blocks: [], mentions: [] },
-    author: 'ea',
-    status: 'pending',
-    attempts: 0,
-    lastError: null,
-    notBefore: null,
-    createdAt: iso(T0),
-    ...partial,
-  };
+  return makeOutboxItem(id, { createdAt: iso(T0), ...partial });
 }
 
 interface Rig {

@@ -38,6 +38,12 @@ const ChatPlatformSchema = z.strictObject({
   reports_channel: z.string().trim().min(1).optional(),
 });
 
+const SlackChatSchema = ChatPlatformSchema.extend({
+  /** HTTP mode (a signing secret and no app token): where Slack's requests arrive. */
+  port: z.number().int().min(1).max(65535).default(3000),
+  host: z.string().trim().min(1).default('127.0.0.1'),
+});
+
 const DiscordChatSchema = ChatPlatformSchema.extend({
   /** Optional allowlists: only these guilds / channels are heard. */
   guilds: z.array(z.string().trim().min(1)).default([]),
@@ -56,7 +62,9 @@ export const ChatConfigSchema = z.strictObject({
   report_cron: z.string().trim().min(1).default('0 */3 * * *'),
   report_tz: z.string().trim().min(1).optional(),
   users: z.array(ChatUserGrantSchema).default([]),
-  slack: ChatPlatformSchema.prefault({}),
+  /** Largest file a person may share with omar in chat; larger ones are listed but not kept. */
+  max_file_mb: z.number().positive().max(1024).default(20),
+  slack: SlackChatSchema.prefault({}),
   discord: DiscordChatSchema.prefault({}),
 });
 
@@ -157,6 +165,8 @@ export interface ChatConfig {
   /** Admins from OMAR_CHAT_ADMINS (`slack:U123,discord:456`). */
   envAdmins: Array<{ platform: string; id: string }>;
   reportsChannel: Record<string, string>;
+  maxFileBytes: number;
+  slack: { port: number; host: string };
   discord: {
     guilds: string[];
     channels: string[];

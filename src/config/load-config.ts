@@ -235,6 +235,8 @@ function chatConfig(chat: ConfigFile['chat'], admins: string | undefined): ChatC
     users: chat.users,
     envAdmins: fromEnv,
     reportsChannel,
+    maxFileBytes: Math.round(chat.max_file_mb * 1024 * 1024),
+    slack: { port: chat.slack.port, host: chat.slack.host },
     discord: {
       guilds: chat.discord.guilds,
       channels: chat.discord.channels,

@@ -39,7 +39,8 @@ import { createScheduler, type DaemonJobRunner, type Scheduler } from './schedul
 import { createDaemonJobRunner, reportScopeOf } from './daemon-jobs.js';
 import { postReport } from '../bridges/core/report-job.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
-import { createChatHost, type ChatHost } from '../bridges/core/chat-host.js';
+import { createChatHost, type BridgeFactory, type ChatHost } from '../bridges/core/chat-host.js';
+import { platformBridges } from './platform-bridges.js';
 import { createConsoleRelay, type ConsoleRelay } from '../bridges/console/console-relay.js';
 import type { RoleSources } from '../core/chat/access.js';
 
@@ -132,7 +133,8 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     },
   };
   const consoleRelay = createConsoleRelay({ inbound: () => chat.inbound, onAttach: () => chat.wake() });
-  const chat = buildChatHost(config, services, logger, consoleRelay);
+  const platforms = await platformBridges(config, process.env, logger.child({ component: 'chat' }));
+  const chat = buildChatHost(config, services, logger, [() => consoleRelay, ...platforms]);
   // The org charts and the approval time-outs follow the journal.
   journalFeed.subscribe(['journal'], (_topic, entry) => chat.onJournal(entry));
   const jobs = buildDaemonJobs(config, services, chat);
@@ -156,11 +158,16 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
 }
 
 /** The chat core with the terminal chat's relay (always there) and the bridges whose credentials are present. */
-function buildChatHost(config: Config, services: Services, logger: Logger, consoleRelay: ConsoleRelay): ChatHost {
+function buildChatHost(
+  config: Config,
+  services: Services,
+  logger: Logger,
+  bridges: readonly BridgeFactory[],
+): ChatHost {
   return createChatHost({
     services,
     operations: OPERATIONS,
-    bridges: [() => consoleRelay],
+    bridges,
     roleSources: () => roleSourcesOf(config.chat),
     logger: logger.child({ component: 'chat' }),
     editIntervalSeconds: config.chat.editIntervalSeconds,

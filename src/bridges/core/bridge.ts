@@ -89,6 +89,11 @@ export interface InboundMessage {
   direct: boolean;
   /** False where a direct message cannot have a thread (a Discord DM, the console): the channel is the conversation. Default true. */
   threaded?: boolean;
+  /**
+   * A message the bot was not addressed in (a reply in a channel thread): taken only when
+   * its thread is a conversation's, i.e. a thread the bot owns; otherwise dropped unseen.
+   */
+  onlyInConversation?: boolean;
 }
 
 export interface InboundCommand {

@@ -82,6 +82,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatInbound {
   const refusal = (platform: string, user: InboundUser): ChatAnswer => privateAnswer(refusalText(platform, user.id));
 
   const message = async (m: InboundMessage): Promise<ChatAnswer | null> => {
+    if (m.onlyInConversation && !conversationFor(services.store.get(), m)) return null;
     if (!seenMessages.firstTime(`${m.platform}:${m.channel}:${m.messageId}`, now())) return null;
     const role = roleFor(m.platform, m.user);
     if (role === null) {

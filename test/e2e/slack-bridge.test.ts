@@ -1,0 +1,232 @@
+/**
+ * The Slack bridge end to end: the real Bolt app inside a real daemon (Socket Mode),
+ * against the loopback fake Slack, with the sim agent as the EA.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { connectToDaemon } from '#runtime/control/daemon-client.js';
+import { APP_TOKEN, BOT_TOKEN, BOT_USER, startFakeSlack, type FakeSlack, type SlackPost } from '../fakes/fake-slack.js';
+import { readJournal } from '../helpers/journal-file.js';
+import { createOmarWorld, type OmarWorld } from '../helpers/omar-env.js';
+import { describeWithTmux } from '../helpers/tmux-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const CONFIG = `[agent]\nbackend = "sim"\n[chat]\nedit_interval_seconds = 0.5\n`;
+const ADA = 'U0001';
+
+describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', () => {
+  let world: OmarWorld;
+  let slack: FakeSlack;
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    world = createOmarWorld({ config: CONFIG });
+    Object.assign(world.env, {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_APP_TOKEN: APP_TOKEN,
+      OMAR_SLACK_API_URL: slack.apiUrl,
+      OMAR_CHAT_ADMINS: `slack:${ADA}`,
+    });
+    await world.startDaemon();
+    await slack.waitFor(() => slack.connections() > 0, 20_000);
+  });
+  afterEach(async () => {
+    await world.cleanup();
+    await slack.close();
+  });
+
+  const eaScreen = (): string =>
+    world.tmux(['capture-pane', '-p', '-J', '-S', '-300', '-t', '=omar-agent-ea-0:']).stdout;
+  const journal = async (kind: string) => (await readJournal(world.home)).filter((e) => e.kind === kind);
+  const postsIn = (channel: string, thread?: string): SlackPost[] =>
+    slack.posts.filter((p) => p.channel === channel && (thread === undefined || p.thread_ts === thread));
+  const dm = (text: string, ts: string, user = ADA) =>
+    slack.message({ channel: 'D0001', channel_type: 'im', user, text, ts });
+
+  /** Calls a tool as the EA, with its own token (as its omar mcp-server would). */
+  const asEa = async (method: string, input: Record<string, unknown>): Promise<unknown> => {
+    const context = JSON.parse(readFileSync(join(world.home, 'ea', '0', 'agents', 'ea', 'context.json'), 'utf8')) as {
+      socket: string;
+      token: string;
+    };
+    const ea = await connectToDaemon({ socket: context.socket, token: context.token });
+    try {
+      return await ea.call(method, input);
+    } finally {
+      ea.close();
+    }
+  };
+
+  it('a DM reaches the EA once (a Slack retry is dropped) and its reply lands in the DM thread', async () => {
+    await dm('status', '1800000000.000100');
+    await dm('status', '1800000000.000100'); // Slack's retry of the same event
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    // The sim EA answers `status` with chat_reply: one line, in the DM's thread.
+    const reply = await slack.waitFor(() => postsIn('D0001', '1800000000.000100')[0], 20_000);
+    expect(reply.text).toMatch(/agents?/);
+    expect((await journal('chat.received')).length).toBe(1);
+    expect(eaScreen().split('[CHAT c1 · Ada] status').length - 1).toBe(1);
+  });
+
+  it('a mention in a channel (message + app_mention) is one conversation, answered in its thread; replies there continue it', async () => {
+    const ts = '1800000001.000100';
+    const text = `<@${BOT_USER}> status`;
+    await slack.message({ channel: 'C0001', channel_type: 'channel', user: ADA, text, ts });
+    await slack.message({ channel: 'C0001', channel_type: 'channel', user: ADA, text, ts }, { type: 'app_mention' });
+    await slack.waitFor(() => postsIn('C0001', ts)[0], 20_000);
+    await slack.message({
+      channel: 'C0001',
+      channel_type: 'channel',
+      user: ADA,
+      text: 'status',
+      ts: '1800000001.000200',
+      thread_ts: ts,
+    });
+    await slack.waitFor(() => postsIn('C0001', ts).length >= 2, 20_000);
+    const received = await journal('chat.received');
+    expect(received).toHaveLength(2);
+    expect(received.map((e) => [e['conversation'], e['opened']])).toEqual([
+      [received[0]!['conversation'], true],
+      [received[0]!['conversation'], false],
+    ]);
+    // A reply in someone else's thread (not the bot's) is not for omar.
+    await slack.message({
+      channel: 'C0001',
+      channel_type: 'channel',
+      user: ADA,
+      text: 'not for you',
+      ts: '1800000001.000300',
+      thread_ts: '1799999999.000001',
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await journal('chat.received')).toHaveLength(2);
+  });
+
+  it('a person nobody allowed gets only the refusal with their id, and never reaches the EA', async () => {
+    slack.users.set('U0002', 'Eve');
+    await dm('kill everything', '1800000002.000100', 'U0002');
+    const refusal = await slack.waitFor(() => slack.posts.find((p) => p.ephemeralFor === 'U0002'), 20_000);
+    expect(refusal.text).toContain('omar chat allow slack:U0002');
+    expect(await journal('chat.received')).toHaveLength(0);
+    expect(eaScreen()).not.toContain('Eve');
+  });
+
+  it('/omar is acknowledged with its answer: spawn creates an agent, tree answers, a typo gets help', async () => {
+    const slash = (text: string) =>
+      slack.dispatch('slash_commands', {
+        token: 'legacy',
+        team_id: 'T0001',
+        channel_id: 'C0001',
+        channel_name: 'general',
+        user_id: ADA,
+        user_name: 'ada',
+        command: '/omar',
+        text,
+        api_app_id: 'A0001',
+        response_url: `${slack.baseUrl}/response/1`,
+        trigger_id: 't1',
+      }) as Promise<{ text?: string; response_type?: string } | null>;
+    const spawned = await slash('spawn w1 --command bash');
+    expect(JSON.stringify(spawned)).toContain('w1');
+    const list = await world.omarJson<{ agents: Array<{ name: string }> }>(['list']);
+    expect(list.agents.map((a) => a.name)).toContain('w1');
+    const tree = await slash('tree');
+    expect(tree?.text ?? '').toContain('w1');
+    const typo = await slash('treee');
+    expect(typo?.response_type).toBe('ephemeral');
+    expect(typo?.text ?? '').toMatch(/tree/);
+  });
+
+  it('honours a 429 Retry-After and keeps order; channel_not_found is kept as failed and shown by omar outbox', async () => {
+    await dm('status', '1800000003.000100');
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    await slack.waitFor(() => postsIn('D0001')[0], 20_000);
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const before = slack.calls.length;
+    await asEa('chat_reply', { conversation: 'c1', text: 'first' });
+    await asEa('chat_reply', { conversation: 'c1', text: 'second' });
+    await slack.waitFor(() => postsIn('D0001').some((p) => p.text === 'second'), 20_000);
+    const tries = slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
+    expect(tries.map((c) => c.args['text'])).toEqual(['first', 'first', 'second']);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(
+      postsIn('D0001')
+        .map((p) => p.text)
+        .slice(-2),
+    ).toEqual(['first', 'second']);
+
+    slack.channels.delete('D0001');
+    await asEa('chat_reply', { conversation: 'c1', text: 'lost channel' });
+    const failed = await waitFor(
+      async () => {
+        const items = (
+          await world.omarJson<{ items: Array<{ status: string; last_error?: string; lastError?: string }> }>([
+            'outbox',
+          ])
+        ).items;
+        return items.find((i) => i.status === 'failed');
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(JSON.stringify(failed)).toContain('channel_not_found');
+  });
+
+  it('an approval card with buttons: a click answers it, the card is edited, the EA hears who chose what', async () => {
+    await dm('status', '1800000004.000100');
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    const { approval_id } = (await asEa('request_approval', {
+      question: 'Deploy to prod?',
+      options: ['Deploy', 'Hold'],
+      conversation: 'c1',
+    })) as { approval_id: string };
+    const card = await slack.waitFor(() => slack.posts.find((p) => p.text.includes('Deploy to prod?')), 20_000);
+    const buttons = (
+      card.blocks as Array<{
+        type: string;
+        elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
+      }>
+    )
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    const deploy = buttons.find((b) => b.text.text === 'Deploy')!;
+    expect(deploy).toBeDefined();
+    await slack.dispatch('interactive', {
+      type: 'block_actions',
+      user: { id: ADA, username: 'ada', name: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'legacy',
+      container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
+      trigger_id: 't2',
+      team: { id: 'T0001', domain: 'fake' },
+      channel: { id: card.channel, name: 'directmessage' },
+      message: { ts: card.ts, thread_ts: card.thread_ts, text: card.text, blocks: card.blocks },
+      response_url: `${slack.baseUrl}/response/2`,
+      actions: [
+        {
+          action_id: deploy.action_id,
+          block_id: 'b',
+          text: { type: 'plain_text', text: 'Deploy' },
+          value: deploy.value,
+          type: 'button',
+          action_ts: '1',
+        },
+      ],
+    });
+    await slack.waitFor(() => card.edits > 0 && card.text.includes('Deploy'), 20_000);
+    await waitFor(() => eaScreen().includes(`[APPROVAL ${approval_id}] Deploy — by Ada (slack:${ADA})`), {
+      timeoutMs: 20_000,
+      describe: eaScreen,
+    });
+  });
+
+  it('reconnects when Slack asks it to, and loses no message', async () => {
+    const opens = () => slack.calls.filter((c) => c.method === 'apps.connections.open').length;
+    const before = opens();
+    slack.disconnect();
+    await slack.waitFor(() => opens() > before && slack.connections() > 0, 20_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await dm('status', '1800000005.000100');
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+  });
+});

@@ -63,4 +63,11 @@ export const LOCAL_COMMANDS: readonly LocalCommand[] = [
       'Print the MCP server config for agent NAME (a new NAME becomes an external agent). F: json (the default, as claude and cursor read it), codex (TOML), gemini, opencode.',
     run: async (args, globals, io) => (await import('./commands/mcp-config.js')).runMcpConfig(args, globals, io),
   },
+  {
+    name: 'manifest',
+    usage: 'omar manifest slack',
+    summary:
+      'Print the Slack app manifest (scopes, events, the /omar command, Socket Mode, interactivity): paste it at api.slack.com/apps → Create New App → From a manifest.',
+    run: async (args, _globals, io) => (await import('./commands/manifest.js')).runManifest(args, io),
+  },
 ];

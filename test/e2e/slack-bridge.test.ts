@@ -220,6 +220,34 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
     });
   });
 
+  it("a project's org chart is posted in its thread and edited in place as the team changes; a report arrives with its thread", async () => {
+    await dm('status', '1800000006.000100');
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    await world.omarJson(['project', 'add', 'api', '--conversation', 'c1']);
+    await world.omarJson(['spawn', 'lead', '--backend', 'sim', '--task', 'flat n=3 task=sleep:4', '--project-id', '1']);
+    // The chart is the root of the project's own thread, in the conversation's channel.
+    const chart = await slack.waitFor(
+      () => postsIn('D0001').find((p) => !p.thread_ts && p.text.startsWith('api ·')),
+      30_000,
+    );
+    await slack.waitFor(() => chart.edits > 0 && /4 agents/.test(chart.text), 30_000);
+    const code = JSON.stringify(chart.blocks);
+    for (const name of ['lead', 'ea']) expect(code).toContain(name);
+    expect(postsIn('D0001').filter((p) => p.text.includes('api ·')).length).toBe(1); // one chart, edited, never reposted
+
+    // A report due now (as its cron would make it), while an agent works: a short parent, the charts in its thread.
+    await world.omarJson(['spawn', 'keeper', '--command', 'bash', '--project-id', '1']);
+    await world.omarJson(['events', 'schedule', '--to', 'omar', '--payload', 'report']);
+    const report = await slack.waitFor(() => slack.posts.find((p) => p.text.includes('omar report')), 30_000);
+    // Its charts follow in its thread (Slack threads do not nest: in a conversation's thread, that thread).
+    const thread = report.thread_ts ?? report.ts;
+    const charts = await slack.waitFor(() => {
+      const after = postsIn(report.channel, thread).filter((p) => p.ts > report.ts && p.text.startsWith('api ·'));
+      return after.length > 0 && after;
+    }, 30_000);
+    expect(JSON.stringify(charts[0]!.blocks)).toContain('keeper');
+  });
+
   it('reconnects when Slack asks it to, and loses no message', async () => {
     const opens = () => slack.calls.filter((c) => c.method === 'apps.connections.open').length;
     const before = opens();

@@ -68,6 +68,8 @@ describe('loadConfig', () => {
         users: [],
         envAdmins: [],
         reportsChannel: {},
+        maxFileBytes: 20 * 1024 * 1024,
+        slack: { port: 3000, host: '127.0.0.1' },
         discord: { guilds: [], channels: [], adminRoles: [], operatorRoles: [], viewerRoles: [] },
       },
     });

@@ -129,4 +129,9 @@ export interface ChatInbound {
   message(message: InboundMessage): Promise<ChatAnswer | null>;
   command(command: InboundCommand): Promise<ChatAnswer>;
   action(action: InboundAction): Promise<ChatAnswer>;
+  /** Agent names starting with `prefix` where this person writes, at most 25 (autocomplete); empty for someone not granted. */
+  agentNames?(
+    place: { platform: string; user: InboundUser; channel: string; thread: string | null },
+    prefix: string,
+  ): Promise<string[]>;
 }

@@ -162,7 +162,26 @@ export function createChatRouter(options: ChatRouterOptions): ChatInbound {
     }
   };
 
-  return { message, command, action };
+  /** Names of the agents where the person writes (for a platform's autocomplete); nothing for the ungranted. */
+  const agentNames = async (
+    place: { platform: string; user: InboundUser; channel: string; thread: string | null },
+    prefix: string,
+  ) => {
+    if (roleFor(place.platform, place.user) === null) return [];
+    const ea = eaOf(place);
+    const wanted = prefix.toLowerCase();
+    return [
+      'ea',
+      ...services.store
+        .get()
+        .agents.filter((a) => a.ea === ea)
+        .map((a) => a.name),
+    ]
+      .filter((name) => name.toLowerCase().startsWith(wanted))
+      .slice(0, 25);
+  };
+
+  return { message, command, action, agentNames };
 }
 
 /** The input of `receive_chat_message`, from what the bridge saw. */

@@ -65,9 +65,16 @@ export const LOCAL_COMMANDS: readonly LocalCommand[] = [
   },
   {
     name: 'manifest',
-    usage: 'omar manifest slack',
+    usage: 'omar manifest slack|discord',
     summary:
-      'Print the Slack app manifest (scopes, events, the /omar command, Socket Mode, interactivity): paste it at api.slack.com/apps → Create New App → From a manifest.',
+      'Print the Slack app manifest (paste it at api.slack.com/apps → Create New App → From a manifest) or the Discord /omar command JSON.',
     run: async (args, _globals, io) => (await import('./commands/manifest.js')).runManifest(args, io),
+  },
+  {
+    name: 'discord',
+    usage: 'omar discord register [--guild ID]',
+    summary:
+      'Register the /omar command with Discord (DISCORD_TOKEN, DISCORD_APPLICATION_ID): globally, or in one guild where it shows at once.',
+    run: async (args, _globals, io) => (await import('./commands/discord.js')).runDiscord(args, io),
   },
 ];

@@ -3,6 +3,8 @@
  * they turn a launch request into a plan (command line, environment, files to write);
  * the daemon carries the plan out. Implementations live in src/runtime/backends.
  */
+import type { DetectedDialog } from './screen-dialog.js';
+
 export const BACKEND_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'cursor', 'custom', 'sim'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -98,6 +100,12 @@ export interface BackendAdapter {
    */
   dialogs?: readonly BlockingDialog[];
   plan(request: LaunchRequest): LaunchPlan;
+  /**
+   * The dialog the CLI shows on this captured screen, waiting for a person (a permission
+   * prompt, a question, folder trust, a plan approval, a mode dialog), or null. Pure; called
+   * by the supervisor only for agents whose pane changed.
+   */
+  detectDialog?(screen: string): DetectedDialog | null;
 }
 
 /** Quotes one argument for `sh -c` (single quotes; embedded quotes closed and escaped). */

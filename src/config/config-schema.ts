@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSION_MODES, type PermissionMode } from '../core/backends/backend-adapter.js';
 import type { OmarPaths } from './paths.js';
 
 /**
@@ -12,8 +13,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const LogLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof LogLevelSchema>;
 
-export const PERMISSION_MODES = ['ask', 'bypass'] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
+export { PERMISSION_MODES, type PermissionMode };
 
 /** `auto` or a backend name; which backends exist is the backend registry's business. */
 export const BackendNameSchema = z
@@ -78,6 +78,10 @@ export const ConfigFileSchema = z.strictObject({
       permissions: z.enum(PERMISSION_MODES).default('ask'),
     })
     .prefault({}),
+  /** `[backends.<name>]`: settings of one backend that win over `[agent]` (e.g. `permissions`). */
+  backends: z
+    .record(BackendNameSchema, z.strictObject({ permissions: z.enum(PERMISSION_MODES).optional() }))
+    .default({}),
   ea: z.strictObject({ command: z.string().trim().min(1).optional() }).prefault({}),
   health: z
     .strictObject({
@@ -137,7 +141,13 @@ export interface Config {
   file: { path: string; present: boolean };
   tmux: { socket: string };
   log: { level: LogLevel };
-  agent: { backend: string; defaultWorkdir: string; permissions: PermissionMode };
+  agent: {
+    backend: string;
+    defaultWorkdir: string;
+    permissions: PermissionMode;
+    /** `[backends.<name>] permissions`, where set: wins over `permissions` for that backend. */
+    permissionsByBackend: Readonly<Record<string, PermissionMode>>;
+  };
   ea: { command: string };
   health: { tickMs: number; idleSeconds: number; stuckSeconds: number };
   journal: { maxBytes: number; keep: number };

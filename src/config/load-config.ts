@@ -107,6 +107,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
       backend: backend ?? file.agent.backend,
       defaultWorkdir: workdir === undefined ? cwd : resolve(cwd, expandTilde(workdir, userHome)),
       permissions: file.agent.permissions,
+      permissionsByBackend: Object.fromEntries(
+        Object.entries(file.backends).flatMap(([name, b]) => (b.permissions ? [[name, b.permissions]] : [])),
+      ),
     },
     ea: { command: file.ea.command ?? nonEmpty(env['SHELL']) ?? '/bin/sh' },
     health: {

@@ -1,6 +1,11 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BackendAdapter, LaunchRequest, ReasoningEffort } from '../core/backends/backend-adapter.js';
+import type {
+  BackendAdapter,
+  LaunchRequest,
+  PermissionMode,
+  ReasoningEffort,
+} from '../core/backends/backend-adapter.js';
 import { buildEaPrompt, renderMemory } from '../core/memory/render-memory.js';
 import type { AgentLauncher, Clock, LaunchSpec, NotesStore, PreparedLaunch, StateStore } from '../core/ports.js';
 import { loadPromptTemplate, renderPrompt, type PromptTemplate } from '../runtime/prompts/load-prompt.js';
@@ -13,7 +18,8 @@ export interface AgentLauncherOptions {
   promptsDir: string;
   /** argv that runs `omar mcp-server` (the adapters append `mcp-server --context FILE`). */
   omarArgv: readonly string[];
-  permissions: 'ask' | 'bypass';
+  /** The permission mode an agent of this backend is launched in (agent.permissions, or the backend's own). */
+  permissionsFor: (backend: string) => PermissionMode;
   adapterFor: (backend: string) => BackendAdapter;
   custom?: LaunchRequest['custom'];
   /** Readiness tracking (docs/contracts.md §7). */
@@ -74,7 +80,7 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
         workdir: spec.workdir,
         ...(spec.model ? { model: spec.model } : {}),
         ...(spec.reasoningEffort ? { reasoningEffort: spec.reasoningEffort as ReasoningEffort } : {}),
-        permissions: options.permissions,
+        permissions: options.permissionsFor(spec.backend),
         ...(options.custom ? { custom: options.custom } : {}),
         home: options.home,
       });

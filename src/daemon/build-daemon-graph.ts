@@ -295,7 +295,7 @@ function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, r
     clock,
     promptsDir: packagePromptsDir(),
     omarArgv: mcpBundle ? [process.execPath, mcpBundle] : [process.execPath, process.argv[1] ?? 'omar'],
-    permissions: config.agent.permissions,
+    permissionsFor: (backend) => config.agent.permissionsByBackend[backend] ?? config.agent.permissions,
     adapterFor: backendByName,
     ...(custom ? { custom } : {}),
     watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),

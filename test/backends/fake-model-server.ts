@@ -38,7 +38,13 @@ export interface Turn {
 }
 
 export type Action =
-  { call: string; args?: Record<string, unknown> | ((turn: Turn) => Record<string, unknown>) } | { text: string };
+  | { call: string; args?: Record<string, unknown> | ((turn: Turn) => Record<string, unknown>) }
+  /**
+   * A call of the CLI's own tool (not omar's), named per wire format as the CLI offers it,
+   * e.g. `{ anthropic: 'Bash', chat: 'bash' }`, with arguments per wire format too.
+   */
+  | { native: Partial<Record<Api, { name: string; args: Record<string, unknown> }>> }
+  | { text: string };
 
 export interface Step {
   label: string;
@@ -53,6 +59,8 @@ export interface RecordedRequest {
   path: string;
   model: string | null;
   tools: number;
+  /** The names of the tools offered (namespace/name for codex's namespaces). */
+  toolNames: string[];
   /** main: a turn the script answered (or had nothing for); side: titles, routers, counts; unknown: 404; refused: a proxy request. */
   kind: 'main' | 'side' | 'unknown' | 'refused';
   turnText: string;
@@ -109,6 +117,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
         path: url,
         model: null,
         tools: 0,
+        toolNames: [],
         kind: 'side',
         turnText: '',
         toolResult: null,
@@ -159,6 +168,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       api,
       model,
       tools: tools.length,
+      toolNames: tools.map((t) => (t.namespace ? `${t.namespace}/${t.name}` : t.name)),
       turnText: turn.text.slice(-400),
       toolResult: turn.toolResult ? `${turn.toolResult.tool}: ${turn.toolResult.text.slice(0, 200)}` : null,
     };
@@ -235,6 +245,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       path: req.url ?? '',
       model: null,
       tools: 0,
+      toolNames: [],
       kind: 'refused',
       turnText: '',
       toolResult: null,
@@ -273,6 +284,19 @@ function act(
   const action = step.then;
   if ('text' in action) return { kind: 'text', text: action.text };
   const id = `${api === 'anthropic' ? 'toolu_' : 'call_'}${Math.random().toString(36).slice(2, 14)}`;
+  if ('native' in action) {
+    const wanted = action.native[api];
+    const offered = wanted && tools.find((t) => t.name === wanted.name);
+    if (!wanted || !offered) return { kind: 'text', text: `No tool for ${api}: ${wanted?.name ?? 'none scripted'}.` };
+    issued.set(id, { tool: wanted.name });
+    return {
+      kind: 'call',
+      id,
+      name: offered.name,
+      ...(offered.namespace ? { namespace: offered.namespace } : {}),
+      args: wanted.args,
+    };
+  }
   const offered = resolveTool(tools, action.call);
   if (offered) {
     issued.set(id, { tool: action.call });

@@ -3,10 +3,23 @@
  * they turn a launch request into a plan (command line, environment, files to write);
  * the daemon carries the plan out. Implementations live in src/runtime/backends.
  */
+import { AppError } from '../errors.js';
 import type { DetectedDialog } from './screen-dialog.js';
 
 export const BACKEND_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'cursor', 'custom', 'sim'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/**
+ * How much an agent's CLI may do without asking its person (`agent.permissions`; the
+ * per-backend meaning is in docs/contracts.md §10 and the README):
+ * - `ask`: the CLI asks before running commands, editing files, fetching URLs;
+ * - `workspace`: the CLI's own mode that edits inside its working directory and asks for the rest;
+ * - `auto`: the CLI's own classifier mode (only where it has one);
+ * - `bypass`: nothing is asked.
+ * Every CLI is launched in the explicit mode named here, never in its default.
+ */
+export const PERMISSION_MODES = ['ask', 'workspace', 'auto', 'bypass'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 export const REASONING_EFFORTS = ['low', 'medium', 'high', 'xhigh'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
@@ -29,8 +42,8 @@ export interface LaunchRequest {
   workdir: string;
   model?: string;
   reasoningEffort?: ReasoningEffort;
-  /** 'bypass' only when config.toml says agent.permissions = "bypass". */
-  permissions: 'ask' | 'bypass';
+  /** From config.toml `agent.permissions` (or the backend's own); 'bypass' only when it says so. */
+  permissions: PermissionMode;
   /** For `custom`: the command and hooks from config.toml. */
   custom?: { command: string; promptFlag?: string; mcpConfigFlag?: string };
   /** The user's environment values an adapter may need to reference (HOME). Never secrets. */
@@ -99,6 +112,8 @@ export interface BackendAdapter {
    * the pane (its lane stays closed, with no readiness timeout) and says so in the status.
    */
   dialogs?: readonly BlockingDialog[];
+  /** The permission modes this CLI can be launched in; `plan` refuses the others. Absent: permissions are not applied (sim, custom). */
+  permissionModes?: readonly PermissionMode[];
   plan(request: LaunchRequest): LaunchPlan;
   /**
    * The dialog the CLI shows on this captured screen, waiting for a person (a permission
@@ -106,6 +121,19 @@ export interface BackendAdapter {
    * by the supervisor only for agents whose pane changed.
    */
   detectDialog?(screen: string): DetectedDialog | null;
+}
+
+/** The error for a permission mode a CLI has no equivalent of (thrown by `plan`). */
+export function unsupportedPermissionMode(
+  adapter: Pick<BackendAdapter, 'name' | 'permissionModes'>,
+  mode: string,
+): AppError {
+  const modes = (adapter.permissionModes ?? []).map((m) => `"${m}"`).join(', ');
+  return new AppError(
+    'CONFIG_INVALID',
+    `agent.permissions = "${mode}" has no equivalent in ${adapter.name}: it supports ${modes}.`,
+    { hint: `Set agent.permissions (or [backends.${adapter.name}] permissions) in config.toml to one of those.` },
+  );
 }
 
 /** Quotes one argument for `sh -c` (single quotes; embedded quotes closed and escaped). */

@@ -1,4 +1,5 @@
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
+import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common.js';
 
@@ -18,6 +19,10 @@ import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common
  *   which reach other local Claude sessions, i.e. other omar agents, around omar). All
  *   of these were offered by 2.1.330 (ScheduleWakeup/Agent/Workflow/ListAgents directly,
  *   Cron*, Monitor and SendMessage as deferred tools); unknown names are ignored.
+ * - Permission mode, always explicit (claude's default moves between versions; 2.1.332
+ *   starts in `auto`): ask → `--permission-mode manual` (asks before commands, edits,
+ *   fetches), workspace → `acceptEdits` (edits without asking, asks for the rest),
+ *   auto → `auto` (claude's own classifier decides; offline it stops on a mode dialog).
  * - Bypass (`agent.permissions = "bypass"` only): `--dangerously-skip-permissions`, which
  *   claude refuses as root unless IS_SANDBOX=1 is set, so the plan sets it. On first use
  *   claude also asks, in the pane, to accept "Bypass Permissions mode"; the agent's own
@@ -49,6 +54,13 @@ export const CLAUDE_DENIED_TOOLS = [
   'ListAgents',
 ] as const;
 
+/** `--permission-mode` per omar mode (bypass uses --dangerously-skip-permissions instead). */
+export const CLAUDE_PERMISSION_MODES: Record<Exclude<PermissionMode, 'bypass'>, string> = {
+  ask: 'manual',
+  workspace: 'acceptEdits',
+  auto: 'auto',
+};
+
 export const claudeBackend: BackendAdapter = {
   name: 'claude',
   binary: 'claude',
@@ -61,6 +73,7 @@ export const claudeBackend: BackendAdapter = {
     },
   ],
   verified: true,
+  permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
   plan(request: LaunchRequest): LaunchPlan {
     const mcpFile = inAgentDir(request, 'claude-mcp.json');
     const settingsFile = inAgentDir(request, 'claude-settings.json');
@@ -78,7 +91,9 @@ export const claudeBackend: BackendAdapter = {
       `mcp__${OMAR_SERVER}`,
       '--disallowedTools',
       CLAUDE_DENIED_TOOLS.join(','),
-      ...(bypass ? ['--settings', settingsFile, '--dangerously-skip-permissions'] : []),
+      ...(request.permissions === 'bypass'
+        ? ['--settings', settingsFile, '--dangerously-skip-permissions']
+        : ['--permission-mode', CLAUDE_PERMISSION_MODES[request.permissions]]),
     ];
     return {
       command: shCommand(argv),

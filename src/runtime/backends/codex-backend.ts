@@ -1,4 +1,5 @@
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
+import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand, shQuote } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, mcpServerCommand, OMAR_SERVER, tomlArray, tomlString } from './backend-common.js';
 
@@ -30,6 +31,11 @@ import { inAgentDir, mcpServerCommand, OMAR_SERVER, tomlArray, tomlString } from
  *   which would block the pane. The plan marks the agent's workdir trusted for this run
  *   (`-c projects={"<workdir>"={trust_level="trusted"}}`); nothing is saved. Cost: the
  *   user's own `projects` table is not seen by this process.
+ * - Permission mode, always explicit: ask → `-a on-request -s read-only` (every write or
+ *   command outside the read-only sandbox asks), workspace → `-a on-request -s
+ *   workspace-write` (edits and commands inside the workdir run; network and the rest
+ *   ask), auto → `--approve-for-me` (codex's own reviewer answers its approval requests,
+ *   in the workspace-write sandbox).
  * - Bypass only when asked: `--dangerously-bypass-approvals-and-sandbox`.
  * - `model` → `-m`; `reasoningEffort` → `-c model_reasoning_effort="<level>"`.
  * - `--no-alt-screen` keeps the conversation in the pane's scrollback (peek, summaries).
@@ -41,6 +47,14 @@ export const CODEX_DISABLED_FEATURES = ['multi_agent', 'multi_agent_v2', 'sleep_
 /** Linux MAX_ARG_STRLEN: one argv element, including its terminating NUL. */
 export const MAX_ARG_BYTES = 128 * 1024;
 
+/** The flags of each omar permission mode. */
+export const CODEX_PERMISSION_FLAGS: Record<PermissionMode, readonly string[]> = {
+  ask: ['-a', 'on-request', '-s', 'read-only'],
+  workspace: ['-a', 'on-request', '-s', 'workspace-write'],
+  auto: ['--approve-for-me'],
+  bypass: ['--dangerously-bypass-approvals-and-sandbox'],
+};
+
 function screen(): Pick<LaunchPlan, 'readyMarkers' | 'awaitsHello'> {
   return { readyMarkers: ['OpenAI Codex', '›'], awaitsHello: true };
 }
@@ -51,6 +65,7 @@ export const codexBackend: BackendAdapter = {
   install: 'npm install -g @openai/codex',
   input: { placeholders: ['[Pasted Content '], submitDelayMs: 0 },
   verified: true,
+  permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
   plan(request: LaunchRequest): LaunchPlan {
     const server = mcpServerCommand(request);
     const argv = [
@@ -67,7 +82,7 @@ export const codexBackend: BackendAdapter = {
       ...CODEX_DISABLED_FEATURES.flatMap((feature) => ['-c', `features.${feature}=false`]),
       '-c',
       `projects={${tomlString(request.workdir)}={trust_level="trusted"}}`,
-      ...(request.permissions === 'bypass' ? ['--dangerously-bypass-approvals-and-sandbox'] : []),
+      ...CODEX_PERMISSION_FLAGS[request.permissions],
     ];
     const instructions = tomlString(request.systemPrompt);
     const fitsInArgv = Buffer.byteLength(`developer_instructions=${instructions}`, 'utf8') < MAX_ARG_BYTES;

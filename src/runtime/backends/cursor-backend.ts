@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
-import { shCommand } from '../../core/backends/backend-adapter.js';
+import { shCommand, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, linkIfPresent, OMAR_SERVER, standardMcpJson } from './backend-common.js';
 
 /**
@@ -27,6 +27,8 @@ import { inAgentDir, json, linkIfPresent, OMAR_SERVER, standardMcpJson } from '.
  * - Denied: nothing can be denied (the permission tokens cover shell, files, web fetch
  *   and MCP, not built-in agent tools); the prompt's wake-up policy has to do it.
  * - Folder trust: `--trust` trusts the workdir without a prompt.
+ * - Permission modes: ask (cursor's default: commands and writes ask) and bypass; cursor
+ *   has no documented workspace-only or classifier mode, so those are refused.
  * - Bypass only when asked: `--force` (alias `--yolo`: run everything not denied).
  * - `model` → `--model`; `reasoningEffort` is ignored (cursor names effort in the model
  *   id, e.g. `…-high`; pass such a model instead).
@@ -41,7 +43,10 @@ export const cursorBackend: BackendAdapter = {
   install: 'the Cursor CLI installer: curl https://cursor.com/install -fsS | bash',
   input: { placeholders: ['[Pasted text'], submitDelayMs: 0 },
   verified: false,
+  permissionModes: ['ask', 'bypass'],
   plan(request: LaunchRequest): LaunchPlan {
+    if (!cursorBackend.permissionModes!.includes(request.permissions))
+      throw unsupportedPermissionMode(cursorBackend, request.permissions);
     const configDir = inAgentDir(request, 'cursor');
     const cliConfig = {
       version: 1,

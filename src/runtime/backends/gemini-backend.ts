@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
-import { shCommand } from '../../core/backends/backend-adapter.js';
+import type { PermissionMode } from '../../core/backends/backend-adapter.js';
+import { shCommand, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlString } from './backend-common.js';
 
 /**
@@ -32,7 +33,9 @@ import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlStr
  *   `${AgentSkills}`, `${SubAgents}` and `${<tool>_ToolName}` in it.
  * - Folder trust: an untrusted folder disables every MCP server and shows a dialog;
  *   GEMINI_CLI_TRUST_WORKSPACE=true trusts the agent's workdir for this run.
- * - Bypass only when asked: `--yolo`. `model` → `-m`; `reasoningEffort` is ignored
+ * - Permission mode, always explicit (`--approval-mode`): ask → `default` (asks before
+ *   commands, edits, fetches), workspace → `auto_edit` (edits without asking), bypass →
+ *   `yolo` (only when asked). gemini has no classifier mode: `auto` is refused. `model` → `-m`; `reasoningEffort` is ignored
  *   (gemini has no flag for it; thinking budgets live in per-model settings).
  * - Interactive, always: gemini 0.61 runs headless (reads stdin, exits 42 "No input
  *   provided via stdin") whenever CI=true or GITHUB_ACTIONS=true, even in a terminal. An
@@ -55,13 +58,23 @@ const CHOOSE_AUTH_TYPE =
   'elif [ "${GOOGLE_GENAI_USE_VERTEXAI:-}" = true ]; then GEMINI_DEFAULT_AUTH_TYPE=vertex-ai; ' +
   'else GEMINI_DEFAULT_AUTH_TYPE=oauth-personal; fi; fi; export GEMINI_DEFAULT_AUTH_TYPE';
 
+/** `--approval-mode` per omar mode. */
+export const GEMINI_APPROVAL_MODES: Partial<Record<PermissionMode, string>> = {
+  ask: 'default',
+  workspace: 'auto_edit',
+  bypass: 'yolo',
+};
+
 export const geminiBackend: BackendAdapter = {
   name: 'gemini',
   binary: 'gemini',
   install: 'npm install -g @google/gemini-cli',
   input: { placeholders: ['[Pasted Text: '], submitDelayMs: 150, emptyInputMarker: 'Type your message' },
   verified: true,
+  permissionModes: ['ask', 'workspace', 'bypass'],
   plan(request: LaunchRequest): LaunchPlan {
+    const approvalMode = GEMINI_APPROVAL_MODES[request.permissions];
+    if (!approvalMode) throw unsupportedPermissionMode(geminiBackend, request.permissions);
     const home = inAgentDir(request, 'gemini-home');
     const dotGemini = posix.join(home, '.gemini');
     const settings = {
@@ -84,11 +97,7 @@ export const geminiBackend: BackendAdapter = {
       'priority = 900',
       '',
     ].join('\n');
-    const argv = [
-      'gemini',
-      ...(request.model ? ['-m', request.model] : []),
-      ...(request.permissions === 'bypass' ? ['--yolo'] : []),
-    ];
+    const argv = ['gemini', ...(request.model ? ['-m', request.model] : []), '--approval-mode', approvalMode];
     const userGemini = posix.join(request.home, '.gemini');
     const prelude = [
       'unset CI GITHUB_ACTIONS',

@@ -1,5 +1,6 @@
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
-import { shCommand } from '../../core/backends/backend-adapter.js';
+import type { PermissionMode } from '../../core/backends/backend-adapter.js';
+import { shCommand, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { mcpServerArgv, OMAR_SERVER } from './backend-common.js';
 
 /**
@@ -20,6 +21,10 @@ import { mcpServerArgv, OMAR_SERVER } from './backend-common.js';
  *   original OMAR did. (`doom_loop` takes a single action, not a per-tool map.)
  * - Denied: `permission.task = "deny"` (the sub-agent tool; checked: no longer offered).
  *   1.18.33 has no wake tool.
+ * - Permission mode, always explicit (opencode's own default runs commands without
+ *   asking): ask → `edit`, `bash`, `webfetch` and `external_directory` = "ask";
+ *   workspace → `edit` = "allow" and the others "ask". opencode has no classifier mode:
+ *   `auto` is refused.
  * - Bypass only when asked: `--auto` ("auto-approve permissions that are not explicitly
  *   denied"), so `task` stays denied even then.
  * - `model` → `-m` (opencode wants `provider/model`); `reasoningEffort` is ignored
@@ -28,12 +33,22 @@ import { mcpServerArgv, OMAR_SERVER } from './backend-common.js';
  */
 export const OPENCODE_DENIED_PERMISSIONS = ['task'] as const;
 
+/** The permission rules of each mode (bypass adds `--auto` on top of ask's rules). */
+export const OPENCODE_PERMISSION_RULES: Partial<Record<PermissionMode, Record<string, 'ask' | 'allow'>>> = {
+  ask: { edit: 'ask', bash: 'ask', webfetch: 'ask', external_directory: 'ask' },
+  workspace: { edit: 'allow', bash: 'ask', webfetch: 'ask', external_directory: 'ask' },
+  bypass: { edit: 'ask', bash: 'ask', webfetch: 'ask', external_directory: 'ask' },
+};
+
 export function opencodeConfig(request: LaunchRequest): Record<string, unknown> {
+  const rules = OPENCODE_PERMISSION_RULES[request.permissions];
+  if (!rules) throw unsupportedPermissionMode(opencodeBackend, request.permissions);
   return {
     $schema: 'https://opencode.ai/config.json',
     instructions: [request.promptFile],
     mcp: { [OMAR_SERVER]: { type: 'local', command: mcpServerArgv(request), enabled: true } },
     permission: {
+      ...rules,
       [`${OMAR_SERVER}_*`]: 'allow',
       doom_loop: 'deny',
       ...Object.fromEntries(OPENCODE_DENIED_PERMISSIONS.map((name) => [name, 'deny'])),
@@ -47,6 +62,7 @@ export const opencodeBackend: BackendAdapter = {
   install: 'npm install -g opencode-ai',
   input: { placeholders: ['[Pasted ~'], submitDelayMs: 0 },
   verified: true,
+  permissionModes: ['ask', 'workspace', 'bypass'],
   plan(request: LaunchRequest): LaunchPlan {
     const argv = [
       'opencode',

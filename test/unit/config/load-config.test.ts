@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       file: { path: CONFIG, present: false },
       tmux: { socket: 'omar' },
       log: { level: 'info' },
-      agent: { backend: 'auto', defaultWorkdir: CWD, permissions: 'ask' },
+      agent: { backend: 'auto', defaultWorkdir: CWD, permissions: 'ask', permissionsByBackend: {} },
       ea: { command: '/bin/zsh' },
       health: { tickMs: 1000, idleSeconds: 15, stuckSeconds: 300 },
       journal: { maxBytes: 10_485_760, keep: 5 },
@@ -159,6 +159,17 @@ manager_backoff_max_seconds = 120
       delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
       custom: { command: null, promptFlag: null, mcpConfigFlag: null },
     });
+  });
+
+  it('reads the permission mode, and one backend\'s own mode over it', () => {
+    const { config } = load({
+      toml: '[agent]\npermissions = "workspace"\n[backends.claude]\npermissions = "auto"\n[backends.gemini]\n',
+    });
+    expect(config.agent.permissions).toBe('workspace');
+    expect(config.agent.permissionsByBackend).toEqual({ claude: 'auto' });
+    const failure = problemOf(() => load({ toml: '[backends.codex]\npermissions = "sometimes"' }));
+    expect(failure.code).toBe('CONFIG_INVALID');
+    expect(failure.problems.join('\n')).toMatch(/backends\.codex\.permissions/);
   });
 
   it('resolves a relative default_workdir against the start directory', () => {

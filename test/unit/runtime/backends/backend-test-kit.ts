@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import type { LaunchPlan, LaunchRequest, ReasoningEffort } from '#core/backends/backend-adapter.js';
+import type { LaunchPlan, LaunchRequest, PermissionMode, ReasoningEffort } from '#core/backends/backend-adapter.js';
 
 export const HOME = '/home/ann';
 
@@ -36,7 +36,7 @@ export const NASTY_PROMPT = [
 
 export interface RequestOptions {
   role?: 'ea' | 'worker';
-  permissions?: 'ask' | 'bypass';
+  permissions?: PermissionMode;
   model?: string;
   reasoningEffort?: ReasoningEffort;
   systemPrompt?: string;
@@ -70,16 +70,20 @@ export function makeRequest(options: RequestOptions = {}): LaunchRequest {
 
 export interface Case {
   role: 'ea' | 'worker';
-  permissions: 'ask' | 'bypass';
+  permissions: PermissionMode;
   model?: string;
   reasoningEffort?: ReasoningEffort;
 }
 
-/** worker/EA × ask/bypass × without/with a model (and, when given, with a reasoning effort). */
-export function matrix(model: string, efforts: ReadonlyArray<ReasoningEffort | undefined> = [undefined]): Case[] {
+/** worker/EA × permission modes × without/with a model (and, when given, with a reasoning effort). */
+export function matrix(
+  model: string,
+  efforts: ReadonlyArray<ReasoningEffort | undefined> = [undefined],
+  modes: readonly PermissionMode[] = ['ask', 'bypass'],
+): Case[] {
   const cases: Case[] = [];
   for (const role of ['worker', 'ea'] as const) {
-    for (const permissions of ['ask', 'bypass'] as const) {
+    for (const permissions of modes) {
       for (const withModel of [false, true]) {
         for (const reasoningEffort of efforts) {
           cases.push({

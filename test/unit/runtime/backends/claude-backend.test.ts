@@ -18,45 +18,50 @@ describe('claudeBackend', () => {
     expect(claudeBackend).toMatchObject({ name: 'claude', binary: 'claude', verified: true });
   });
 
-  it.each(matrix('opus', [undefined, 'xhigh']).map((c) => [label(c), c] as const))('plans %s', (_label, c) => {
-    const request = makeRequest(c);
-    const dir = request.agentDir;
-    const plan = claudeBackend.plan(request);
-    const expected = [
-      'claude',
-      ...(c.model ? [`--model ${c.model}`] : []),
-      ...(c.reasoningEffort ? [`--effort ${c.reasoningEffort}`] : []),
-      `--append-system-prompt-file ${request.promptFile}`,
-      `--mcp-config ${dir}/claude-mcp.json --strict-mcp-config`,
-      '--allowedTools mcp__omar',
-      `--disallowedTools ${DENY}`,
-      ...(c.permissions === 'bypass' ? [`--settings ${dir}/claude-settings.json --dangerously-skip-permissions`] : []),
-    ].join(' ');
-    expect(plan).toEqual({
-      command: expected,
-      env: c.permissions === 'bypass' ? { IS_SANDBOX: '1' } : {},
-      files: [
-        {
-          path: `${dir}/claude-mcp.json`,
-          content: `${JSON.stringify({ mcpServers: { omar: { type: 'stdio', command: '/usr/bin/node', args: ['/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath] } } }, null, 2)}\n`,
-          mode: 0o600,
-        },
-        ...(c.permissions === 'bypass'
-          ? [
-              {
-                path: `${dir}/claude-settings.json`,
-                content: '{\n  "skipDangerousModePermissionPrompt": true\n}\n',
-                mode: 0o600,
-              },
-            ]
-          : []),
-      ],
-      readyMarkers: ['Claude Code v', '❯'],
-      awaitsHello: true,
-    });
-    expect(plan.firstMessage).toBeUndefined();
-    expectNoUserWideConfig(plan, request);
-  });
+  it.each(matrix('opus', [undefined, 'xhigh'], claudeBackend.permissionModes).map((c) => [label(c), c] as const))(
+    'plans %s',
+    (_label, c) => {
+      const request = makeRequest(c);
+      const dir = request.agentDir;
+      const plan = claudeBackend.plan(request);
+      const expected = [
+        'claude',
+        ...(c.model ? [`--model ${c.model}`] : []),
+        ...(c.reasoningEffort ? [`--effort ${c.reasoningEffort}`] : []),
+        `--append-system-prompt-file ${request.promptFile}`,
+        `--mcp-config ${dir}/claude-mcp.json --strict-mcp-config`,
+        '--allowedTools mcp__omar',
+        `--disallowedTools ${DENY}`,
+        c.permissions === 'bypass'
+          ? `--settings ${dir}/claude-settings.json --dangerously-skip-permissions`
+          : `--permission-mode ${{ ask: 'manual', workspace: 'acceptEdits', auto: 'auto' }[c.permissions]}`,
+      ].join(' ');
+      expect(plan).toEqual({
+        command: expected,
+        env: c.permissions === 'bypass' ? { IS_SANDBOX: '1' } : {},
+        files: [
+          {
+            path: `${dir}/claude-mcp.json`,
+            content: `${JSON.stringify({ mcpServers: { omar: { type: 'stdio', command: '/usr/bin/node', args: ['/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath] } } }, null, 2)}\n`,
+            mode: 0o600,
+          },
+          ...(c.permissions === 'bypass'
+            ? [
+                {
+                  path: `${dir}/claude-settings.json`,
+                  content: '{\n  "skipDangerousModePermissionPrompt": true\n}\n',
+                  mode: 0o600,
+                },
+              ]
+            : []),
+        ],
+        readyMarkers: ['Claude Code v', '❯'],
+        awaitsHello: true,
+      });
+      expect(plan.firstMessage).toBeUndefined();
+      expectNoUserWideConfig(plan, request);
+    },
+  );
 
   it('points the MCP config at exactly omar mcp-server --context <context>', () => {
     const request = makeRequest({ role: 'ea' });

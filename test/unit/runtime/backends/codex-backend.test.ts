@@ -25,34 +25,42 @@ describe('codexBackend', () => {
     expect(codexBackend).toMatchObject({ name: 'codex', binary: 'codex', verified: true });
   });
 
-  it.each(matrix('gpt-6', [undefined, 'high']).map((c) => [label(c), c] as const))('plans %s', (_label, c) => {
-    const request = makeRequest(c);
-    const dir = request.agentDir;
-    const plan = codexBackend.plan(request);
-    const expected = [
-      'codex --no-alt-screen',
-      ...(c.model ? [`-m ${c.model}`] : []),
-      ...(c.reasoningEffort ? [`-c 'model_reasoning_effort="${c.reasoningEffort}"'`] : []),
-      `-c 'mcp_servers.omar.command="/usr/bin/node"'`,
-      `-c 'mcp_servers.omar.args=["/opt/omar/dist/omar.mjs", "mcp-server", "--context", "${request.contextPath}"]'`,
-      `-c 'mcp_servers.omar.default_tools_approval_mode="approve"'`,
-      '-c features.multi_agent=false -c features.multi_agent_v2=false -c features.sleep_tool=false',
-      `-c 'projects={"/srv/work/my.project"={trust_level="trusted"}}'`,
-      ...(c.permissions === 'bypass' ? ['--dangerously-bypass-approvals-and-sandbox'] : []),
-      `-c "developer_instructions=$(cat ${dir}/codex-developer-instructions.toml)"`,
-    ].join(' ');
-    expect(plan).toEqual({
-      command: expected,
-      env: {},
-      files: [
-        { path: `${dir}/codex-developer-instructions.toml`, content: tomlString(request.systemPrompt), mode: 0o600 },
-      ],
-      readyMarkers: ['OpenAI Codex', '›'],
-      awaitsHello: true,
-    });
-    expect(plan.firstMessage).toBeUndefined();
-    expectNoUserWideConfig(plan, request);
-  });
+  it.each(matrix('gpt-6', [undefined, 'high'], codexBackend.permissionModes).map((c) => [label(c), c] as const))(
+    'plans %s',
+    (_label, c) => {
+      const request = makeRequest(c);
+      const dir = request.agentDir;
+      const plan = codexBackend.plan(request);
+      const expected = [
+        'codex --no-alt-screen',
+        ...(c.model ? [`-m ${c.model}`] : []),
+        ...(c.reasoningEffort ? [`-c 'model_reasoning_effort="${c.reasoningEffort}"'`] : []),
+        `-c 'mcp_servers.omar.command="/usr/bin/node"'`,
+        `-c 'mcp_servers.omar.args=["/opt/omar/dist/omar.mjs", "mcp-server", "--context", "${request.contextPath}"]'`,
+        `-c 'mcp_servers.omar.default_tools_approval_mode="approve"'`,
+        '-c features.multi_agent=false -c features.multi_agent_v2=false -c features.sleep_tool=false',
+        `-c 'projects={"/srv/work/my.project"={trust_level="trusted"}}'`,
+        {
+          ask: '-a on-request -s read-only',
+          workspace: '-a on-request -s workspace-write',
+          auto: '--approve-for-me',
+          bypass: '--dangerously-bypass-approvals-and-sandbox',
+        }[c.permissions],
+        `-c "developer_instructions=$(cat ${dir}/codex-developer-instructions.toml)"`,
+      ].join(' ');
+      expect(plan).toEqual({
+        command: expected,
+        env: {},
+        files: [
+          { path: `${dir}/codex-developer-instructions.toml`, content: tomlString(request.systemPrompt), mode: 0o600 },
+        ],
+        readyMarkers: ['OpenAI Codex', '›'],
+        awaitsHello: true,
+      });
+      expect(plan.firstMessage).toBeUndefined();
+      expectNoUserWideConfig(plan, request);
+    },
+  );
 
   it('hands codex exactly the MCP server argv, approval mode, prompt and effort (run through sh)', () => {
     const root = scratchDir('codex');

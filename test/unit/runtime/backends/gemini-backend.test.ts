@@ -36,7 +36,9 @@ describe('geminiBackend', () => {
     expect(geminiBackend).toMatchObject({ name: 'gemini', binary: 'gemini', verified: true });
   });
 
-  it.each(matrix('gemini-3-pro', [undefined, 'high']).map((c) => [label(c), c] as const))('plans %s', (_label, c) => {
+  it.each(
+    matrix('gemini-3-pro', [undefined, 'high'], geminiBackend.permissionModes).map((c) => [label(c), c] as const),
+  )('plans %s', (_label, c) => {
     const request = makeRequest(c);
     const gh = `${request.agentDir}/gemini-home`;
     const plan = geminiBackend.plan(request);
@@ -45,7 +47,7 @@ describe('geminiBackend', () => {
     const gemini = [
       'gemini',
       ...(c.model ? [`-m ${c.model}`] : []),
-      ...(c.permissions === 'bypass' ? ['--yolo'] : []),
+      `--approval-mode ${{ ask: 'default', workspace: 'auto_edit', auto: '?', bypass: 'yolo' }[c.permissions]}`,
     ].join(' ');
     const settings = {
       security: { auth: { selectedType: '${GEMINI_DEFAULT_AUTH_TYPE}' } },
@@ -131,7 +133,7 @@ describe('geminiBackend', () => {
     const request = makeRequest({ agentDir: `${root}/agent dir`, home, model: 'gemini-3-pro', permissions: 'bypass' });
     const run = runPlan(geminiBackend.plan(request), ['gemini']);
     expect(run.program).toBe('gemini');
-    expect(run.args).toEqual(['-m', 'gemini-3-pro', '--yolo']);
+    expect(run.args).toEqual(['-m', 'gemini-3-pro', '--approval-mode', 'yolo']);
     expect(run.env.GEMINI_CLI_HOME).toBe(`${root}/agent dir/gemini-home`);
     const dotGemini = `${root}/agent dir/gemini-home/.gemini`;
     expect(readlinkSync(`${dotGemini}/oauth_creds.json`)).toBe(`${home}/.gemini/oauth_creds.json`);

@@ -26,38 +26,47 @@ describe('opencodeBackend', () => {
     expect(opencodeBackend).toMatchObject({ name: 'opencode', binary: 'opencode', verified: true });
   });
 
-  it.each(matrix('anthropic/claude-x', [undefined, 'low']).map((c) => [label(c), c] as const))(
-    'plans %s',
-    (_label, c) => {
-      const request = makeRequest(c);
-      const plan = opencodeBackend.plan(request);
-      expect(plan).toEqual({
-        command: [
-          'opencode',
-          ...(c.model ? [`-m ${c.model}`] : []),
-          ...(c.permissions === 'bypass' ? ['--auto'] : []),
-        ].join(' '),
-        env: {
-          OPENCODE_CONFIG_CONTENT: JSON.stringify({
-            $schema: 'https://opencode.ai/config.json',
-            instructions: [request.promptFile],
-            mcp: {
-              omar: {
-                type: 'local',
-                command: ['/usr/bin/node', '/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath],
-                enabled: true,
-              },
+  it.each(
+    matrix('anthropic/claude-x', [undefined, 'low'], opencodeBackend.permissionModes).map(
+      (c) => [label(c), c] as const,
+    ),
+  )('plans %s', (_label, c) => {
+    const request = makeRequest(c);
+    const plan = opencodeBackend.plan(request);
+    expect(plan).toEqual({
+      command: [
+        'opencode',
+        ...(c.model ? [`-m ${c.model}`] : []),
+        ...(c.permissions === 'bypass' ? ['--auto'] : []),
+      ].join(' '),
+      env: {
+        OPENCODE_CONFIG_CONTENT: JSON.stringify({
+          $schema: 'https://opencode.ai/config.json',
+          instructions: [request.promptFile],
+          mcp: {
+            omar: {
+              type: 'local',
+              command: ['/usr/bin/node', '/opt/omar/dist/omar.mjs', 'mcp-server', '--context', request.contextPath],
+              enabled: true,
             },
-            permission: { 'omar_*': 'allow', doom_loop: 'deny', task: 'deny' },
-          }),
-        },
-        files: [],
-        readyMarkers: ['tab agents', 'ctrl+p commands'],
-        awaitsHello: true,
-      });
-      expectNoUserWideConfig(plan, request);
-    },
-  );
+          },
+          permission: {
+            edit: c.permissions === 'workspace' ? 'allow' : 'ask',
+            bash: 'ask',
+            webfetch: 'ask',
+            external_directory: 'ask',
+            'omar_*': 'allow',
+            doom_loop: 'deny',
+            task: 'deny',
+          },
+        }),
+      },
+      files: [],
+      readyMarkers: ['tab agents', 'ctrl+p commands'],
+      awaitsHello: true,
+    });
+    expectNoUserWideConfig(plan, request);
+  });
 
   it('gives the EA its prompt through instructions, not a first message (the original OMAR launched it bare)', () => {
     const request = makeRequest({ role: 'ea', systemPrompt: NASTY_PROMPT });

@@ -2,6 +2,7 @@ import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backe
 import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, OMAR_SERVER, standardMcpJson } from './backend-common.js';
+import { detectClaudeDialog } from './claude-dialogs.js';
 
 /**
  * Claude Code (checked against 2.1.330 by the real-backends tests, docs/contracts.md §10).
@@ -74,6 +75,7 @@ export const claudeBackend: BackendAdapter = {
   ],
   verified: true,
   permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
+  detectDialog: detectClaudeDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const mcpFile = inAgentDir(request, 'claude-mcp.json');
     const settingsFile = inAgentDir(request, 'claude-settings.json');

@@ -2,6 +2,7 @@ import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backe
 import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand, shQuote } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, mcpServerCommand, OMAR_SERVER, tomlArray, tomlString } from './backend-common.js';
+import { detectCodexDialog } from './codex-dialogs.js';
 
 /**
  * Codex CLI (checked against 0.169.0 by the real-backends tests, docs/contracts.md §10).
@@ -66,6 +67,7 @@ export const codexBackend: BackendAdapter = {
   input: { placeholders: ['[Pasted Content '], submitDelayMs: 0 },
   verified: true,
   permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
+  detectDialog: detectCodexDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const server = mcpServerCommand(request);
     const argv = [

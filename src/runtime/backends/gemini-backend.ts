@@ -3,6 +3,7 @@ import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backe
 import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, json, linkIfPresent, mcpServerCommand, OMAR_SERVER, tomlString } from './backend-common.js';
+import { detectGeminiDialog } from './gemini-dialogs.js';
 
 /**
  * Gemini CLI (checked against 0.61.0 by the real-backends tests, docs/contracts.md §10).
@@ -72,6 +73,7 @@ export const geminiBackend: BackendAdapter = {
   input: { placeholders: ['[Pasted Text: '], submitDelayMs: 150, emptyInputMarker: 'Type your message' },
   verified: true,
   permissionModes: ['ask', 'workspace', 'bypass'],
+  detectDialog: detectGeminiDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const approvalMode = GEMINI_APPROVAL_MODES[request.permissions];
     if (!approvalMode) throw unsupportedPermissionMode(geminiBackend, request.permissions);

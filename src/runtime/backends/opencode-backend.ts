@@ -2,6 +2,7 @@ import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backe
 import type { PermissionMode } from '../../core/backends/backend-adapter.js';
 import { shCommand, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { mcpServerArgv, OMAR_SERVER } from './backend-common.js';
+import { detectOpencodeDialog } from './opencode-dialogs.js';
 
 /**
  * opencode (checked against 1.18.33 by the real-backends tests, docs/contracts.md §10).
@@ -63,6 +64,7 @@ export const opencodeBackend: BackendAdapter = {
   input: { placeholders: ['[Pasted ~'], submitDelayMs: 0 },
   verified: true,
   permissionModes: ['ask', 'workspace', 'bypass'],
+  detectDialog: detectOpencodeDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const argv = [
       'opencode',

@@ -1,0 +1,91 @@
+import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backends/screen-dialog.js';
+import { capDetail, dialogOf, lastNumberedMenu, lineAbove, oneLine, screenLines, shortFor } from './screen-menu.js';
+
+/**
+ * Claude Code's dialogs on screen (checked against 2.1.330; fixtures in
+ * test/fixtures/dialogs/claude). Every one is a box that starts at a full-width `─` rule,
+ * names what it is on its first line ("Bash command", "Edit file", "Fetch", a question's
+ * header), shows the command / diff / URL, asks ("Do you want to proceed?") and ends in a
+ * numbered menu and a footer ("Esc to cancel", "Enter to select"). A digit picks an
+ * option directly, so each choice's key is its number.
+ * Options that need typed text ("Type something", "Chat about this") are left out:
+ * answers are keys, never text.
+ */
+
+const FOOTER = /Esc to (cancel|exit)|Enter to (select|confirm)|Tab to amend/;
+const RULE = /^\s*─{20,}\s*$/;
+const TYPED = /^(Type something|Chat about this|Other)\b/i;
+
+export function detectClaudeDialog(screen: string): DetectedDialog | null {
+  const lines = screenLines(screen);
+  const menu = lastNumberedMenu(lines);
+  if (!menu) return null;
+  const after = lines.slice(menu.last + 1);
+  if (!after.some((l) => FOOTER.test(l))) return null;
+  const question = lineAbove(lines, menu.first);
+  const top = boxTop(lines, question.line);
+  const header = (lines.slice(top + 1, question.line).find((l) => l.trim()) ?? '').trim();
+  const body = lines
+    .slice(top + 1, question.line)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Tip:/.test(l) && !/^╌+$/.test(l));
+  const all = [...body.slice(1), question.text].join('\n');
+  const kind = kindOf(header, question.text, all);
+  const choices: DialogChoice[] = menu.options
+    .filter((o) => !TYPED.test(o.text))
+    .map((o) => {
+      const label = o.text.split(' · ')[0]!.trim();
+      return { label, short: kind === 'question' ? oneLine(label, 40) : shortFor(label), keys: [String(o.number)] };
+    });
+  if (choices.length === 0) return null;
+  const rest = body.slice(1);
+  const { title, detail } = describe(kind, header, question.text, rest);
+  return dialogOf(kind, title, detail, choices);
+}
+
+/** The line of the rule that opens the dialog's box (or the line above the question). */
+function boxTop(lines: readonly string[], from: number): number {
+  for (let i = from - 1; i >= 0 && from - i < 80; i--) if (RULE.test(lines[i]!)) return i;
+  return Math.max(-1, from - 2);
+}
+
+function kindOf(header: string, question: string, text: string): DialogKind {
+  const all = `${header}\n${text}`;
+  if (/trust this folder|Quick safety check/i.test(all)) return 'trust';
+  if (/Auto mode|permission mode|Bypass Permissions mode/i.test(all)) return 'mode';
+  if (/^Bash command|^Shell/i.test(header)) return 'command';
+  if (/^(Edit|Create|Write|Update) file|make this edit|want to create|overwrite/i.test(all)) return 'edit';
+  if (/^Fetch|fetch this content|Web ?Search/i.test(all)) return 'fetch';
+  if (/plan/i.test(header) || /proceed with (this|the) plan|ready to code/i.test(question)) return 'plan';
+  if (/^Tool use|MCP|\(MCP\)/i.test(all)) return 'tool';
+  if (/^Do you want to/i.test(question)) return 'tool';
+  return 'question';
+}
+
+function describe(
+  kind: DialogKind,
+  header: string,
+  question: string,
+  body: readonly string[],
+): { title: string; detail: string | null } {
+  const text = body.join('\n');
+  switch (kind) {
+    case 'command': {
+      // The body: the model's description, then the command between dashed rules.
+      const command = body.at(-1) ?? '';
+      return { title: oneLine(`Run: ${command}`), detail: capDetail(text) };
+    }
+    case 'edit': {
+      const file = /(?:edit to|create|overwrite|write to)\s+(.+?)\?$/i.exec(question)?.[1] ?? header;
+      return { title: oneLine(`${/create/i.test(question) ? 'Create' : 'Edit'} ${file}`), detail: capDetail(text) };
+    }
+    case 'fetch': {
+      const url = /https?:\/\/\S+/.exec(text)?.[0] ?? header;
+      return { title: oneLine(`Fetch ${url}`), detail: capDetail(text) };
+    }
+    case 'question':
+      return { title: oneLine(question), detail: capDetail([header, ...body].join('\n')) };
+    default:
+      return { title: oneLine(header ? `${header}: ${question}` : question), detail: capDetail(text) };
+  }
+}

@@ -1,0 +1,57 @@
+import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backends/screen-dialog.js';
+import { capDetail, dialogOf, lastNumberedMenu, lineAbove, oneLine, screenLines, shortFor } from './screen-menu.js';
+
+/**
+ * Gemini CLI's confirmations on screen (checked against 0.61.0; fixtures in
+ * test/fixtures/dialogs/gemini): a box whose first line is `? <Tool>  <what>` ("? Shell
+ * touch x", "? WriteFile notes.md", "? WebFetch …"), the command or diff in an inner box,
+ * a question ("Allow execution of [Shell]?", "Apply this change?", "Do you want to
+ * proceed?") and a numbered radio list. A digit picks an option, so each choice's key is
+ * its number.
+ */
+
+const HEADER = /^\?\s+(\S+)\s*(.*)$/;
+const INNER = /^[╭╰]─+|^─+$/;
+
+export function detectGeminiDialog(screen: string): DetectedDialog | null {
+  const lines = screenLines(screen);
+  const menu = lastNumberedMenu(lines);
+  if (!menu) return null;
+  const question = lineAbove(lines, menu.first);
+  if (!/\?$/.test(question.text)) return null;
+  let h = -1;
+  for (let i = question.line - 1; i >= 0 && question.line - i < 60; i--) {
+    if (HEADER.test(lines[i]!.trim())) {
+      h = i;
+      break;
+    }
+  }
+  const header = h >= 0 ? HEADER.exec(lines[h]!.trim())! : null;
+  const tool = header?.[1] ?? '';
+  const what = header?.[2]?.trim() ?? '';
+  const body = h >= 0 ? lines.slice(h + 1, question.line).filter((l) => !INNER.test(l.trim())) : [];
+  const kind = kindOf(tool, question.text);
+  const choices: DialogChoice[] = menu.options.map((o) => {
+    const label = o.text.replace(/\s*\(esc\)$/, '');
+    return { label, short: shortFor(label), keys: [String(o.number)] };
+  });
+  const title =
+    kind === 'command'
+      ? `Run: ${what}`
+      : kind === 'edit'
+        ? `Edit ${what}`
+        : kind === 'fetch'
+          ? `Fetch ${/https?:\/\/\S+/.exec(`${what}\n${body.join('\n')}`)?.[0] ?? what}`
+          : `${tool} ${what}`.trim() || question.text;
+  return dialogOf(kind, oneLine(title), capDetail([...body, question.text].join('\n')), choices);
+}
+
+function kindOf(tool: string, question: string): DialogKind {
+  if (/^(Shell|run_shell_command)$/i.test(tool) || /Allow execution of \[Shell\]/.test(question)) return 'command';
+  if (/^(Edit|WriteFile|Write|Replace|write_file|replace)$/i.test(tool) || /Apply this change/i.test(question))
+    return 'edit';
+  if (/^(WebFetch|web_fetch|GoogleSearch)$/i.test(tool)) return 'fetch';
+  if (/plan/i.test(tool) || /plan/i.test(question)) return 'plan';
+  if (/trust/i.test(question)) return 'trust';
+  return tool ? 'tool' : 'question';
+}

@@ -1,0 +1,175 @@
+/**
+ * Needs input, each real CLI's side: launched in `agent.permissions = "ask"`, the CLI asks
+ * before a shell command the scripted model wants to run; its adapter's detectDialog reads
+ * the prompt off the pane, and the choice's own keys answer it. Allow runs the command and
+ * the model receives its result; Deny does not run it.
+ * (Until the needs-input core lands, the test presses the choice's keys itself, as
+ * `omar answer` will: fixed tmux key names, sent only while the same prompt is on screen.)
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { DetectedDialog, DialogChoice } from '#core/backends/screen-dialog.js';
+import { backendByName } from '#runtime/backends/backend-registry.js';
+import { describeWithTmux } from '../helpers/tmux-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+import type { Api, Step, Turn } from './fake-model-server.js';
+import { saw } from './fake-model-server.js';
+import { createBackendWorld, type BackendWorld } from './harness.js';
+import { CLI_SPECS, ensureClis, type CliName, type InstalledClis } from './install-clis.js';
+
+const SESSION = 'omar-agent-0-w';
+/** How each CLI tells its model that the person said no. */
+const DROPPED = '(the call is not in the conversation)';
+const REFUSAL = /rejected|was denied|declined|doesn't want|did not approve|cancell?ed|aborted/i;
+let clis: InstalledClis;
+
+beforeAll(async () => {
+  clis = await ensureClis();
+}, 600_000);
+
+/** The CLI's own shell tool, per wire format, running `command`. */
+function shellCall(command: string): Partial<Record<Api, { name: string; args: Record<string, unknown> }>> {
+  const description = `Run ${command}`;
+  return {
+    anthropic: { name: 'Bash', args: { command, description } },
+    responses: {
+      name: 'exec_command',
+      args: { cmd: command, sandbox_permissions: 'require_escalated', justification: description },
+    },
+    gemini: { name: 'run_shell_command', args: { command, description } },
+    chat: { name: 'bash', args: { command, description } },
+  };
+}
+
+describeWithTmux('needs input: the real CLIs ask, and their adapters read and answer the prompt', () => {
+  let bw: BackendWorld;
+
+  beforeEach(async () => {
+    bw = await createBackendWorld(clis);
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' || process.env.OMAR_BACKENDS_VERBOSE) console.error(await bw.describe());
+    await bw.cleanup();
+  });
+
+  /** The visible screen, as the supervisor captures it. */
+  const screen = (): string => bw.world.tmux(['capture-pane', '-p', '-J', '-t', `=${SESSION}:`]).stdout;
+
+  const waitDialog = async (cli: CliName, what: string, match: (d: DetectedDialog) => boolean) => {
+    const adapter = backendByName(cli);
+    const found = await waitFor(
+      () => {
+        const d = adapter.detectDialog!(screen());
+        return d && match(d) ? d : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 300, describe: async () => `${cli}: ${what}\n${await bw.describe()}` },
+    );
+    return found!;
+  };
+
+  /**
+   * Answers like `omar answer`: the choice's keys, then checks that the prompt is gone, and
+   * presses again while the same prompt is still there (claude ignores keys for a moment
+   * after it shows a prompt, against keys typed ahead by accident).
+   */
+  const answer = async (cli: CliName, dialog: DetectedDialog, choice: DialogChoice): Promise<void> => {
+    const adapter = backendByName(cli);
+    const stillThere = (): boolean => adapter.detectDialog!(screen())?.fingerprint === dialog.fingerprint;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (!stillThere()) return;
+      for (const key of choice.keys) bw.world.tmux(['send-keys', '-t', `=${SESSION}:`, key]);
+      const gone = await waitFor(() => !stillThere(), { timeoutMs: 2000, intervalMs: 100 }).then(
+        () => true,
+        () => false,
+      );
+      if (gone) return;
+    }
+    throw new Error(`${cli}: the prompt "${dialog.title}" is still on screen after pressing ${choice.keys.join(' ')}`);
+  };
+
+  for (const spec of CLI_SPECS) {
+    const cli: CliName = spec.name;
+    it(`${cli} ${spec.version}: a shell command prompt is detected; Allow runs it, Deny does not`, async () => {
+      const results = new Set<string>();
+      const resultNo = (n: number) => (turn: Turn) => {
+        if (turn.toolResult) results.add(turn.toolResult.id);
+        return turn.toolResult !== null && results.size === n;
+      };
+      /** What the model saw after the refusal (its whole request: some CLIs put the refusal before the trailing turn). */
+      let afterDeny = '';
+      const keep = (match: (turn: Turn) => boolean) => (turn: Turn) => {
+        const matched = match(turn);
+        const at = turn.raw.lastIndexOf('touch denied.txt');
+        if (matched) afterDeny = at < 0 ? DROPPED : turn.raw.slice(at + 'touch denied.txt'.length);
+        return matched;
+      };
+      const steps: Step[] = [
+        {
+          label: 'task → touch allowed',
+          when: saw.text('YOUR NAME: w'),
+          then: { native: shellCall('touch allowed.txt') },
+        },
+        { label: 'allowed → touch denied', when: resultNo(1), then: { native: shellCall('touch denied.txt') } },
+        { label: 'denied → done', when: keep(resultNo(2)), then: { text: 'GAVE-UP' } },
+        { label: 'told → done', when: keep(saw.text('NEVER MIND')), then: { text: 'OK-STOPPED' } },
+      ];
+      bw.fake.script(steps);
+      bw.watch(SESSION, cli);
+      await bw.world.startDaemon(['--backend', 'sim']);
+      await bw.world.omarJson(['spawn', 'w', '--backend', cli, '--task', 'Create the two files.']);
+
+      const allow = await waitDialog(cli, 'no prompt for touch allowed.txt', (d) =>
+        d.title.includes('touch allowed.txt'),
+      );
+      expect(allow.kind).toBe('command');
+      expect(allow.title).toBe('Run: touch allowed.txt');
+      const allowOnce = allow.choices.find((c) => c.short === 'Allow once');
+      expect(allowOnce, JSON.stringify(allow.choices)).toBeDefined();
+      expect(allow.choices.some((c) => c.short === 'Deny')).toBe(true);
+      await answer(cli, allow, allowOnce!);
+
+      // The command ran, and the model received its result (then asked for the next one).
+      await waitFor(() => existsSync(join(bw.workdir, 'allowed.txt')), {
+        timeoutMs: 30_000,
+        describe: () => bw.describe(),
+      });
+      await waitFor(() => bw.fake.requests.some((r) => r.step === 'allowed → touch denied'), {
+        timeoutMs: 30_000,
+        describe: () => bw.describe(),
+      });
+
+      const deny = await waitDialog(cli, 'no prompt for touch denied.txt', (d) => d.title.includes('touch denied.txt'));
+      expect(deny.fingerprint).not.toBe(allow.fingerprint);
+      await answer(
+        cli,
+        deny,
+        deny.choices.find((c) => c.short === 'Deny')!,
+      );
+
+      // The prompt closes and the command never runs.
+      await waitFor(() => !(backendByName(cli).detectDialog!(screen())?.title.includes('touch denied.txt') ?? false), {
+        timeoutMs: 30_000,
+        describe: () => bw.describe(),
+      });
+      // Some CLIs return the refusal at once, others stop the turn and wait for their person:
+      // a message gets the turn going, and the refusal reaches the model with it.
+      if (!bw.fake.requests.some((r) => r.step === 'denied → done'))
+        await bw.world.omarJson(['events', 'schedule', '--to', 'w', '--payload', 'NEVER MIND']);
+      const refused = await waitFor(
+        () => bw.fake.requests.find((r) => r.step === 'denied → done' || r.step === 'told → done'),
+        {
+          timeoutMs: 60_000,
+          describe: () => bw.describe(),
+        },
+      );
+      expect(refused).toBeDefined();
+      // claude, codex, opencode: the refusal follows the call; gemini drops the refused call from the conversation.
+      if (afterDeny !== DROPPED) expect(afterDeny).toMatch(REFUSAL);
+      console.error(
+        `[needs-input] ${cli}: after Deny the model saw ${afterDeny === DROPPED ? 'no trace of the call' : JSON.stringify(REFUSAL.exec(afterDeny)?.[0])}`,
+      );
+      expect(existsSync(join(bw.workdir, 'denied.txt'))).toBe(false);
+    }, 240_000);
+  }
+});

@@ -7,7 +7,7 @@ import { capDetail, dialogOf, lastNumberedMenu, lineAbove, oneLine, screenLines,
  * touch x", "? WriteFile notes.md", "? WebFetch …"), the command or diff in an inner box,
  * a question ("Allow execution of [Shell]?", "Apply this change?", "Do you want to
  * proceed?") and a numbered radio list. A digit picks an option, so each choice's key is
- * its number.
+ * its number. "Modify with external editor" is left out (it opens an editor in the pane).
  */
 
 const HEADER = /^\?\s+(\S+)\s*(.*)$/;
@@ -31,15 +31,17 @@ export function detectGeminiDialog(screen: string): DetectedDialog | null {
   const what = header?.[2]?.trim() ?? '';
   const body = h >= 0 ? lines.slice(h + 1, question.line).filter((l) => !INNER.test(l.trim())) : [];
   const kind = kindOf(tool, question.text);
-  const choices: DialogChoice[] = menu.options.map((o) => {
-    const label = o.text.replace(/\s*\(esc\)$/, '');
-    return { label, short: shortFor(label), keys: [String(o.number)] };
-  });
+  const choices: DialogChoice[] = menu.options
+    .filter((o) => !/external editor/i.test(o.text))
+    .map((o) => {
+      const label = o.text.replace(/\s*\(esc\)$/, '');
+      return { label, short: shortFor(label), keys: [String(o.number)] };
+    });
   const title =
     kind === 'command'
       ? `Run: ${what}`
       : kind === 'edit'
-        ? `Edit ${what}`
+        ? `Edit ${what.replace(/^Writing to\s+/i, '')}`
         : kind === 'fetch'
           ? `Fetch ${/https?:\/\/\S+/.exec(`${what}\n${body.join('\n')}`)?.[0] ?? what}`
           : `${tool} ${what}`.trim() || question.text;

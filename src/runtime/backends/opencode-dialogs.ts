@@ -3,13 +3,15 @@ import { capDetail, dialogOf, oneLine, screenLines, shortFor } from './screen-me
 
 /**
  * opencode's permission prompt on screen (checked against 1.18.33; fixtures in
- * test/fixtures/dialogs/opencode): `△ Permission required`, a `# <what>` line ("# Shell
- * command", "# Edit notes.md", …), the command or diff, and one row of buttons
+ * test/fixtures/dialogs/opencode): `△ Permission required`, a line naming what is asked
+ * ("# Shell command", "→ Edit notes.md", …), the command or diff, and one row of buttons
  * "Allow once   Allow always   Reject" with "⇆ select  enter confirm". The first button
  * is selected when the prompt opens: Enter allows once, Right then Enter allows always,
  * Escape rejects.
  */
 
+/** The line that names what is asked: `# Shell command`, `→ Edit notes.md`. */
+const WHAT = /^[#→] /;
 const MARKER = /△\s*Permission required/;
 const BUTTONS = /^\s*Allow once\s{2,}Allow always\s{2,}Reject\b/;
 
@@ -32,8 +34,8 @@ export function detectOpencodeDialog(screen: string): DetectedDialog | null {
   const b = lines.findIndex((l, i) => i > m && BUTTONS.test(l));
   if (b < 0) return null;
   const body = lines.slice(m + 1, b).map((l) => l.trim());
-  const what = (body.find((l) => l.startsWith('# ')) ?? '# ').slice(2).trim();
-  const rest = body.filter((l) => l && !l.startsWith('# '));
+  const what = (body.find((l) => WHAT.test(l)) ?? '# ').slice(2).trim();
+  const rest = body.filter((l) => l && !WHAT.test(l));
   const kind = kindOf(what);
   const command = rest.find((l) => l.startsWith('$ '))?.slice(2);
   const title =

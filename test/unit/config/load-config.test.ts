@@ -161,7 +161,7 @@ manager_backoff_max_seconds = 120
     });
   });
 
-  it('reads the permission mode, and one backend\'s own mode over it', () => {
+  it("reads the permission mode, and one backend's own mode over it", () => {
     const { config } = load({
       toml: '[agent]\npermissions = "workspace"\n[backends.claude]\npermissions = "auto"\n[backends.gemini]\n',
     });

@@ -1,0 +1,142 @@
+/**
+ * Each CLI's detector against screens captured from the real CLIs (pinned versions, driven
+ * offline by the scripted fake model; test/fixtures/dialogs/<cli>/).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectClaudeDialog } from '#runtime/backends/claude-dialogs.js';
+import { detectCodexDialog } from '#runtime/backends/codex-dialogs.js';
+import { detectGeminiDialog } from '#runtime/backends/gemini-dialogs.js';
+import { detectOpencodeDialog } from '#runtime/backends/opencode-dialogs.js';
+import { lastNumberedMenu, screenLines, shortFor } from '#runtime/backends/screen-menu.js';
+
+const fixture = (cli: string, name: string): string =>
+  readFileSync(join(import.meta.dirname, '../../../fixtures/dialogs', cli, `${name}.txt`), 'utf8');
+const choicesOf = (d: { choices: readonly { short: string; keys: readonly string[] }[] } | null) =>
+  d?.choices.map((c) => [c.short, c.keys.join(' ')]);
+
+describe('claude dialogs', () => {
+  it('reads a Bash prompt: the command, and its four choices by number', () => {
+    const d = detectClaudeDialog(fixture('claude', 'command'));
+    expect(d).toMatchObject({ kind: 'command', title: 'Run: touch allowed.txt' });
+    expect(d!.detail).toContain('touch allowed.txt');
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', '1'],
+      ['Always allow', '2'],
+      ['Allow, then auto mode', '3'],
+      ['Deny', '4'],
+    ]);
+    expect(d!.choices[2]!.label).toBe('Yes, and switch to auto mode');
+  });
+
+  it('reads a file creation with its content, and the session-wide choice', () => {
+    const d = detectClaudeDialog(fixture('claude', 'edit-create'));
+    expect(d).toMatchObject({ kind: 'edit', title: 'Create notes.md' });
+    expect(d!.detail).toContain('first line');
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', '1'],
+      ['Allow for this session', '2'],
+      ['Deny', '3'],
+    ]);
+  });
+
+  it('reads a multiple-choice question, leaving out the choices that need typed text', () => {
+    const d = detectClaudeDialog(fixture('claude', 'question'));
+    expect(d).toMatchObject({ kind: 'question', title: 'Which database should the service use?' });
+    expect(choicesOf(d)).toEqual([
+      ['Postgres', '1'],
+      ['SQLite', '2'],
+    ]);
+  });
+
+  it('sees no dialog once the prompt is answered, nor in a numbered list the model wrote', () => {
+    const answered = fixture('claude', 'command').split('Do you want to proceed?')[0]!;
+    expect(detectClaudeDialog(answered)).toBeNull();
+    expect(detectClaudeDialog('● Steps:\n  1. build\n  2. test\n\n❯ \n  ? for shortcuts')).toBeNull();
+  });
+});
+
+describe('codex dialogs', () => {
+  it("reads a command approval with codex's own shortcut keys", () => {
+    const d = detectCodexDialog(fixture('codex', 'command'));
+    expect(d).toMatchObject({ kind: 'command', title: 'Run: touch allowed.txt' });
+    expect(d!.detail).toContain('Reason: Create allowed.txt in the project');
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', 'y'],
+      ['Always allow', 'p'],
+      ['Deny', 'Escape'],
+    ]);
+  });
+});
+
+describe('gemini dialogs', () => {
+  it('reads a shell confirmation', () => {
+    const d = detectGeminiDialog(fixture('gemini', 'command'));
+    expect(d).toMatchObject({ kind: 'command', title: 'Run: touch allowed.txt' });
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', '1'],
+      ['Allow for this session', '2'],
+      ['Deny', '3'],
+    ]);
+  });
+
+  it('reads a file write with its diff, leaving out the external editor', () => {
+    const d = detectGeminiDialog(fixture('gemini', 'edit'));
+    expect(d).toMatchObject({ kind: 'edit', title: 'Edit notes.md' });
+    expect(d!.detail).toContain('first line');
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', '1'],
+      ['Allow for this session', '2'],
+      ['Deny', '4'],
+    ]);
+  });
+});
+
+describe('opencode dialogs', () => {
+  it('reads a shell permission and its button row', () => {
+    const d = detectOpencodeDialog(fixture('opencode', 'command'));
+    expect(d).toMatchObject({ kind: 'command', title: 'Run: touch allowed.txt' });
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', 'Enter'],
+      ['Always allow', 'Right Enter'],
+      ['Deny', 'Escape'],
+    ]);
+  });
+
+  it('reads an edit permission with its diff', () => {
+    const d = detectOpencodeDialog(fixture('opencode', 'edit'));
+    expect(d).toMatchObject({ kind: 'edit', title: 'Edit notes.md' });
+    expect(d!.detail).toContain('+ first line');
+  });
+});
+
+describe('fingerprints and menus', () => {
+  it('gives the same prompt the same fingerprint and another prompt another', () => {
+    const a = detectClaudeDialog(fixture('claude', 'command'))!;
+    expect(detectClaudeDialog(`${fixture('claude', 'command')}\n`)!.fingerprint).toBe(a.fingerprint);
+    const other = detectClaudeDialog(fixture('claude', 'command').replaceAll('touch allowed.txt', 'rm -rf build'))!;
+    expect(other.title).toBe('Run: rm -rf build');
+    expect(other.fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('caps the detail at 1 500 characters', () => {
+    const long = fixture('claude', 'command').replace(' touch allowed.txt\n╌', ` ${'x'.repeat(3000)}\n╌`);
+    expect(detectClaudeDialog(long)!.detail!.length).toBeLessThanOrEqual(1500);
+  });
+
+  it('finds a menu only when it is numbered from 1 and near the bottom', () => {
+    expect(lastNumberedMenu(screenLines('Q?\n 2. b\n 3. c'))).toBeNull();
+    expect(lastNumberedMenu(screenLines(`Q?\n 1. a\n 2. b\n${'text\n'.repeat(12)}`))).toBeNull();
+    expect(lastNumberedMenu(screenLines('Q?\n❯ 1. a\n   more\n  2. b\n footer'))?.options.map((o) => o.text)).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('names the usual choices plainly', () => {
+    expect(
+      ['Yes', 'No', 'Reject', "Yes, and don't ask again for npm test commands", 'Allow for this session'].map(shortFor),
+    ).toEqual(['Allow once', 'Deny', 'Deny', 'Always allow', 'Allow for this session']);
+  });
+});

@@ -13,8 +13,12 @@
  * - `$OMAR_TEST_CACHE/bin` holds one link per CLI, to prepend to PATH.
  *
  * Run directly (`npx tsx test/backends/install-clis.ts`) to fill the cache.
+ *
+ * OMAR_BACKENDS_LATEST=1 installs each CLI's newest release instead of the pin (asked of
+ * the registry once per run, cached like a pin under its own version), so the backend
+ * tests show drift in the CLIs' screens, modes and flags before users meet it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -43,7 +47,7 @@ export interface CliSpec {
   allowScripts: string[];
 }
 
-export const CLI_SPECS: readonly CliSpec[] = [
+export const PINNED_CLI_SPECS: readonly CliSpec[] = [
   { name: 'claude', pkg: '@anthropic-ai/claude-code', version: '2.1.330', allowScripts: ['@anthropic-ai/claude-code'] },
   { name: 'codex', pkg: '@openai/codex', version: '0.169.0', allowScripts: [] },
   {
@@ -54,6 +58,21 @@ export const CLI_SPECS: readonly CliSpec[] = [
   },
   { name: 'opencode', pkg: 'opencode-ai', version: '1.18.33', allowScripts: ['opencode-ai'] },
 ];
+
+/** The newest published version of a package (`npm view <pkg>@latest version`). */
+function latestVersion(pkg: string): string {
+  const out = execFileSync('npm', ['view', `${pkg}@latest`, 'version', '--no-update-notifier'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).trim();
+  if (!/^\d+\.\d+\.\d+/.test(out)) throw new Error(`npm view ${pkg}@latest answered "${out}", not a version.`);
+  return out;
+}
+
+/** The CLIs the backend tests run: the pins, or with OMAR_BACKENDS_LATEST=1 the newest releases. */
+export const CLI_SPECS: readonly CliSpec[] = process.env.OMAR_BACKENDS_LATEST
+  ? PINNED_CLI_SPECS.map((spec) => ({ ...spec, version: latestVersion(spec.pkg) }))
+  : PINNED_CLI_SPECS;
 
 export interface InstalledCli {
   /** Absolute path of the CLI's executable. */

@@ -172,4 +172,37 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       expect(existsSync(join(bw.workdir, 'denied.txt'))).toBe(false);
     }, 240_000);
   }
+
+  it('claude: a multiple-choice question is detected and answered by its choice', async () => {
+    const question = {
+      question: 'Which database should the service use?',
+      header: 'Database',
+      multiSelect: false,
+      options: [
+        { label: 'Postgres', description: 'Relational, the team knows it' },
+        { label: 'SQLite', description: 'One file, no server' },
+      ],
+    };
+    bw.fake.script([
+      {
+        label: 'task → ask',
+        when: saw.text('YOUR NAME: w'),
+        then: { native: { anthropic: { name: 'AskUserQuestion', args: { questions: [question] } } } },
+      },
+      { label: 'answered → done', when: (turn) => turn.toolResult !== null, then: { text: 'THANKS' } },
+    ]);
+    bw.watch(SESSION, 'claude');
+    await bw.world.startDaemon(['--backend', 'sim']);
+    await bw.world.omarJson(['spawn', 'w', '--backend', 'claude', '--task', 'Ask which database.']);
+
+    const d = await waitDialog('claude', 'no question dialog', (x) => x.kind === 'question');
+    expect(d.title).toBe('Which database should the service use?');
+    expect(d.choices.map((c) => c.label)).toEqual(['Postgres', 'SQLite']);
+    await answer('claude', d, d.choices[1]!);
+    const got = await waitFor(() => bw.fake.requests.find((r) => r.step === 'answered → done'), {
+      timeoutMs: 30_000,
+      describe: () => bw.describe(),
+    });
+    expect(got!.toolResult).toMatch(/SQLite/);
+  }, 240_000);
 });

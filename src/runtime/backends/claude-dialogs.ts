@@ -19,7 +19,7 @@ const TYPED = /^(Type something|Chat about this|Other)\b/i;
 export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const lines = screenLines(screen);
   const menu = lastNumberedMenu(lines);
-  if (!menu) return null;
+  if (!menu) return autoModeDialog(lines);
   const after = lines.slice(menu.last + 1);
   if (!after.some((l) => FOOTER.test(l))) return null;
   const question = lineAbove(lines, menu.first);
@@ -41,6 +41,26 @@ export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const rest = body.slice(1);
   const { title, detail } = describe(kind, header, question.text, rest);
   return dialogOf(kind, title, detail, choices);
+}
+
+/**
+ * Auto mode's own stop, as reported for 2.1.332 behind a proxy or offline: "Auto mode
+ * can't check actions in this session … Enter to stay in auto mode · shift+Tab to leave
+ * …". It has no numbered menu: Enter stays, shift+Tab (tmux `BTab`) leaves auto mode.
+ */
+function autoModeDialog(lines: readonly string[]): DetectedDialog | null {
+  const tail = lines.slice(-25);
+  const at = tail.findIndex((l) => /Auto mode can['’]t check actions/i.test(l));
+  if (at < 0 || !tail.slice(at).some((l) => /Enter to stay in auto mode/i.test(l))) return null;
+  const text = tail
+    .slice(at)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+  return dialogOf('mode', oneLine(tail[at]!.trim()), capDetail(text), [
+    { label: 'Stay in auto mode', short: 'Stay in auto mode', keys: ['Enter'] },
+    { label: 'Leave auto mode', short: 'Leave auto mode', keys: ['BTab'] },
+  ]);
 }
 
 /** The line of the rule that opens the dialog's box (or the line above the question). */

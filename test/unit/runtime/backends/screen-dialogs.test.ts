@@ -50,6 +50,22 @@ describe('claude dialogs', () => {
     ]);
   });
 
+  it("reads auto mode's own stop (its text as reported for 2.1.332; 2.1.330 lets the offline classifier through)", () => {
+    const screen = [
+      '● Bash(npm test)',
+      '',
+      "  Auto mode can't check actions in this session: the safety classifier is unreachable.",
+      '  Enter to stay in auto mode · shift+Tab to leave auto mode',
+    ].join('\n');
+    const d = detectClaudeDialog(screen);
+    expect(d).toMatchObject({ kind: 'mode' });
+    expect(d!.title).toMatch(/^Auto mode can't check actions/);
+    expect(choicesOf(d)).toEqual([
+      ['Stay in auto mode', 'Enter'],
+      ['Leave auto mode', 'BTab'],
+    ]);
+  });
+
   it('sees no dialog once the prompt is answered, nor in a numbered list the model wrote', () => {
     const answered = fixture('claude', 'command').split('Do you want to proceed?')[0]!;
     expect(detectClaudeDialog(answered)).toBeNull();

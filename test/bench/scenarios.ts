@@ -10,6 +10,7 @@ import { connectToDaemon } from '#runtime/control/daemon-client.js';
 import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
 import { AGENT_SCENARIOS } from './agent-scenarios.js';
 import { CHAT_SCENARIOS } from './chat-scenarios.js';
+import { DIALOG_SCENARIOS } from './dialog-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
 import { MCP_SCENARIOS } from './mcp-scenarios.js';
 import { type BenchResult, OMAR_BIN, emptyCounts, percentile, sleep, startBenchWorld, timeEach } from './bench-kit.js';
@@ -172,6 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...MCP_SCENARIOS,
   ...AGENT_SCENARIOS,
   ...CHAT_SCENARIOS,
+  ...DIALOG_SCENARIOS,
 ];
 
 function countAgentSessions(list: string): number {

@@ -6,7 +6,8 @@
  * (Until the needs-input core lands, the test presses the choice's keys itself, as
  * `omar answer` will: fixed tmux key names, sent only while the same prompt is on screen.)
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { DetectedDialog, DialogChoice } from '#core/backends/screen-dialog.js';
@@ -69,17 +70,27 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
   };
 
   /**
-   * Answers like `omar answer`: the choice's keys, then checks that the prompt is gone, and
-   * presses again while the same prompt is still there (claude ignores keys for a moment
-   * after it shows a prompt, against keys typed ahead by accident).
+   * Answers like `omar answer`: waits until the prompt has stayed the same for a second
+   * (a person's click takes longer; claude ignores keys for a moment after it shows a
+   * prompt), presses the choice's keys, then re-captures: the prompt gone is the proof.
+   * While the same prompt (kind and title) is still there, its current choice is pressed again.
    */
   const answer = async (cli: CliName, dialog: DetectedDialog, choice: DialogChoice): Promise<void> => {
     const adapter = backendByName(cli);
-    const stillThere = (): boolean => adapter.detectDialog!(screen())?.fingerprint === dialog.fingerprint;
+    const current = (): DetectedDialog | null => {
+      const d = adapter.detectDialog!(screen());
+      return d && d.kind === dialog.kind && d.title === dialog.title ? d : null;
+    };
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (!stillThere()) return;
-      for (const key of choice.keys) bw.world.tmux(['send-keys', '-t', `=${SESSION}:`, key]);
-      const gone = await waitFor(() => !stillThere(), { timeoutMs: 2000, intervalMs: 100 }).then(
+      const before = current();
+      if (!before) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const now = current();
+      if (!now) return;
+      if (now.fingerprint !== before.fingerprint) continue;
+      const pick = now.choices.find((c) => c.label === choice.label)!;
+      for (const key of pick.keys) bw.world.tmux(['send-keys', '-t', `=${SESSION}:`, key]);
+      const gone = await waitFor(() => current() === null, { timeoutMs: 2000, intervalMs: 100 }).then(
         () => true,
         () => false,
       );
@@ -204,5 +215,28 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       describe: () => bw.describe(),
     });
     expect(got!.toolResult).toMatch(/SQLite/);
+  }, 240_000);
+
+  it('claude: the folder-trust question of an untrusted folder is detected, and Trust lets the agent start', async () => {
+    const untrusted = realpathSync(mkdtempSync(join(tmpdir(), 'omar-untrusted-')));
+    try {
+      bw.watch(SESSION, 'claude');
+      await bw.world.startDaemon(['--backend', 'sim']);
+      await bw.world.omarJson(['spawn', 'w', '--backend', 'claude', '--workdir', untrusted, '--task', 'Hello.']);
+      const d = await waitDialog('claude', 'no folder-trust question', (x) => x.kind === 'trust');
+      expect(d.title).toBe(`Trust the folder ${untrusted}?`);
+      await answer(
+        'claude',
+        d,
+        d.choices.find((c) => c.short === 'Trust this folder')!,
+      );
+      await bw.waitJournal(
+        'the agent never became ready',
+        (e) => e.kind === 'agent.ready' && e['agent'] === 'w',
+        60_000,
+      );
+    } finally {
+      rmSync(untrusted, { recursive: true, force: true });
+    }
   }, 240_000);
 });

@@ -19,7 +19,7 @@ const TYPED = /^(Type something|Chat about this|Other)\b/i;
 export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const lines = screenLines(screen);
   const menu = lastNumberedMenu(lines);
-  if (!menu) return autoModeDialog(lines);
+  if (!menu) return trustDialog(lines) ?? autoModeDialog(lines);
   const after = lines.slice(menu.last + 1);
   if (!after.some((l) => FOOTER.test(l))) return null;
   const question = lineAbove(lines, menu.first);
@@ -41,6 +41,39 @@ export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const rest = body.slice(1);
   const { title, detail } = describe(kind, header, question.text, rest);
   return dialogOf(kind, title, detail, choices);
+}
+
+/**
+ * The folder-trust question ("Quick safety check … Yes, I trust this folder"): an
+ * unnumbered menu with a `❯` cursor, "Enter to confirm · Esc to cancel". Yes moves the
+ * cursor to its line and presses Enter; No is Escape (claude exits, as "No, exit" does).
+ * The keys follow the cursor, so a moved cursor makes another fingerprint.
+ */
+function trustDialog(lines: readonly string[]): DetectedDialog | null {
+  const tail = lines.slice(-30);
+  const yes = tail.findIndex((l) => /^\s*(❯\s*)?Yes, I trust this folder\s*$/.test(l));
+  const no = tail.findIndex((l) => /^\s*(❯\s*)?No, exit\s*$/.test(l));
+  if (yes < 0 || no < 0 || !tail.slice(yes).some((l) => /Enter to confirm/.test(l))) return null;
+  const cursorOnNo = /❯/.test(tail[no]!);
+  const moves = cursorOnNo ? Array<string>(Math.abs(yes - no)).fill(yes > no ? 'Down' : 'Up') : [];
+  const accessing = tail.findIndex((l) => /Accessing workspace:/.test(l));
+  const folder =
+    (accessing >= 0 ? tail.slice(accessing + 1).find((l) => l.trim()) : undefined)?.trim() ?? 'this folder';
+  const text = tail
+    .slice(
+      Math.max(
+        0,
+        tail.findIndex((l) => /Accessing workspace:/.test(l)),
+      ),
+      Math.min(yes, no),
+    )
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+  return dialogOf('trust', oneLine(`Trust the folder ${folder}?`), capDetail(text), [
+    { label: 'Yes, I trust this folder', short: 'Trust this folder', keys: [...moves, 'Enter'] },
+    { label: 'No, exit', short: 'Deny', keys: ['Escape'] },
+  ]);
 }
 
 /**

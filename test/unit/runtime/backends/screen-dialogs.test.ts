@@ -50,6 +50,17 @@ describe('claude dialogs', () => {
     ]);
   });
 
+  it('reads the folder-trust question, whose menu has no numbers', () => {
+    const d = detectClaudeDialog(fixture('claude', 'trust'));
+    expect(d).toMatchObject({ kind: 'trust' });
+    expect(d!.title).toMatch(/^Trust the folder \/tmp\/da-untrusted-\w+\?$/);
+    expect(d!.detail).toContain('Quick safety check');
+    expect(choicesOf(d)).toEqual([
+      ['Trust this folder', 'Down Enter'],
+      ['Deny', 'Escape'],
+    ]);
+  });
+
   it("reads auto mode's own stop (its text as reported for 2.1.332; 2.1.330 lets the offline classifier through)", () => {
     const screen = [
       '● Bash(npm test)',

@@ -1,5 +1,14 @@
 import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backends/screen-dialog.js';
-import { capDetail, dialogOf, lastNumberedMenu, lineAbove, oneLine, screenLines, shortFor } from './screen-menu.js';
+import {
+  capDetail,
+  dialogOf,
+  lastNumberedMenu,
+  lineAbove,
+  oneLine,
+  screenLines,
+  shortFor,
+  firstUrl,
+} from './screen-menu.js';
 
 /**
  * Claude Code's dialogs on screen (checked against 2.1.330; fixtures in
@@ -133,7 +142,7 @@ function describe(
       return { title: oneLine(`${/create/i.test(question) ? 'Create' : 'Edit'} ${file}`), detail: capDetail(text) };
     }
     case 'fetch': {
-      const url = /https?:\/\/\S+/.exec(text)?.[0] ?? header;
+      const url = firstUrl(text) ?? header;
       return { title: oneLine(`Fetch ${url}`), detail: capDetail(text) };
     }
     case 'question':

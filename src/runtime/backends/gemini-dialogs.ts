@@ -1,5 +1,14 @@
 import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backends/screen-dialog.js';
-import { capDetail, dialogOf, lastNumberedMenu, lineAbove, oneLine, screenLines, shortFor } from './screen-menu.js';
+import {
+  capDetail,
+  dialogOf,
+  lastNumberedMenu,
+  lineAbove,
+  oneLine,
+  screenLines,
+  shortFor,
+  firstUrl,
+} from './screen-menu.js';
 
 /**
  * Gemini CLI's confirmations on screen (checked against 0.61.0; fixtures in
@@ -43,7 +52,7 @@ export function detectGeminiDialog(screen: string): DetectedDialog | null {
       : kind === 'edit'
         ? `Edit ${what.replace(/^Writing to\s+/i, '')}`
         : kind === 'fetch'
-          ? `Fetch ${/https?:\/\/\S+/.exec(`${what}\n${body.join('\n')}`)?.[0] ?? what}`
+          ? `Fetch ${firstUrl(`${what}\n${body.join('\n')}`) ?? what}`
           : `${tool} ${what}`.trim() || question.text;
   return dialogOf(kind, oneLine(title), capDetail([...body, question.text].join('\n')), choices);
 }

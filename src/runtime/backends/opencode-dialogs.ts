@@ -1,5 +1,5 @@
 import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backends/screen-dialog.js';
-import { capDetail, dialogOf, oneLine, screenLines, shortFor } from './screen-menu.js';
+import { capDetail, dialogOf, oneLine, screenLines, shortFor, firstUrl } from './screen-menu.js';
 
 /**
  * opencode's permission prompt on screen (checked against 1.18.33; fixtures in
@@ -10,8 +10,8 @@ import { capDetail, dialogOf, oneLine, screenLines, shortFor } from './screen-me
  * Escape rejects.
  */
 
-/** The line that names what is asked: `# Shell command`, `→ Edit notes.md`. */
-const WHAT = /^[#→] /;
+/** The line that names what is asked, after its icon: `# Shell command`, `→ Edit notes.md`, `% WebFetch <url>`. */
+const WHAT = /^[^\w\s$]\s/;
 const MARKER = /△\s*Permission required/;
 const BUTTONS = /^\s*Allow once\s{2,}Allow always\s{2,}Reject\b/;
 
@@ -42,7 +42,7 @@ export function detectOpencodeDialog(screen: string): DetectedDialog | null {
     kind === 'command' && command
       ? `Run: ${command}`
       : kind === 'fetch'
-        ? `Fetch ${/https?:\/\/\S+/.exec(body.join(' '))?.[0] ?? what}`
+        ? `Fetch ${firstUrl(body.join(' ')) ?? what}`
         : what || 'Permission required';
   const choices: DialogChoice[] = Object.entries(KEYS).map(([label, keys]) => ({
     label,

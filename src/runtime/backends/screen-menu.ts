@@ -101,6 +101,11 @@ export function capDetail(text: string): string | null {
   return t.length > DETAIL_MAX ? `${t.slice(0, DETAIL_MAX - 1)}…` : t;
 }
 
+/** The first URL in a text (quotes, brackets and a closing period are not part of it). */
+export function firstUrl(text: string): string | undefined {
+  return /https?:\/\/[^\s"'<>()[\]]+/.exec(text)?.[0]?.replace(/[.,;:]$/, '');
+}
+
 /** One line, at most `max` characters. */
 export function oneLine(text: string, max = 200): string {
   const t = text.replace(/\s+/g, ' ').trim();

@@ -108,6 +108,13 @@ describe('gemini dialogs', () => {
     ]);
   });
 
+  it('reads a web fetch with its URLs', () => {
+    const d = detectGeminiDialog(fixture('gemini', 'fetch'));
+    expect(d).toMatchObject({ kind: 'fetch', title: 'Fetch https://example.com/docs' });
+    expect(d!.detail).toContain('URLs to fetch:');
+    expect(choicesOf(d)?.map((c) => c[0])).toEqual(['Allow once', 'Allow for this session', 'Deny']);
+  });
+
   it('reads a file write with its diff, leaving out the external editor', () => {
     const d = detectGeminiDialog(fixture('gemini', 'edit'));
     expect(d).toMatchObject({ kind: 'edit', title: 'Edit notes.md' });
@@ -129,6 +136,11 @@ describe('opencode dialogs', () => {
       ['Always allow', 'Right Enter'],
       ['Deny', 'Escape'],
     ]);
+  });
+
+  it('reads a web fetch permission', () => {
+    const d = detectOpencodeDialog(fixture('opencode', 'fetch'));
+    expect(d).toMatchObject({ kind: 'fetch', title: 'Fetch https://example.com/docs' });
   });
 
   it('reads an edit permission with its diff', () => {

@@ -1,5 +1,6 @@
 import type { RoleSources } from './chat/access.js';
 import type { State } from './model/state.js';
+import type { PermissionMode } from './backends/backend-adapter.js';
 
 /**
  * The ports the core talks through. Adapters in src/runtime implement them; tests use
@@ -326,6 +327,8 @@ export interface LaunchSpec {
   backend: string;
   model?: string | undefined;
   reasoningEffort?: string | undefined;
+  /** Asked for at spawn; the launcher refuses one looser than the configured mode. */
+  permissions?: PermissionMode;
   workdir: string;
   contextPath: string;
   /** Worker prompts name the parent. */

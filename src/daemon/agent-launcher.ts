@@ -1,4 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { AppError } from '../core/errors.js';
 import { dirname, join } from 'node:path';
 import type {
   BackendAdapter,
@@ -80,7 +81,7 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
         workdir: spec.workdir,
         ...(spec.model ? { model: spec.model } : {}),
         ...(spec.reasoningEffort ? { reasoningEffort: spec.reasoningEffort as ReasoningEffort } : {}),
-        permissions: options.permissionsFor(spec.backend),
+        permissions: permissionsOf(spec, options.permissionsFor(spec.backend)),
         ...(options.custom ? { custom: options.custom } : {}),
         home: options.home,
       });
@@ -98,6 +99,21 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
     },
     watch: options.watch,
   };
+}
+
+/** How loose each mode is: a spawn may ask for its configured mode or a stricter one. */
+const LOOSENESS: Record<PermissionMode, number> = { ask: 0, workspace: 1, auto: 2, bypass: 3 };
+
+function permissionsOf(spec: LaunchSpec, configured: PermissionMode): PermissionMode {
+  const asked = spec.permissions;
+  if (!asked) return configured;
+  if (LOOSENESS[asked] > LOOSENESS[configured])
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `permissions "${asked}" is looser than "${configured}", which config.toml allows for ${spec.backend} agents.`,
+      { hint: `Spawn with permissions "${configured}" or stricter, or change agent.permissions in config.toml.` },
+    );
+  return asked;
 }
 
 async function writePrivate(path: string, content: string, mode = 0o600): Promise<void> {

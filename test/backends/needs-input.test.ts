@@ -239,4 +239,23 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       rmSync(untrusted, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('claude: launched in the mode config names, or a stricter one asked at spawn, never a looser one', async () => {
+    await bw.cleanup();
+    bw = await createBackendWorld(clis, { config: '[backends.claude]\npermissions = "workspace"\n' });
+    await bw.world.startDaemon(['--backend', 'sim']);
+    const looser = await bw.world.omar(['spawn', 'x', '--backend', 'claude', '--permissions', 'bypass', '--json']);
+    expect(looser.exitCode).not.toBe(0);
+    expect(looser.stderr + looser.stdout).toMatch(/PERMISSION_DENIED[\s\S]*looser than \\?"workspace/);
+
+    // claude names its mode in its footer: acceptEdits shows "accept edits on", manual "manual mode on".
+    await bw.world.omarJson(['spawn', 'w', '--backend', 'claude', '--task', 'Hello.']);
+    await bw.world.omarJson(['spawn', 'v', '--backend', 'claude', '--permissions', 'ask', '--task', 'Hello.']);
+    await waitFor(
+      () =>
+        /accept edits on/i.test(screen()) &&
+        /manual mode on/i.test(bw.world.tmux(['capture-pane', '-p', '-t', '=omar-agent-0-v:']).stdout),
+      { timeoutMs: 60_000, describe: () => bw.describe() },
+    );
+  }, 240_000);
 });

@@ -12,6 +12,7 @@ import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
 import { agentPaneEnv } from '../lifecycle/pane-env.js';
 import { requireProject } from '../model/project-lookup.js';
+import { PERMISSION_MODES } from '../backends/backend-adapter.js';
 
 const SpawnInput = z.object({
   name: z.string().describe('Unique name within the EA: 1–48 letters, digits, "-" or "_".'),
@@ -50,6 +51,12 @@ const SpawnInput = z.object({
     .enum(['low', 'medium', 'high', 'xhigh'])
     .optional()
     .describe('Codex only: low, medium, high or xhigh.'),
+  permissions: z
+    .enum(PERMISSION_MODES)
+    .optional()
+    .describe(
+      "What the CLI may do without asking: ask, workspace, auto or bypass. Default: agent.permissions (or the backend's own); never looser than that.",
+    ),
 });
 
 const SpawnOutput = z.object({
@@ -228,6 +235,7 @@ async function startPaneOrUndo(services: Services, spawn: Spawn, reserved: Reser
             backend,
             model: input.model,
             reasoningEffort: input.reasoning_effort,
+            ...(input.permissions ? { permissions: input.permissions } : {}),
             workdir,
             contextPath,
             parent,
@@ -308,6 +316,7 @@ function recordSpawn(recorder: Recorder, spawn: Spawn, reserved: Reserved): void
     by: spawn.by,
     backend: spawn.backend,
     ...(input.model ? { model: input.model } : {}),
+    ...(input.permissions ? { permissions: input.permissions } : {}),
     ...(input.command ? { command: input.command } : {}),
     workdir: spawn.workdir,
     project: reserved.agent.projectId,

@@ -3,8 +3,12 @@
  * before a shell command the scripted model wants to run; its adapter's detectDialog reads
  * the prompt off the pane, and the choice's own keys answer it. Allow runs the command and
  * the model receives its result; Deny does not run it.
- * (Until the needs-input core lands, the test presses the choice's keys itself, as
- * `omar answer` will: fixed tmux key names, sent only while the same prompt is on screen.)
+ * Also: a claude question dialog, claude's folder trust, the permission mode as launched,
+ * and several prompts open at once in three CLIs.
+ * Until the needs-input core (waiting health, cards, `omar answer`) is in, `answer` below
+ * presses the choice's keys itself as `omar answer` will (fixed tmux key names, sent only
+ * while the same prompt is on screen, verified gone); then these tests should answer
+ * through `omar answer` and check the card and the `waiting` health too.
  */
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,13 +59,14 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
   });
 
   /** The visible screen, as the supervisor captures it. */
-  const screen = (): string => bw.world.tmux(['capture-pane', '-p', '-J', '-t', `=${SESSION}:`]).stdout;
+  const screen = (session = SESSION): string =>
+    bw.world.tmux(['capture-pane', '-p', '-J', '-t', `=${session}:`]).stdout;
 
-  const waitDialog = async (cli: CliName, what: string, match: (d: DetectedDialog) => boolean) => {
+  const waitDialog = async (cli: CliName, what: string, match: (d: DetectedDialog) => boolean, session = SESSION) => {
     const adapter = backendByName(cli);
     const found = await waitFor(
       () => {
-        const d = adapter.detectDialog!(screen());
+        const d = adapter.detectDialog!(screen(session));
         return d && match(d) ? d : null;
       },
       { timeoutMs: 90_000, intervalMs: 300, describe: async () => `${cli}: ${what}\n${await bw.describe()}` },
@@ -75,10 +80,15 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
    * prompt), presses the choice's keys, then re-captures: the prompt gone is the proof.
    * While the same prompt (kind and title) is still there, its current choice is pressed again.
    */
-  const answer = async (cli: CliName, dialog: DetectedDialog, choice: DialogChoice): Promise<void> => {
+  const answer = async (
+    cli: CliName,
+    dialog: DetectedDialog,
+    choice: DialogChoice,
+    session = SESSION,
+  ): Promise<void> => {
     const adapter = backendByName(cli);
     const current = (): DetectedDialog | null => {
-      const d = adapter.detectDialog!(screen());
+      const d = adapter.detectDialog!(screen(session));
       return d && d.kind === dialog.kind && d.title === dialog.title ? d : null;
     };
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -89,7 +99,7 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       if (!now) return;
       if (now.fingerprint !== before.fingerprint) continue;
       const pick = now.choices.find((c) => c.label === choice.label)!;
-      for (const key of pick.keys) bw.world.tmux(['send-keys', '-t', `=${SESSION}:`, key]);
+      for (const key of pick.keys) bw.world.tmux(['send-keys', '-t', `=${session}:`, key]);
       const gone = await waitFor(() => current() === null, { timeoutMs: 2000, intervalMs: 100 }).then(
         () => true,
         () => false,
@@ -257,5 +267,44 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
         /manual mode on/i.test(bw.world.tmux(['capture-pane', '-p', '-t', '=omar-agent-0-v:']).stdout),
       { timeoutMs: 60_000, describe: () => bw.describe() },
     );
+  }, 240_000);
+
+  it('several prompts open at once (claude, codex, gemini): each is detected apart and answered on its own', async () => {
+    const agents = [
+      { name: 'a1', cli: 'claude' as const },
+      { name: 'a2', cli: 'codex' as const },
+      { name: 'a3', cli: 'gemini' as const },
+    ];
+    bw.fake.script(
+      agents.map(({ name }) => ({
+        label: `${name} → touch`,
+        when: saw.text(`YOUR NAME: ${name}`),
+        then: { native: shellCall(`touch ${name}.txt`) },
+      })),
+    );
+    bw.fake.script([{ label: 'ran → done', when: (turn) => turn.toolResult !== null, then: { text: 'DONE' } }]);
+    await bw.world.startDaemon(['--backend', 'sim']);
+    for (const { name, cli } of agents) {
+      bw.watch(`omar-agent-0-${name}`, cli);
+      await bw.world.omarJson(['spawn', name, '--backend', cli, '--task', 'Create your file.']);
+    }
+    // All three wait at the same time, each with its own prompt.
+    const open = await Promise.all(
+      agents.map(({ name, cli }) =>
+        waitDialog(cli, `${name}: no prompt`, (d) => d.title === `Run: touch ${name}.txt`, `omar-agent-0-${name}`),
+      ),
+    );
+    expect(new Set(open.map((d) => d.fingerprint)).size).toBe(3);
+    for (const [i, { name, cli }] of agents.entries())
+      await answer(
+        cli,
+        open[i]!,
+        open[i]!.choices.find((c) => c.short === 'Allow once')!,
+        `omar-agent-0-${name}`,
+      );
+    await waitFor(() => agents.every(({ name }) => existsSync(join(bw.workdir, `${name}.txt`))), {
+      timeoutMs: 30_000,
+      describe: () => bw.describe(),
+    });
   }, 240_000);
 });

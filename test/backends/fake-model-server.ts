@@ -54,6 +54,8 @@ export interface Step {
 
 export interface RecordedRequest {
   seq: number;
+  /** When it arrived (Date.now()). */
+  at: number;
   api: Api | 'other';
   method: string;
   path: string;
@@ -112,6 +114,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     const record = (entry: Partial<RecordedRequest>): void => {
       requests.push({
         seq: n,
+        at: Date.now(),
         api: 'other',
         method: req.method ?? '?',
         path: url,
@@ -240,6 +243,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   server.on('connect', (req: IncomingMessage, socket) => {
     requests.push({
       seq: ++seq,
+      at: Date.now(),
       api: 'other',
       method: 'CONNECT',
       path: req.url ?? '',

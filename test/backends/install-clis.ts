@@ -10,7 +10,8 @@
  * - A cached install is reused when its binary answers `--version` with the pinned
  *   version; otherwise it is installed again (into a fresh folder, renamed into place,
  *   so an interrupted install never looks complete).
- * - `$OMAR_TEST_CACHE/bin` holds one link per CLI, to prepend to PATH.
+ * - `$OMAR_TEST_CACHE/bin` holds one link per CLI, to prepend to PATH (`bin-latest` for
+ *   OMAR_BACKENDS_LATEST=1).
  *
  * Run directly (`npx tsx test/backends/install-clis.ts`) to fill the cache.
  *
@@ -231,7 +232,8 @@ export async function ensureClis(options: { log?: (line: string) => void } = {})
       ? { bin: binOf(prefixOf(spec), spec), version: spec.version }
       : await ensureOne(spec, log);
   }
-  const pathDir = join(cacheDir(), 'bin');
+  // The newest releases get their own PATH folder, so a pinned run beside this one keeps its pins.
+  const pathDir = join(cacheDir(), process.env.OMAR_BACKENDS_LATEST ? 'bin-latest' : 'bin');
   mkdirSync(pathDir, { recursive: true });
   for (const spec of CLI_SPECS) linkInto(pathDir, spec.name, found[spec.name]!.bin);
   return { ...(found as Record<CliName, InstalledCli>), pathDir, cacheDir: cacheDir() };

@@ -99,12 +99,18 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       if (!now) return;
       if (now.fingerprint !== before.fingerprint) continue;
       const pick = now.choices.find((c) => c.label === choice.label)!;
+      const sent = Date.now();
       for (const key of pick.keys) bw.world.tmux(['send-keys', '-t', `=${session}:`, key]);
-      const gone = await waitFor(() => current() === null, { timeoutMs: 2000, intervalMs: 100 }).then(
+      const gone = await waitFor(() => current() === null, { timeoutMs: 2000, intervalMs: 50 }).then(
         () => true,
         () => false,
       );
-      if (gone) return;
+      if (gone) {
+        console.error(
+          `[needs-input] ${cli}: "${pick.short}" took ${Date.now() - sent} ms from the keys to the prompt gone`,
+        );
+        return;
+      }
     }
     throw new Error(`${cli}: the prompt "${dialog.title}" is still on screen after pressing ${choice.keys.join(' ')}`);
   };
@@ -142,6 +148,10 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
 
       const allow = await waitDialog(cli, 'no prompt for touch allowed.txt', (d) =>
         d.title.includes('touch allowed.txt'),
+      );
+      const asked = bw.fake.requests.find((r) => r.step === 'task → touch allowed')!;
+      console.error(
+        `[needs-input] ${cli}: prompt detected ${Date.now() - asked.at} ms after the model's call (polled every 300 ms)`,
       );
       expect(allow.kind).toBe('command');
       expect(allow.title).toBe('Run: touch allowed.txt');

@@ -101,10 +101,13 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
   };
 }
 
-/** How loose each mode is: a spawn may ask for its configured mode or a stricter one. */
+/** How loose each mode is: a spawn may ask for its configured mode or a stricter one (else PERMISSION_DENIED). */
 const LOOSENESS: Record<PermissionMode, number> = { ask: 0, workspace: 1, auto: 2, bypass: 3 };
 
-function permissionsOf(spec: LaunchSpec, configured: PermissionMode): PermissionMode {
+export function permissionsOf(
+  spec: Pick<LaunchSpec, 'permissions' | 'backend'>,
+  configured: PermissionMode,
+): PermissionMode {
   const asked = spec.permissions;
   if (!asked) return configured;
   if (LOOSENESS[asked] > LOOSENESS[configured])

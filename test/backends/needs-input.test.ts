@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { PERMISSION_MODES } from '#core/backends/backend-adapter.js';
 import type { DetectedDialog, DialogChoice } from '#core/backends/screen-dialog.js';
 import { backendByName } from '#runtime/backends/backend-registry.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
@@ -317,4 +318,33 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       describe: () => bw.describe(),
     });
   }, 240_000);
+
+  it('every CLI starts, ready and with no dialog, in each permission mode it has', async () => {
+    await bw.cleanup();
+    // The loosest mode allowed for every CLI, so each spawn may pick any of its own.
+    const config = CLI_SPECS.map((s) => `[backends.${s.name}]\npermissions = "bypass"\n`).join('');
+    bw = await createBackendWorld(clis, { config });
+    await bw.world.startDaemon(['--backend', 'sim']);
+    for (const mode of PERMISSION_MODES) {
+      const agents = CLI_SPECS.filter((s) => backendByName(s.name).permissionModes!.includes(mode)).map((s) => ({
+        cli: s.name,
+        name: `${s.name}-${mode}`,
+      }));
+      for (const { cli, name } of agents) {
+        bw.watch(`omar-agent-0-${name}`, cli);
+        await bw.world.omarJson(['spawn', name, '--backend', cli, '--permissions', mode, '--task', 'Hello.']);
+      }
+      for (const { name } of agents)
+        await bw.waitJournal(
+          `${name} never became ready`,
+          (e) => (e.kind === 'agent.ready' || e.kind === 'agent.ready_timeout') && e['agent'] === name,
+          90_000,
+        );
+      for (const { cli, name } of agents)
+        expect(backendByName(cli).detectDialog!(screen(`omar-agent-0-${name}`)), name).toBeNull();
+      for (const { name } of agents) await bw.world.omarJson(['kill', name]);
+    }
+    expect((await bw.journal()).filter((e) => e.kind === 'agent.ready_timeout')).toEqual([]);
+    expect(bw.dialogsSeen).toEqual([]);
+  }, 480_000);
 });

@@ -35,10 +35,13 @@ export function detectGeminiDialog(screen: string): DetectedDialog | null {
       break;
     }
   }
-  const header = h >= 0 ? HEADER.exec(lines[h]!.trim())! : null;
+  // A confirmation always names its tool, and hides the input box while it shows: a
+  // numbered list the model wrote, above an input box, is no dialog.
+  if (h < 0 || lines.slice(menu.last + 1).some((l) => /Type your message/.test(l))) return null;
+  const header = HEADER.exec(lines[h]!.trim());
   const tool = header?.[1] ?? '';
   const what = header?.[2]?.trim() ?? '';
-  const body = h >= 0 ? lines.slice(h + 1, question.line).filter((l) => !INNER.test(l.trim())) : [];
+  const body = lines.slice(h + 1, question.line).filter((l) => !INNER.test(l.trim()));
   const kind = kindOf(tool, question.text);
   const choices: DialogChoice[] = menu.options
     .filter((o) => !/external editor/i.test(o.text))

@@ -115,6 +115,13 @@ describe('gemini dialogs', () => {
     expect(choicesOf(d)?.map((c) => c[0])).toEqual(['Allow once', 'Allow for this session', 'Deny']);
   });
 
+  it('sees no dialog in a numbered question the model wrote above the input box', () => {
+    const screen =
+      '✦ Which one do you want?\n  1. Postgres\n  2. SQLite\n╭────╮\n│ >   Type your message or @path/to/file │\n╰────╯';
+    expect(detectGeminiDialog(screen)).toBeNull();
+    expect(detectGeminiDialog(fixture('gemini', 'command').replace('? Shell', 'Shell'))).toBeNull();
+  });
+
   it('reads a file write with its diff, leaving out the external editor', () => {
     const d = detectGeminiDialog(fixture('gemini', 'edit'));
     expect(d).toMatchObject({ kind: 'edit', title: 'Edit notes.md' });

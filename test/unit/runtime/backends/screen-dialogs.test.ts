@@ -157,6 +157,17 @@ describe('opencode dialogs', () => {
   });
 });
 
+describe('no dialog', () => {
+  it.each([
+    ['claude', detectClaudeDialog],
+    ['codex', detectCodexDialog],
+    ['gemini', detectGeminiDialog],
+    ['opencode', detectOpencodeDialog],
+  ] as const)('%s: on a working or idle screen', (cli, detect) => {
+    expect(detect(fixture(cli, 'idle'))).toBeNull();
+  });
+});
+
 describe('fingerprints and menus', () => {
   it('gives the same prompt the same fingerprint and another prompt another', () => {
     const a = detectClaudeDialog(fixture('claude', 'command'))!;

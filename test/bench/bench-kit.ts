@@ -43,7 +43,9 @@ export interface BenchWorld {
 }
 
 /** A daemon process on a temporary OMAR_HOME and its own tmux socket. */
-export async function startBenchWorld(options: { config?: string } = {}): Promise<BenchWorld> {
+export async function startBenchWorld(
+  options: { config?: string; env?: Record<string, string> } = {},
+): Promise<BenchWorld> {
   const home = mkdtempSync(join(tmpdir(), 'omar-bench-'));
   if (options.config) writeFileSync(join(home, 'config.toml'), options.config);
   const tmuxDir = mkdtempSync(join(tmpdir(), 'omar-bench-tmux-'));
@@ -55,6 +57,7 @@ export async function startBenchWorld(options: { config?: string } = {}): Promis
     TMUX_TMPDIR: tmuxDir,
     OMAR_LOG_LEVEL: 'warn',
     SHELL: '/bin/sh',
+    ...options.env,
   };
   delete env['TMUX'];
   delete env['TMUX_PANE'];

@@ -128,7 +128,7 @@ describe('openStateStore', () => {
 
   it('has an awaited mutation on disk (survives a crash: a fresh open sees it)', async () => {
     const store = await open();
-    await store.mutate((s) => void s.eas.push(ea(7, 'durable')));
+    await store.mutate((s) => void s.eas.push(ea(0, 'durable')));
     // No close, no flush: as if the process were killed right after the answer.
     const reader = await openStateStore({ path, logger });
     expect(reader.get().eas[0]?.name).toBe('durable');

@@ -1,8 +1,11 @@
 import { AppError } from '../errors.js';
 import { shorten } from '../text/shorten.js';
 
-/** Agent names: letters, digits, `-`, `_`; 1–48 characters (tmux-safe, shell-safe). */
-export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
+/**
+ * Agent names: letters, digits, `-`, `_`; 1–48 characters, never starting with "-"
+ * (tmux-safe, shell-safe, never read as a flag nor as a path).
+ */
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,47}$/;
 
 /** Names no agent may take (docs/contracts.md §3). `ea` is the EA itself in every operation. */
 export const RESERVED_NAMES = ['ea', 'omar', 'owner'] as const;
@@ -25,12 +28,14 @@ export function assertAgentName(name: string): void {
         ? 'it is empty'
         : name.length > 48
           ? `it is ${name.length} characters long (at most 48)`
-          : `it contains ${describeBadChars(name)}`;
+          : /^[A-Za-z0-9_-]+$/.test(name)
+            ? `it starts with '${name[0]}' (a name cannot start with "-")`
+            : `it contains ${describeBadChars(name)}`;
     throw new AppError(
       'NAME_INVALID',
       `Agent name '${shorten(name, 60, { ellipsis: 'after' })}' is not valid: ${why}.`,
       {
-        hint: 'Use 1–48 letters, digits, "-" or "_" (for example "api-worker_2").',
+        hint: 'Use 1–48 letters, digits, "-" or "_", not starting with "-" (for example "api-worker_2").',
         details: { name },
       },
     );

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ChatStateSchema, emptyChatState } from '../chat/chat-state.js';
 import { MentionSchema } from '../chat/document.js';
+import { isEventTimeInRange, MAX_EVENT_TIME_ISO } from '../events/time-range.js';
+import { AGENT_NAME_PATTERN, EA_AGENT, isReservedName } from './names.js';
 
 /**
  * The daemon's state: live things only (docs/contracts.md §8). Finished tasks, completed
@@ -16,8 +18,13 @@ export const TASK_STATUSES = ['running', 'completed', 'failed', 'killed'] as con
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-const IsoTime = z.string().min(1);
+const IsoTime = z
+  .string()
+  .min(1)
+  .refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO time');
 const NsString = z.string().regex(/^\d+$/);
+/** An event's time: digits, within what a date can show (docs/contracts.md §5). */
+const EventTime = NsString.refine(isEventTimeInRange, `expected a time no later than ${MAX_EVENT_TIME_ISO}`);
 
 export const ManagerSchema = z.object({
   /** Backend the EA runs ('raw' = ea.command). */
@@ -45,11 +52,17 @@ export const EaSchema = z.object({
 });
 export type Ea = z.infer<typeof EaSchema>;
 
+/** A stored agent name: what spawn accepts (names.ts), never a reserved one; it names folders and sessions. */
+const StoredAgentName = z
+  .string()
+  .regex(AGENT_NAME_PATTERN, 'expected an agent name: 1–48 letters, digits, "-" or "_", not starting with "-"')
+  .refine((name) => !isReservedName(name), 'a reserved name cannot be an agent');
+
 export const AgentSchema = z.object({
-  name: z.string(),
+  name: StoredAgentName,
   ea: z.number().int().nonnegative(),
   /** 'ea' or the name of another agent of the same EA. */
-  parent: z.string(),
+  parent: z.union([z.literal(EA_AGENT), StoredAgentName], { error: "expected 'ea' or an agent name" }),
   /** 'pane': runs in a tmux session; 'external': an MCP client brought by a person (no pane). */
   kind: z.enum(['pane', 'external']),
   backend: z.string(),
@@ -112,7 +125,7 @@ export const EventSchema = z.object({
   ea: z.number().int().nonnegative(),
   sender: z.string(),
   receiver: z.string(),
-  t: NsString,
+  t: EventTime,
   seq: NsString,
   /** 'event': wrapped as `[EVENT at t=…]` / `From <sender>: …`; 'raw': typed as is (a new agent's header, docs/contracts.md §6). */
   format: z.enum(['event', 'raw']),

@@ -4,7 +4,7 @@ import { createEaRecord } from '../lifecycle/ea-record.js';
 import { defineOperation } from '../operation.js';
 import { principalLabel } from '../principal.js';
 
-export const EA_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const EA_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
 export const createEa = defineOperation({
   name: 'create_ea',
@@ -12,7 +12,10 @@ export const createEa = defineOperation({
   description:
     'Creates an EA with a unique name (1–64 letters, digits, "-" or "_"). omar starts its manager session within a second. Ids are never reused. Does not change the default EA (use switch_ea).',
   input: z.object({
-    name: z.string().regex(EA_NAME_PATTERN, 'use 1–64 letters, digits, "-" or "_"').describe('Unique EA name.'),
+    name: z
+      .string()
+      .regex(EA_NAME_PATTERN, 'use 1–64 letters, digits, "-" or "_", not starting with "-"')
+      .describe('Unique EA name.'),
     description: z.string().max(500).optional().describe('What this EA is for.'),
   }),
   output: z.object({ id: z.number(), name: z.string(), description: z.string().nullable() }),

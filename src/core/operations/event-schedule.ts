@@ -12,22 +12,30 @@ import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
 import { utf8Length } from '../text/utf8-length.js';
+import { isEventTimeInRange, MAX_EVENT_SECONDS, MAX_EVENT_TIME_ISO, MAX_EVENT_TIME_NS } from '../events/time-range.js';
 
 /** Scheduled payloads are capped at 64 KB (docs/contracts.md §6). */
 export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;
 
-const NumberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+(\.\d+)?$/, 'expected a number')
-    .transform(Number),
-]);
+const NumberLike = z.union(
+  [
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?$/, 'expected a number')
+      .transform(Number),
+  ],
+  { error: 'expected a finite number of seconds, in decimal digits' },
+);
 const wholeSeconds = (min: number, what: string) =>
   NumberLike.pipe(
     z
       .number()
+      .max(MAX_EVENT_SECONDS, {
+        error: `${what} must be at most ${MAX_EVENT_SECONDS} seconds (100 years)`,
+        abort: true,
+      })
       .int(`${what} must be a whole number of seconds`)
       .min(min, `${what} must be ${min === 0 ? '0 or more' : 'at least 1'} seconds`),
   );
@@ -38,7 +46,8 @@ const NsLike = z
     z.number().nonnegative().refine(Number.isInteger, 'expected whole nanoseconds since the epoch'),
     z.string().trim().regex(/^\d+$/, 'expected nanoseconds since the epoch, as digits'),
   ])
-  .transform((v) => (typeof v === 'number' ? BigInt(v).toString() : v));
+  .transform((v) => (typeof v === 'number' ? BigInt(v).toString() : v))
+  .refine(isEventTimeInRange, `expected a time no later than ${MAX_EVENT_TIME_ISO} (${MAX_EVENT_TIME_NS} ns)`);
 
 export const EventView = z.object({
   id: z.string(),
@@ -152,6 +161,7 @@ export const scheduleOmarEvent = defineOperation({
     else tNs = nowNs;
     if (recurrence && 'cron' in recurrence && (input.timestamp_ns !== undefined || input.delay_seconds !== undefined))
       firstCron(cron, recurrence, clock.now());
+    assertTimeInRange(tNs);
 
     const event = await store.mutate((state) => {
       assertReceiver(state, ctx.ea, input.receiver, input.payload, ctx.caller.kind);
@@ -178,6 +188,15 @@ export const scheduleOmarEvent = defineOperation({
     return toEventView(event);
   },
 });
+
+/** A time computed from a valid input can still fall past the range (a cron that next fires in 10000). */
+function assertTimeInRange(tNs: bigint): void {
+  if (isEventTimeInRange(tNs)) return;
+  throw new AppError('INVALID_INPUT', `The event would fire after ${MAX_EVENT_TIME_ISO}, the latest time omar keeps.`, {
+    hint: 'Give an earlier time or a shorter delay.',
+    details: { field: 'timestamp_ns', t: tNs.toString() },
+  });
+}
 
 function firstCron(
   cron: { next(e: string, tz: string | null, after: number): number | null },

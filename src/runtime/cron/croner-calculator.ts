@@ -31,6 +31,14 @@ function compile(expression: string, tz: string | null): Cron {
       hint: 'Use a name such as Europe/Paris, America/New_York or UTC.',
     });
   }
+  const fields = expression.trim().split(/\s+/).length;
+  if (fields > 6) {
+    // croner also takes a 7th field (the year); omar's contract is 5 or 6.
+    throw new AppError('INVALID_INPUT', `cron: '${expression}' has ${fields} fields; omar takes 5 or 6.`, {
+      hint: 'Use 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "*/15 * * * *".',
+      details: { field: 'cron' },
+    });
+  }
   try {
     return new Cron(expression, { paused: true, timezone: tz ?? 'UTC' });
   } catch (error) {

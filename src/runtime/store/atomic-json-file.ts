@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describeJsonError } from './describe-json-error.js';
@@ -31,19 +31,39 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async read(): Promise<T | null> {
+    const found = await this.readExisting();
+    return found.exists ? (found.value as T) : null;
+  }
+
+  /** Like `read`, but tells a missing file from one that holds JSON `null`. */
+  async readExisting(): Promise<{ exists: false } | { exists: true; value: unknown }> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return null;
+      if (errorCode(error) === 'ENOENT') return { exists: false };
       throw error;
     }
     try {
-      return JSON.parse(text) as T;
+      return { exists: true, value: JSON.parse(text) as unknown };
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       throw new SyntaxError(describeJsonError(text) ?? error.message, { cause: error });
     }
+  }
+
+  /**
+   * Removes the temp files a writer killed mid-write left behind (a `kill -9` between
+   * open and rename). Only for the file's sole writer, before its first write: any temp
+   * sibling then is stale. Returns the names removed.
+   */
+  async removeStaleTemps(): Promise<string[]> {
+    const dir = dirname(this.path);
+    const prefix = `.${basename(this.path)}.`;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+    for (const name of stale) await unlink(join(dir, name)).catch(() => undefined);
+    return stale;
   }
 
   async write(data: T): Promise<void> {

@@ -4,6 +4,7 @@ import { Immer, current, enablePatches, isDraft, type Draft, type Patch } from '
 import { Low } from 'lowdb';
 import { AppError, describeIssues, errorMessage } from '../../core/errors.js';
 import { STATE_VERSION, StateSchema, emptyState, type State } from '../../core/model/state.js';
+import { findStateInconsistencies } from '../../core/model/state-integrity.js';
 import type { Logger, StateStore } from '../../core/ports.js';
 import { AtomicJsonFile } from './atomic-json-file.js';
 import { ChangeSet, TrustedEntities, validateState, type ValidationMode } from './change-validation.js';
@@ -69,6 +70,8 @@ export async function openStateStore(options: OpenStateStoreOptions): Promise<Js
   const { path } = options;
   const logger = options.logger.child({ component: 'store' });
   const adapter = new AtomicJsonFile<State>(path);
+  const stale = await adapter.removeStaleTemps();
+  if (stale.length > 0) logger.warn({ path, removed: stale }, 'removed temp files an interrupted write left behind');
   const loaded = await load(path, adapter, options.migrations ?? MIGRATIONS);
   const db = new Low<State>(adapter, freezeObjects(loaded.state));
 
@@ -231,7 +234,9 @@ type Loaded = { status: 'current' | 'created'; state: State } | { status: 'migra
 async function load(path: string, adapter: AtomicJsonFile<State>, migrations: readonly Migration[]): Promise<Loaded> {
   let raw: unknown;
   try {
-    raw = await adapter.read();
+    const found = await adapter.readExisting();
+    if (!found.exists) return { status: 'created', state: emptyState() };
+    raw = found.value;
   } catch (error) {
     if (error instanceof SyntaxError) {
       throw corrupt(path, `it is not valid JSON: ${error.message}`, { cause: error });
@@ -242,9 +247,8 @@ async function load(path: string, adapter: AtomicJsonFile<State>, migrations: re
       details: { path },
     });
   }
-  if (raw === null) return { status: 'created', state: emptyState() };
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw corrupt(path, 'it does not hold a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw corrupt(path, `it holds ${describeJsonValue(raw)}, not a JSON object`);
   }
   const record = raw as Record<string, unknown>;
   const version = record['version'];
@@ -268,10 +272,22 @@ async function load(path: string, adapter: AtomicJsonFile<State>, migrations: re
       issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
     });
   }
+  const inconsistencies = findStateInconsistencies(parsed.data);
+  if (inconsistencies.length > 0) {
+    throw corrupt(path, `its entries contradict each other: ${inconsistencies.join('; ')}`, {
+      issues: inconsistencies.map((message) => ({ path: '', message })),
+    });
+  }
   const from = migrated.applied[0];
   return from === undefined
     ? { status: 'current', state: parsed.data }
     : { status: 'migrated', state: parsed.data, from };
+}
+
+function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }
 
 function corrupt(path: string, problem: string, extra: { cause?: unknown; issues?: unknown } = {}): AppError {

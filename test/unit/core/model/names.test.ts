@@ -12,7 +12,7 @@ import {
 } from '#core/model/names.js';
 
 describe('agent names', () => {
-  it.each(['w1', 'api-worker_2', 'A', 'x'.repeat(48), '123', '-dash', '_under', 'EAx', 'omar2', 'owners'])(
+  it.each(['w1', 'api-worker_2', 'A', 'x'.repeat(48), '123', '_under', 'EAx', 'omar2', 'owners'])(
     'accepts %j',
     (name) => {
       expect(() => assertAgentName(name)).not.toThrow();
@@ -34,6 +34,8 @@ describe('agent names', () => {
     ['newline\nname', /'\n'/],
     ['émile', /'é'/],
     ['名字', /'名'/],
+    ['-dash', /starts with '-'/],
+    ['--help', /starts with '-'/],
   ])('refuses %j with NAME_INVALID', (name, why) => {
     expect(() => assertAgentName(name)).toThrow(
       expect.objectContaining({ code: 'NAME_INVALID', message: expect.stringMatching(why) }),

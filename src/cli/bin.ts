@@ -4,6 +4,7 @@ import { runCli } from './main.js';
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stdout.isTTY && process.stdin.isTTY),

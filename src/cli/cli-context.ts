@@ -16,6 +16,8 @@ export interface GlobalOptions {
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;
+  /** Read only when a text field is given as `-` (prepare-input.ts). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;

@@ -6,6 +6,8 @@ import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '.
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { findLocalCommand } from './local-commands.js';
 import { printError, printResult } from './output.js';
+import { prepareCliInput, readAll } from './prepare-input.js';
+import { Readable } from 'node:stream';
 
 /**
  * The `omar` command: a client of the control API. Operation commands are parsed
@@ -27,18 +29,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const first = words[0];
     if (first === undefined || first === 'help' || globals.help) {
       const { runHelp } = await import('./commands/help.js');
-      return runHelp(first === 'help' ? words.slice(1) : words, globals, io);
+      return await runHelp(first === 'help' ? words.slice(1) : words, globals, io);
     }
     if (local) return await local.run(words.slice(1), globals, io);
 
-    const { op, input, watch } = parseCommand(words, OPERATIONS, 'cli');
+    const parsed = parseCommand(words, OPERATIONS, 'cli');
+    const { op, watch } = parsed;
+    const input = await prepareCliInput(op.name, parsed.input, {
+      cwd: io.cwd,
+      readStdin: () => readAll(io.stdin ?? emptyStdin()),
+    });
     const config = loadCliConfig(io, {}, globals);
     const topics = op.cli?.watch?.topics;
     if (watch && topics) {
       const { watchResult } = await import('./commands/watch-result.js');
       return await watchResult({ op, input, topics }, config, globals, io);
     }
-    const client = await connectAsOwner(config);
+    const client = await connectAsOwner(config).catch(async (error: unknown) => {
+      if (op.name !== LOCAL_FALLBACK_OPERATION || toAppError(error).code !== 'DAEMON_UNREACHABLE') throw error;
+      return null;
+    });
+    if (!client) {
+      // What `omar backends` reports is local: without a daemon, look here.
+      const { listBackendsHere } = await import('./commands/backends-here.js');
+      await printResult(op, await listBackendsHere(config), globals, io);
+      return EXIT_OK;
+    }
     try {
       const result = await client.call(op.name, input, globals.ea !== undefined ? { ea: globals.ea } : {});
       await printResult(op, result, globals, io);
@@ -60,11 +76,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 export function extractGlobals(argv: readonly string[]): { globals: GlobalOptions; words: string[] } {
   const globals: GlobalOptions = { json: false, help: false, version: false };
   const words: string[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i += 1) {
     const word = argv[i]!;
     if (word === '--') {
       words.push(...argv.slice(i));
       break;
+    }
+    const flag = globalFlagName(word);
+    if (flag !== null) {
+      if (seen.has(flag)) throw new AppError('USAGE', `${flag} is given twice.`, { hint: `Give ${flag} once.` });
+      seen.add(flag);
     }
     if (word === '--json') globals.json = true;
     else if (word === '--help' || word === '-h') globals.help = true;
@@ -81,6 +103,23 @@ export function extractGlobals(argv: readonly string[]): { globals: GlobalOption
     } else words.push(word);
   }
   return { globals, words };
+}
+
+/** The one operation the CLI can answer without the daemon. */
+const LOCAL_FALLBACK_OPERATION = 'list_backends';
+
+function emptyStdin(): NodeJS.ReadableStream {
+  return Readable.from([]);
+}
+
+/** The global flag a word is (its long name), or null. */
+function globalFlagName(word: string): string | null {
+  if (word === '--json') return '--json';
+  if (word === '--help' || word === '-h') return '--help';
+  if (word === '--version' || word === '-V') return '--version';
+  if (word === '--ea' || word.startsWith('--ea=')) return '--ea';
+  if (word === '--home' || word.startsWith('--home=')) return '--home';
+  return null;
 }
 
 function eaIdNeeded(value: string): AppError {

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import type { Config } from '../config/config-schema.js';
 import type { BackendCatalog, BackendInfo } from '../core/ports.js';
-import { parseVersion } from '../runtime/backends/backend-registry.js';
+import { BACKENDS, FALLBACK_BACKEND, parseVersion } from '../runtime/backends/backend-registry.js';
+import { VERSION } from '../version.js';
 
 export interface CatalogEntry {
   name: string;
@@ -61,4 +63,23 @@ export function createBackendCatalog(options: {
       cached = null;
     },
   };
+}
+
+/**
+ * The agent CLIs omar knows, as found on this machine (a custom command is named by its
+ * first word). What it reports is local: the daemon and `omar backends` without a daemon
+ * build the same one.
+ */
+export function catalogFromConfig(config: Config): BackendCatalog & { refresh(): void } {
+  return createBackendCatalog({
+    entries: BACKENDS.map((b) => ({
+      name: b.name,
+      binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary,
+      verified: b.verified,
+      install: b.install,
+      ...(b.builtIn ? { builtInVersion: VERSION } : {}),
+    })),
+    configured: config.agent.backend,
+    fallback: FALLBACK_BACKEND,
+  });
 }

@@ -19,7 +19,7 @@ import type {
   Settings,
 } from '../core/ports.js';
 import { findMcpServerBundle } from '../mcp/launch.js';
-import { backendByName, BACKENDS, FALLBACK_BACKEND } from '../runtime/backends/backend-registry.js';
+import { backendByName, BACKENDS } from '../runtime/backends/backend-registry.js';
 import { createCronCalculator } from '../runtime/cron/croner-calculator.js';
 import { createAgentContexts } from '../runtime/identity/agent-contexts.js';
 import { ensureOwnerToken } from '../runtime/identity/owner-token.js';
@@ -30,7 +30,7 @@ import type { JsonStateStore } from '../runtime/store/json-state-store.js';
 import { createTmuxMultiplexer, type TmuxMultiplexer } from '../runtime/tmux/tmux-multiplexer.js';
 import { VERSION } from '../version.js';
 import { createAgentLauncher } from './agent-launcher.js';
-import { createBackendCatalog } from './backend-catalog.js';
+import { catalogFromConfig } from './backend-catalog.js';
 import { JournalFeed } from './journal-feed.js';
 import { adapterOfAgent, inputOptionsOf } from './input-options.js';
 import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
@@ -107,7 +107,7 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
   const scheduler = buildScheduler(base, cron, (event) => jobs(event));
   const readiness = buildReadiness(base, () => scheduler.wake());
   const notes = createFileNotes(config.home);
-  const catalog = buildBackendCatalog(config);
+  const catalog = catalogFromConfig(config);
   const launcher = buildAgentLauncher(base, notes, readiness);
   const supervisor = buildSupervisor(base, { contexts, launcher, readiness, scheduler });
   const services: Services = {
@@ -260,21 +260,6 @@ function buildReadiness({ config, logger, clock, store, journal, mux, adapterOf 
     onReady,
     timeoutMs: config.events.readinessTimeoutSeconds * 1000,
     dialogsFor: (ea, name) => adapterOf(ea, name)?.dialogs ?? [],
-  });
-}
-
-/** The agent CLIs omar knows, as found on this machine (a custom command is named by its first word). */
-function buildBackendCatalog(config: Config): BackendCatalog {
-  return createBackendCatalog({
-    entries: BACKENDS.map((b) => ({
-      name: b.name,
-      binary: b.name === 'custom' ? (config.custom.command?.split(/\s+/)[0] ?? '') : b.binary,
-      verified: b.verified,
-      install: b.install,
-      ...(b.builtIn ? { builtInVersion: VERSION } : {}),
-    })),
-    configured: config.agent.backend,
-    fallback: FALLBACK_BACKEND,
   });
 }
 

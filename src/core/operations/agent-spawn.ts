@@ -41,7 +41,12 @@ const SpawnInput = z.object({
     .max(256 * 1024)
     .optional()
     .describe('What the agent must do; delivered as its first message.'),
-  workdir: z.string().min(1).optional().describe('Working directory of the pane. Default: agent.default_workdir.'),
+  workdir: z
+    .string()
+    .min(1)
+    .refine((p) => p.startsWith('/'), 'expected an absolute path (starting with /)')
+    .optional()
+    .describe('Working directory of the pane: an absolute path to an existing folder. Default: agent.default_workdir.'),
   model: z
     .string()
     .regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'letters, digits and . _ : / - only')

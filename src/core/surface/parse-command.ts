@@ -72,6 +72,15 @@ export function parseCommand(
     if (field.base === 'array') given[field.name] = [...((given[field.name] as unknown[] | undefined) ?? []), value];
     else given[field.name] = value;
   };
+  /** A flag's field may be given once: a second value would silently replace the first. */
+  const setOnce = (field: SurfaceField, label: string, value: unknown): void => {
+    if (field.base !== 'array' && field.name in given)
+      throw new AppError('USAGE', `${displayName(field)} is given twice (the second time as ${label}).`, {
+        hint: usage,
+        details: { flag: displayName(field) },
+      });
+    set(field, value);
+  };
   const loose: string[] = [];
   let flagsEnded = false;
   let watch = false;
@@ -99,15 +108,15 @@ export function parseCommand(
     const field = byFlag.get(name);
     const negated = field ? undefined : name.startsWith('no-') ? byFlag.get(name.slice(3)) : undefined;
     if (negated?.base === 'boolean' && inline === undefined) {
-      set(negated, false);
+      setOnce(negated, label, false);
       continue;
     }
     if (!field) throw unknownFlag(label, surfaceFlags(fields, s), command, usage);
     const parse = field.parsers[name];
     if (field.base === 'boolean' && !parse) {
-      if (inline !== undefined) set(field, toBoolean(inline, label, usage));
-      else if (isBooleanWord(rest[i + 1])) set(field, toBoolean(rest[(i += 1)]!, label, usage));
-      else set(field, true);
+      if (inline !== undefined) setOnce(field, label, toBoolean(inline, label, usage));
+      else if (isBooleanWord(rest[i + 1])) setOnce(field, label, toBoolean(rest[(i += 1)]!, label, usage));
+      else setOnce(field, label, true);
       continue;
     }
     let raw = inline;
@@ -121,7 +130,7 @@ export function parseCommand(
       raw = next;
       i += 1;
     }
-    set(field, parse ? runParse(parse, raw, label, usage) : convert(raw, field, label, usage));
+    setOnce(field, label, parse ? runParse(parse, raw, label, usage) : convert(raw, field, label, usage));
   }
 
   fillPositionals(loose, fields, given, set, command, usage);
@@ -201,13 +210,19 @@ function fillPositionals(
 function convert(raw: string, field: SurfaceField, label: string, usage: string): unknown {
   const base: BaseType | undefined = field.base === 'array' ? field.element : field.base;
   if (base === 'number') {
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (Number.isNaN(value)) throw new AppError('USAGE', `${label}: expected a number, got '${raw}'.`, { hint: usage });
+    // Decimal digits only: Number() would also read 0x10, 1e3, Infinity and ' 12 '.
+    const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value))
+      throw new AppError('USAGE', `${label}: expected a number in decimal digits (such as 30 or 2.5), got '${raw}'.`, {
+        hint: usage,
+      });
     return value;
   }
   if (base === 'boolean') return toBoolean(raw, label, usage);
   return raw;
 }
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, yes: true, false: false, no: false };
 

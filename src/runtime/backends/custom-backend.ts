@@ -23,7 +23,8 @@ export const customBackend: BackendAdapter = {
   binary: '',
   install: 'set the custom backend command in config.toml',
   input: { placeholders: [], submitDelayMs: 0 },
-  verified: true,
+  // Any CLI a person names: its argv and config are unit-tested, no end-to-end run can cover it.
+  verified: false,
   plan(request: LaunchRequest): LaunchPlan {
     const custom = request.custom;
     const command = custom?.command.trim();

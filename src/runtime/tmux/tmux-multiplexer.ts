@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type {
   Clock,
@@ -87,6 +89,8 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
     control,
 
     async createSession(session: CreateSessionOptions): Promise<void> {
+      // tmux starts a pane whose -c folder is missing in $HOME instead, silently.
+      await assertWorkdir(session.workdir);
       const env = Object.entries(session.env).flatMap(([key, value]) => {
         if (key === '' || key.includes('='))
           throw new AppError('INVALID_INPUT', `Environment variable name '${key}' is not valid.`);
@@ -210,4 +214,20 @@ function lastLines(lines: readonly string[], count: number): string[] {
   let end = lines.length;
   while (end > 0 && lines[end - 1]!.trim() === '') end -= 1;
   return lines.slice(Math.max(0, end - count), end);
+}
+
+/** A pane's working folder must be an absolute path to an existing folder. */
+async function assertWorkdir(workdir: string): Promise<void> {
+  const details = { field: 'workdir', workdir };
+  if (!isAbsolute(workdir))
+    throw new AppError('INVALID_INPUT', `workdir '${workdir}' is not an absolute path.`, {
+      hint: 'Give the full path of a folder (the CLI resolves a relative --workdir against where you run it).',
+      details,
+    });
+  const found = await stat(workdir).catch(() => null);
+  if (!found?.isDirectory())
+    throw new AppError('INVALID_INPUT', `workdir '${workdir}' ${found ? 'is not a folder' : 'does not exist'}.`, {
+      hint: 'Create the folder first, or give another one.',
+      details,
+    });
 }

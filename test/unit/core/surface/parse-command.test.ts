@@ -36,7 +36,6 @@ describe('parseCommand', () => {
       spawn,
       { name: 'w1', task: 'fix the build', parent: 'lead' },
     ],
-    ['omar spawn w1 --task a --task b', spawn, { name: 'w1', task: 'b' }],
     ['omar spawn w1 --task=--odd', spawn, { name: 'w1', task: '--odd' }],
     ['omar spawn -- --w1', spawn, { name: '--w1' }],
     ['omar kill w1', kill, { name: 'w1' }],
@@ -174,7 +173,13 @@ describe('parseCommand', () => {
     [
       'omar spawn w1 --project-id seven',
       'USAGE',
-      "--project-id: expected a number, got 'seven'.",
+      "--project-id: expected a number in decimal digits (such as 30 or 2.5), got 'seven'.",
+      'Usage: omar spawn NAME [--command COMMAND] [--parent PARENT] [--project-id N] [--task TASK]',
+    ],
+    [
+      'omar spawn w1 --task a --task b',
+      'USAGE',
+      '--task is given twice (the second time as --task).',
       'Usage: omar spawn NAME [--command COMMAND] [--parent PARENT] [--project-id N] [--task TASK]',
     ],
     [

@@ -4,7 +4,7 @@ import { expectNoUserWideConfig, makeRequest, mcpArgv, NASTY_PROMPT, runPlan, sc
 
 describe('customBackend', () => {
   it('describes itself', () => {
-    expect(customBackend).toMatchObject({ name: 'custom', binary: '', verified: true });
+    expect(customBackend).toMatchObject({ name: 'custom', binary: '', verified: false });
   });
 
   it('runs the command as written and sends the prompt first when it has no hooks', () => {

@@ -33,13 +33,24 @@ export function resolvePaths(home: string, tempDir: string = tmpdir()): OmarPath
 
 /**
  * `home/omar.sock`, unless that is longer than MAX_SOCKET_PATH_BYTES: then
- * `<tmp>/omar-<first 16 hex of sha256(home)>.sock`, stable for a given home.
+ * `<tmp>/omar-<uid>/omar-<first 16 hex of sha256(home)>.sock`, stable for a given home,
+ * in a folder of the user's own (0700, checked by the daemon and its clients: another
+ * user who created it first, or could write into it, gets no token).
  */
-export function socketPath(home: string, tempDir: string = tmpdir()): string {
+export function socketPath(home: string, tempDir: string = tmpdir(), uid: number = currentUid()): string {
   const inHome = join(home, 'omar.sock');
   if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH_BYTES) return inHome;
   const digest = createHash('sha256').update(home).digest('hex').slice(0, 16);
-  return join(tempDir, `omar-${digest}.sock`);
+  return join(privateSocketDir(tempDir, uid), `omar-${digest}.sock`);
+}
+
+/** The user's own folder for fallback sockets. */
+export function privateSocketDir(tempDir: string = tmpdir(), uid: number = currentUid()): string {
+  return join(tempDir, `omar-${uid}`);
+}
+
+function currentUid(): number {
+  return process.getuid?.() ?? 0;
 }
 
 /** Per-EA folder: memory snapshot, notes, rendered prompts, agent contexts. */

@@ -25,7 +25,28 @@ export interface ControlServerOptions {
   onAgentHello?: (agent: Principal & { kind: 'agent' }, listedTools: string[]) => void;
   /** The terminal chat's relay (`chat_attach`, `chat_input`, `chat_ack`); without it those methods are unknown. */
   consoleChat?: ConsoleChatDeps;
+  /** What one connection may hold (defaults: CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/**
+ * Backpressure per connection (docs/contracts.md §2). A client that sends faster than it
+ * reads would otherwise make the daemon buffer answers without bound.
+ */
+export interface ConnectionLimits {
+  /** Requests being answered at once; past it the socket is not read until some are done. */
+  maxInFlight: number;
+  /** Bytes of answers waiting to be read by the client; past it the socket is not read until they drain. */
+  pauseBytes: number;
+  /** Bytes waiting past which the connection is closed: a subscriber (or client) that does not read is dropped. */
+  dropBytes: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  maxInFlight: 32,
+  pauseBytes: 4 * 1024 * 1024,
+  dropBytes: 64 * 1024 * 1024,
+};
 
 /** What one socket holds: how to answer on it, what to undo when it closes, its terminal chat. */
 interface Connection extends ConsoleChatConnection {
@@ -39,15 +60,20 @@ export interface ControlServer {
 /** The control API: the single catch point of the socket surface. */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { logger } = options;
+  const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...options.limits };
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
+    const flow = createFlowControl(socket, limits, () =>
+      logger.warn(
+        { waitingBytes: socket.writableLength, limit: limits.dropBytes },
+        'dropped a control connection that does not read what it is sent',
+      ),
+    );
     const connection: Connection = {
       cleanups: [],
       attachment: null,
-      send: (message) => {
-        if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
-      },
+      send: (message) => flow.write(`${JSON.stringify(message)}\n`),
     };
     const send = connection.send;
     socket.on('close', () => {
@@ -60,9 +86,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
       'data',
       createLineSplitter(
         (line) => {
-          void handleLine(line, options, connection).catch((error: unknown) =>
-            logger.error({ err: String(error) }, 'control request crashed'),
-          );
+          flow.started();
+          void handleLine(line, options, connection)
+            .catch((error: unknown) => logger.error({ err: String(error) }, 'control request crashed'))
+            .finally(flow.finished);
         },
         () => {
           send({
@@ -88,6 +115,47 @@ export async function startControlServer(options: ControlServerOptions): Promise
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlink(options.socketPath).catch(() => undefined);
+    },
+  };
+}
+
+interface FlowControl {
+  /** Queues bytes for the client; closes the connection when too much is waiting. */
+  write(text: string): void;
+  /** A request started / finished: reading pauses while too many are in flight. */
+  started(): void;
+  finished(): void;
+}
+
+/** Pauses reading a socket while its client is behind, and drops it when it stops reading altogether. */
+function createFlowControl(socket: Socket, limits: ConnectionLimits, onDrop: () => void): FlowControl {
+  let inFlight = 0;
+  const behind = (): boolean => inFlight >= limits.maxInFlight || socket.writableLength >= limits.pauseBytes;
+  const update = (): void => {
+    if (socket.destroyed) return;
+    if (behind()) {
+      if (!socket.isPaused()) socket.pause();
+    } else if (socket.isPaused()) socket.resume();
+  };
+  socket.on('drain', update);
+  return {
+    write(text) {
+      if (socket.destroyed) return;
+      if (socket.writableLength + Buffer.byteLength(text) > limits.dropBytes) {
+        onDrop();
+        socket.destroy();
+        return;
+      }
+      socket.write(text);
+      update();
+    },
+    started() {
+      inFlight += 1;
+      update();
+    },
+    finished() {
+      inFlight -= 1;
+      update();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Config } from '../config/config-schema.js';
 import { AppError } from '../core/errors.js';
 import { ensureDefaultEa } from '../core/lifecycle/ea-record.js';
@@ -6,6 +7,8 @@ import type { Clock, Logger, Services } from '../core/ports.js';
 import { OPERATIONS, operationsByName } from '../core/registry.js';
 import { FALLBACK_BACKEND } from '../runtime/backends/backend-registry.js';
 import { createSystemClock } from '../runtime/clock.js';
+import { ensurePrivateSocketDir } from '../runtime/control/socket-owner.js';
+import { tightenHome } from './home-permissions.js';
 import { openStateStore } from '../runtime/store/json-state-store.js';
 import { VERSION } from '../version.js';
 import { createAuthenticator } from './authenticator.js';
@@ -37,7 +40,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const { logger } = deps;
   const clock = deps.clock ?? createSystemClock();
   const paths = config.paths;
-  await makeHome(config);
+  await makeHome(config, logger);
   await refuseSecondDaemon(config);
   const store = await openStateStore({ path: paths.state, logger });
   await writePidFile(paths.pidFile, process.pid);
@@ -64,9 +67,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   return { socket: paths.socket, services: graph.services, stopped, stop };
 }
 
-async function makeHome(config: Config): Promise<void> {
+async function makeHome(config: Config, logger: Logger): Promise<void> {
   await mkdir(config.home, { recursive: true, mode: 0o700 });
+  await tightenHome(config.home, logger);
   await mkdir(config.paths.logs, { recursive: true, mode: 0o700 });
+  if (dirname(config.paths.socket) !== config.home) await ensurePrivateSocketDir(dirname(config.paths.socket));
 }
 
 async function refuseSecondDaemon(config: Config): Promise<void> {

@@ -8,6 +8,7 @@ import { StateSchema } from '../../core/model/state.js';
 import { describeChatBridge } from '../../core/operations/daemon-status.js';
 import type { ChatBridgeStatus } from '../../core/ports.js';
 import { toMarkdownTable } from '../../core/surface/markdown-table.js';
+import { homeModeProblem } from '../../daemon/home-permissions.js';
 import { readLivePid } from '../../daemon/pid-file.js';
 import { BACKENDS, parseVersion } from '../../runtime/backends/backend-registry.js';
 import { findSimBundle } from '../../runtime/backends/sim-backend.js';
@@ -35,21 +36,25 @@ export const AGENT_CLIS = BACKENDS.filter((b) => b.binary !== '').map((b) => ({
 export async function runDoctor(_args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  checks.push({
-    check: 'node',
-    ok: major > 20 || (major === 20 && minor >= 19),
-    found: process.versions.node,
-    fix: 'Install Node.js 20.19 or newer.',
-  });
+  checks.push(
+    checked(
+      'node',
+      major > 20 || (major === 20 && minor >= 19),
+      process.versions.node,
+      'Install Node.js 20.19 or newer.',
+    ),
+  );
 
   const tmux = spawnSync('tmux', ['-V'], { encoding: 'utf8', timeout: 5000 });
   const tmuxVersion = tmux.status === 0 ? tmux.stdout.trim() : null;
-  checks.push({
-    check: 'tmux',
-    ok: tmuxVersion !== null && tmuxAtLeast(tmuxVersion, 3, 2),
-    found: tmuxVersion ?? 'not installed',
-    fix: 'Install tmux 3.2 or newer: apt-get install tmux (Debian/Ubuntu) or brew install tmux (macOS).',
-  });
+  checks.push(
+    checked(
+      'tmux',
+      tmuxVersion !== null && tmuxAtLeast(tmuxVersion, 3, 2),
+      tmuxVersion ?? 'not installed',
+      'Install tmux 3.2 or newer: apt-get install tmux (Debian/Ubuntu) or brew install tmux (macOS).',
+    ),
+  );
 
   let config: Config | null = null;
   try {
@@ -98,7 +103,12 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
           : reachable
             ? `pid ${pid}, socket ${config.paths.socket}`
             : `pid ${pid}, but ${config.paths.socket} does not answer`,
-      fix: pid === null ? 'Start it: omar up (or omar up --detach).' : 'Restart it: omar down, then omar up.',
+      fix:
+        pid === null
+          ? 'Start it: omar up (or omar up --detach).'
+          : reachable
+            ? ''
+            : 'Restart it: omar down, then omar up.',
     });
     if (chat) checks.push(chatCheck(chat));
     const server = tmuxVersion
@@ -178,14 +188,33 @@ function versionOf(binary: string): string | null {
   return parseVersion(result.stdout || result.stderr) ?? 'installed';
 }
 
+/** A check that passes or fails; the fix is shown only when it fails. */
+function checked(check: string, ok: boolean, found: string, fix: string): Check {
+  return { check, ok, found, fix: ok ? '' : fix };
+}
+
 function homeCheck(config: Config): Check {
+  let stat;
   try {
-    const stat = statSync(config.home);
-    accessSync(config.home, constants.W_OK);
-    return { check: 'OMAR_HOME', ok: stat.isDirectory(), found: config.home, fix: 'It must be a writable directory.' };
+    stat = statSync(config.home);
   } catch {
     return { check: 'OMAR_HOME', ok: true, found: `${config.home} (created by omar up)`, fix: '' };
   }
+  if (!stat.isDirectory()) return checked('OMAR_HOME', false, `${config.home} is not a folder`, 'Move it away.');
+  try {
+    accessSync(config.home, constants.W_OK);
+  } catch {
+    return checked('OMAR_HOME', false, `${config.home} is not writable`, `chmod u+w ${config.home}`);
+  }
+  const problem = homeModeProblem(stat.mode);
+  if (problem === null) return checked('OMAR_HOME', true, `${config.home} (700)`, '');
+  const writable = (stat.mode & 0o022) !== 0;
+  return {
+    check: 'OMAR_HOME',
+    ok: !writable,
+    found: `${config.home}: ${problem}`,
+    fix: `chmod 700 ${config.home} (omar up does it): it holds the owner's token.`,
+  };
 }
 
 function stateCheck(config: Config): Check {

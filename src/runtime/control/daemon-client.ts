@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { AppError, fromSerializedError } from '../../core/errors.js';
 import type { JournalTopic } from '../../core/ports.js';
 import { createLineSplitter, type RpcNotification } from './protocol.js';
+import { assertOwnSocket } from './socket-owner.js';
 
 export interface DaemonClientOptions {
   socket: string;
@@ -23,6 +24,7 @@ export interface DaemonClient {
 
 /** A client of the daemon's control socket, used by the CLI, `omar mcp-server` and tests. */
 export async function connectToDaemon(options: DaemonClientOptions): Promise<DaemonClient> {
+  await assertOwnSocket(options.socket);
   const socket = await openSocket(options.socket, options.connectTimeoutMs ?? 2000);
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();

@@ -326,10 +326,10 @@ describe('paths', () => {
     expect(resolvePaths('/home/ann/.omar', '/tmp').socket).toBe('/home/ann/.omar/omar.sock');
   });
 
-  it('falls back to a stable socket in the temp directory for a long home', () => {
+  it('falls back to a stable socket in a folder of the user in the temp directory for a long home', () => {
     const home = `/home/ann/${'very-long-directory-name/'.repeat(4)}omar`;
     const socket = resolvePaths(home, '/tmp').socket;
-    expect(socket).toMatch(/^\/tmp\/omar-[0-9a-f]{16}\.sock$/);
+    expect(socket).toMatch(new RegExp(`^/tmp/omar-${process.getuid!()}/omar-[0-9a-f]{16}\\.sock$`));
     expect(resolvePaths(home, '/tmp').socket).toBe(socket);
     expect(resolvePaths(`${home}2`, '/tmp').socket).not.toBe(socket);
   });
@@ -342,7 +342,7 @@ describe('paths', () => {
 
   it('uses the fallback through loadConfig too', () => {
     const home = `/srv/${'x'.repeat(100)}`;
-    expect(load({ env: { OMAR_HOME: home } }).config.paths.socket).toMatch(/^\/tmp\/omar-[0-9a-f]{16}\.sock$/);
+    expect(load({ env: { OMAR_HOME: home } }).config.paths.socket).toMatch(/^\/tmp\/omar-\d+\/omar-[0-9a-f]{16}\.sock$/);
   });
 
   it('places EA folders and agent contexts', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 
 /** The pid in the file, if that process is alive; null otherwise (a stale file is not an owner). */
@@ -13,13 +14,26 @@ export async function readLivePid(path: string): Promise<number | null> {
   return isAlive(pid) ? pid : null;
 }
 
+/** Whether a process runs: a zombie (killed, not yet reaped by its parent) does not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
+}
+
+/** Linux: the state field of /proc/PID/stat is Z for a zombie. Elsewhere: unknown, so not one. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // "pid (comm) S …": comm may hold spaces and parentheses, the state follows the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 export async function writePidFile(path: string, pid: number): Promise<void> {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { fstatSync, openSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config-schema.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../core/errors.js';
 import { EA_AGENT, sessionNameFor } from '../../core/model/names.js';
 import { readLivePid } from '../../daemon/pid-file.js';
 import { createLogger } from '../../log/logger.js';
@@ -36,7 +36,7 @@ export async function runUp(args: string[], globals: GlobalOptions, io: CliIo): 
   const flags = values.backend ? { backend: values.backend } : {};
   const config = loadCliConfig(io, flags, globals);
   const asDaemon = values['as-daemon'] === true;
-  const running = await readLivePid(config.paths.pidFile);
+  const running = asDaemon ? await readLivePid(config.paths.pidFile) : await answeringDaemon(config);
   if (values.chat && !asDaemon) return upAndChat(args, running, config, globals, io);
   if (running !== null && !asDaemon) {
     io.stderr.write(`omar is already running for ${config.home} (pid ${running}).\n`);
@@ -90,6 +90,7 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
   await mkdir(config.paths.logs, { recursive: true, mode: 0o700 });
   const logFile = join(config.paths.logs, 'daemon.log');
   const out = openSync(logFile, 'a', 0o600);
+  const logStart = fstatSync(out).size;
   const script = process.argv[1];
   if (!script) throw new AppError('INTERNAL', 'Cannot tell which script to start in the background.');
   const ownFlags = new Set(['--detach', '--chat']);
@@ -118,9 +119,59 @@ async function detach(args: string[], config: Config, io: CliIo): Promise<number
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (child.exitCode !== null) throw startFailed(logFile, logStart, child.exitCode);
   throw new AppError('DAEMON_UNREACHABLE', `The background daemon did not come up within 15 s.`, {
     hint: `See ${logFile}.`,
   });
+}
+
+/** The background daemon exited at start: what it said (its error line in the log) becomes this error. */
+function startFailed(logFile: string, logStart: number, exitCode: number): AppError {
+  const said = readFileSync(logFile, 'utf8').slice(logStart);
+  const lines = said
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  // The CLI prints a failure as `omar: <message>` and the hint on the next line, with the code last.
+  const at = lines.findIndex((l) => l.startsWith('omar: '));
+  const reason = (at >= 0 ? lines.slice(at, at + 2) : lines.slice(-3)).join(' ').replace(/^omar: /, '');
+  const code = /\[([A-Z_]+)\]\s*$/.exec(reason)?.[1];
+  return new AppError(
+    code && (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL',
+    `The background daemon stopped at start (exit ${exitCode}): ${reason.replace(/\s*\[[A-Z_]+\]\s*$/, '') || 'it said nothing'}`,
+    { hint: `The full log: ${logFile}.` },
+  );
+}
+
+/**
+ * A live pid is not enough: the socket must answer (a daemon still starting gets a few
+ * seconds). One that does not is hung, or the pid was reused by another process.
+ */
+async function answeringDaemon(config: Config): Promise<number | null> {
+  const pid = await readLivePid(config.paths.pidFile);
+  if (pid === null) return null;
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const client = await connectAsOwner(config).catch(() => null);
+    if (client) {
+      const ok = await client.call('whoami').then(
+        () => true,
+        () => false,
+      );
+      client.close();
+      if (ok) return pid;
+    }
+    if (Date.now() > deadline || (await readLivePid(config.paths.pidFile)) === null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if ((await readLivePid(config.paths.pidFile)) === null) return null;
+  throw new AppError(
+    'DAEMON_UNREACHABLE',
+    `omar's pid file names process ${pid}, which is alive, but ${config.paths.socket} does not answer.`,
+    {
+      hint: `If it is a hung omar, stop it (kill ${pid}) and run omar up again; if it is another program, remove ${config.paths.pidFile}.`,
+    },
+  );
 }
 
 /**

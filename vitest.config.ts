@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // they start real tmux servers and daemons, and 2 cores are all we have.
 export default defineConfig({
   test: {
+    // The run's own TMPDIR, removed at the end: no test leaves a temp folder behind.
+    globalSetup: ['test/helpers/run-tmpdir.ts'],
     projects: [
       {
         test: {

@@ -3,7 +3,7 @@
  * HOME, a temporary TMUX_TMPDIR (so no tmux call can reach a person's server) and
  * no TMUX/TMUX_PANE; afterwards the real ~/.omar must be untouched.
  */
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -36,6 +36,8 @@ function stamp(path: string): string {
 }
 
 afterAll(() => {
+  rmSync(sandbox, { recursive: true, force: true });
+  rmSync(process.env.TMUX_TMPDIR!, { recursive: true, force: true });
   if (stamp(realOmar) !== before) {
     throw new Error(`A test touched the real ${realOmar}; tests must use a temporary OMAR_HOME.`);
   }

@@ -62,7 +62,7 @@ export const AgentSchema = z.object({
   name: StoredAgentName,
   ea: z.number().int().nonnegative(),
   /** 'ea' or the name of another agent of the same EA. */
-  parent: z.union([z.literal(EA_AGENT), StoredAgentName], { error: "expected 'ea' or an agent name" }),
+  parent: z.union([z.literal(EA_AGENT), StoredAgentName]),
   /** 'pane': runs in a tmux session; 'external': an MCP client brought by a person (no pane). */
   kind: z.enum(['pane', 'external']),
   backend: z.string(),

@@ -15,13 +15,15 @@ import { createAuthenticator } from './authenticator.js';
 import { buildDaemonGraph, type DaemonGraph } from './build-daemon-graph.js';
 import { chooseEaBackends } from './choose-ea-backends.js';
 import { ensureReportEvent } from './ensure-report-event.js';
-import { startControlServer } from './control-server.js';
+import { type ConnectionLimits, startControlServer } from './control-server.js';
 import { readLivePid, writePidFile } from './pid-file.js';
 import { stopDaemon, type StopOptions, stopOnce } from './stop-daemon.js';
 
 export interface DaemonDeps {
   logger: Logger;
   clock?: Clock;
+  /** Backpressure of the control socket (defaults: CONNECTION_LIMITS). */
+  controlLimits?: Partial<ConnectionLimits>;
 }
 
 export interface Daemon {
@@ -54,7 +56,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
   await ensureEas(config, graph);
   await keepReportEvent(config, graph);
-  const server = await serveControlApi(config, graph);
+  const server = await serveControlApi(config, graph, deps.controlLimits);
   graph.journal.record('daemon.started', {
     pid: process.pid,
     version: VERSION,
@@ -116,6 +118,7 @@ async function keepReportEvent(config: Config, graph: DaemonGraph): Promise<void
 function serveControlApi(
   config: Config,
   { ownerToken, store, services, journalFeed, logger, readiness, consoleRelay }: DaemonGraph,
+  limits: Partial<ConnectionLimits> = {},
 ) {
   return startControlServer({
     socketPath: config.paths.socket,
@@ -126,6 +129,7 @@ function serveControlApi(
     logger: logger.child({ component: 'control' }),
     onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
     consoleChat: { relay: consoleRelay, store },
+    limits,
   });
 }
 

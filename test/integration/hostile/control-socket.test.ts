@@ -90,8 +90,6 @@ describeWithTmux('hostile input on the control socket', () => {
   const warnings: string[] = [];
 
   const whoami = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'whoami', params: { token } });
-  const call = (method: string, input: unknown, id = 1) =>
-    JSON.stringify({ jsonrpc: '2.0', id, method, params: { token, input } });
 
   /** The daemon still answers, and the sentinel event and agent are exactly as they were. */
   const assertIntact = async (): Promise<void> => {

@@ -44,7 +44,6 @@ const SpawnInput = z.object({
   workdir: z
     .string()
     .min(1)
-    .refine((p) => p.startsWith('/'), 'expected an absolute path (starting with /)')
     .optional()
     .describe('Working directory of the pane: an absolute path to an existing folder. Default: agent.default_workdir.'),
   model: z
@@ -89,6 +88,7 @@ export const spawnAgent = defineOperation({
   chat: { path: ['spawn'], positional: ['name'] },
   async handler(ctx, input) {
     assertAgentName(input.name);
+    assertAbsoluteWorkdir(input.workdir);
     const backend = await backendForSpawn(input, ctx.services.backends);
     const spawn = describeSpawn(ctx, input, backend);
     const reserved = await reserveAgent(ctx, spawn);
@@ -109,6 +109,15 @@ export const spawnAgent = defineOperation({
 });
 
 type SpawnInput = z.infer<typeof SpawnInput>;
+
+/** The daemon runs elsewhere than its caller: a relative folder would mean the daemon's (the CLI resolves its own). */
+function assertAbsoluteWorkdir(workdir: string | undefined): void {
+  if (workdir === undefined || workdir.startsWith('/')) return;
+  throw new AppError('INVALID_INPUT', `workdir '${workdir}' is not an absolute path.`, {
+    hint: 'Give the full path of an existing folder (starting with /).',
+    details: { field: 'workdir', workdir },
+  });
+}
 
 /** What one spawn_agent call settled before touching the state: who, where, under whom, by whom. */
 interface Spawn {

@@ -445,13 +445,13 @@ describeWithTmux('hostile input on the control socket', () => {
         'a relative workdir',
         () => ({ name: 'w-rel', workdir: 'src' }),
         'INVALID_INPUT',
-        /^workdir: expected an absolute path \(starting with \/\)/,
+        /^workdir 'src' is not an absolute path\./,
       ],
       [
         'a dot workdir',
         () => ({ name: 'w-dot', workdir: '.' }),
         'INVALID_INPUT',
-        /^workdir: expected an absolute path/,
+        /^workdir '\.' is not an absolute path\./,
       ],
       [
         'a missing workdir',

@@ -5,7 +5,7 @@
  * accepted cases added.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOmarWorld, type OmarWorld } from '../../helpers/omar-env.js';
@@ -329,6 +329,27 @@ describeWithTmux('the CLI against a daemon', () => {
     const summary = await world.omarJson<{ task: string | null }>(['summary', 'w-task']);
     expect(summary.task).toBe(task);
     expect((await world.omar(['kill', 'w-task'])).exitCode).toBe(0);
+  });
+
+  it('omar send NAME - types what stdin holds, byte for byte', async () => {
+    const line = `echo ${'s'.repeat(2000)}-sent-from-stdin`;
+    const r = await world.omar(['send', 'keeper', '-'], { input: line });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const peek = await world.omarJson<{ output_tail: string }>(['peek', 'keeper', '--lines', '200']);
+    expect(peek.output_tail.replace(/\n/g, '')).toContain(`${'s'.repeat(2000)}-sent-from-stdin`);
+  });
+
+  it('up sets an OMAR_HOME others can write to 0700', async () => {
+    const other = createOmarWorld();
+    try {
+      chmodSync(other.home, 0o777);
+      const r = await other.omar(['up', '--detach']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(statSync(other.home).mode & 0o777).toBe(0o700);
+      expect((await other.omar(['down'])).exitCode).toBe(0);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('up with a pid file naming a live process that does not answer says so', async () => {

@@ -11,6 +11,7 @@ import {
 import { findMcpServerBundle, mcpServerLaunch } from '../../mcp/launch.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { assertFlagsOnce } from '../repeated-flags.js';
 
 /** The daemon method `mcp_config` (input `{name}`): an existing agent's context, or a new external agent's. */
 const McpConfigResult = z.object({
@@ -74,6 +75,7 @@ export async function runMcpConfig(args: string[], globals: GlobalOptions, io: C
 }
 
 export function parseArgs(args: readonly string[]): { name: string; format: McpConfigFormat } {
+  assertFlagsOnce(args, MCP_CONFIG_USAGE);
   let name: string | undefined;
   let format: string = 'json';
   for (let i = 0; i < args.length; i += 1) {

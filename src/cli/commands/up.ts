@@ -10,6 +10,7 @@ import { readLivePid } from '../../daemon/pid-file.js';
 import { createLogger } from '../../log/logger.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { assertFlagsOnce } from '../repeated-flags.js';
 import { attachToSession } from './attach.js';
 
 const DAEMON_FLAG = '--as-daemon';
@@ -22,6 +23,7 @@ const DAEMON_FLAG = '--as-daemon';
  * `omar chat` here (what `npm start` does).
  */
 export async function runUp(args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+  assertFlagsOnce(args, 'omar up [--backend B] [--detach | --chat]');
   const { values } = parseArgs({
     args,
     options: {

@@ -144,6 +144,14 @@ describe('the CLI without a daemon', () => {
       USAGE,
       'omar: --workdir: Too small: expected string to have >=1 characters.',
     ],
+    ['up --detach twice', ['up', '--detach', '--detach'], USAGE, 'omar: --detach is given twice.'],
+    ['up --backend twice', ['up', '--backend', 'sim', '--backend=claude'], USAGE, 'omar: --backend is given twice.'],
+    [
+      'mcp-config --format twice',
+      ['mcp-config', 'w1', '--format', 'json', '--format=codex'],
+      USAGE,
+      'omar: --format is given twice.',
+    ],
   ];
   it.each(cases)('%s', async (_what, args, code, line) => {
     const r = await world.omar(args);

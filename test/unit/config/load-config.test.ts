@@ -342,7 +342,9 @@ describe('paths', () => {
 
   it('uses the fallback through loadConfig too', () => {
     const home = `/srv/${'x'.repeat(100)}`;
-    expect(load({ env: { OMAR_HOME: home } }).config.paths.socket).toMatch(/^\/tmp\/omar-\d+\/omar-[0-9a-f]{16}\.sock$/);
+    expect(load({ env: { OMAR_HOME: home } }).config.paths.socket).toMatch(
+      /^\/tmp\/omar-\d+\/omar-[0-9a-f]{16}\.sock$/,
+    );
   });
 
   it('places EA folders and agent contexts', () => {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { prepareCliInput } from '#cli/prepare-input.js';
+import { assertFlagsOnce } from '#cli/repeated-flags.js';
+
+const sources = (stdin: string) => ({ cwd: '/home/ann/repo', readStdin: () => Promise.resolve(stdin) });
+
+describe('prepareCliInput', () => {
+  it.each([
+    ['send_input', 'text'],
+    ['schedule_omar_event', 'payload'],
+    ['spawn_agent', 'task'],
+  ])('%s reads %s from stdin when it is -', async (op, field) => {
+    expect(await prepareCliInput(op, { [field]: '-' }, sources('long text\n'))).toEqual({ [field]: 'long text\n' });
+  });
+
+  it('leaves other fields and other operations alone', async () => {
+    expect(await prepareCliInput('send_input', { name: '-', text: 'hi' }, sources('x'))).toEqual({
+      name: '-',
+      text: 'hi',
+    });
+    expect(await prepareCliInput('add_project', { name: '-' }, sources('x'))).toEqual({ name: '-' });
+  });
+
+  it('refuses - with an empty stdin', async () => {
+    await expect(prepareCliInput('spawn_agent', { task: '-' }, sources(''))).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
+  it('makes a relative workdir absolute where the CLI runs, and keeps an absolute one', async () => {
+    expect(await prepareCliInput('spawn_agent', { workdir: 'src/../lib' }, sources(''))).toEqual({
+      workdir: '/home/ann/repo/lib',
+    });
+    expect(await prepareCliInput('spawn_agent', { workdir: '/srv' }, sources(''))).toEqual({ workdir: '/srv' });
+  });
+});
+
+describe('assertFlagsOnce', () => {
+  it.each([[['--a', '1', '--b']], [['--a=1', '--', '--a']], [['-x', '-x']]])('accepts %j', (args) => {
+    expect(() => assertFlagsOnce(args, 'u')).not.toThrow();
+  });
+  it.each([[['--a', '--a']], [['--a=1', '--a=2']], [['--a', 'x', '--a=y']]])('refuses %j', (args) => {
+    expect(() => assertFlagsOnce(args, 'u')).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: '--a is given twice.' }),
+    );
+  });
+});

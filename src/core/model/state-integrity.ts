@@ -8,7 +8,30 @@ import type { State } from './state.js';
  * sentence per problem (empty when the state holds together).
  */
 export function findStateInconsistencies(state: State): string[] {
-  return [...eaProblems(state), ...agentProblems(state), ...eventProblems(state)];
+  return [...eaProblems(state), ...agentProblems(state), ...eventProblems(state), ...idProblems(state)];
+}
+
+/**
+ * Ids are never reused: each `next` mark must be above every id it has handed out, or
+ * the next one would take an id that is still there.
+ */
+function idProblems(state: State): string[] {
+  const taskNumbers = state.tasks.map((t) => Number(/^task-(\d+)$/.exec(t.id)?.[1] ?? 0));
+  const problems = duplicates(state.tasks.map((t) => t.id)).map((id) => `task id ${id} appears more than once`);
+  const marks: Array<[string, number, readonly number[]]> = [
+    ['project', state.next.project, state.projects.map((p) => p.id)],
+    ['task', state.next.task, taskNumbers],
+    ['conversation', state.next.conversation, state.conversations.map((c) => c.id)],
+    ['outbox', state.next.outbox, state.outbox.map((o) => o.id)],
+    ['approval', state.next.approval, state.approvals.map((a) => a.id)],
+  ];
+  for (const [name, next, ids] of marks) {
+    if (name !== 'task')
+      problems.push(...duplicates(ids.map(String)).map((id) => `${name} id ${id} appears more than once`));
+    const highest = ids.reduce((max, id) => (id > max ? id : max), 0);
+    if (next <= highest) problems.push(`next.${name} is ${next}, not above the ${name} id ${highest} in use`);
+  }
+  return problems;
 }
 
 function eaProblems(state: State): string[] {

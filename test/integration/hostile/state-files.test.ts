@@ -183,6 +183,45 @@ describe('entries that contradict each other', () => {
       (s) => s.events.push(makeEvent('ev-5', 'w1', { seq: '3' })),
       'event ev-5 appears more than once',
     ],
+    [
+      'a task id at or above next.task',
+      (s) => s.tasks.push(makeTask('task-2', 'lead')),
+      'next.task is 2, not above the task id 2 in use',
+    ],
+    ['a duplicate task id', (s) => s.tasks.push(makeTask('t-1', 'lead')), 'task id t-1 appears more than once'],
+    [
+      'a project id at or above next.project',
+      (s) =>
+        s.projects.push({
+          id: 3,
+          ea: 0,
+          name: 'p',
+          status: 'active',
+          owner: 'owner',
+          createdAt: T,
+          conversation: null,
+          startedBy: null,
+        }),
+      'next.project is 1, not above the project id 3 in use',
+    ],
+    [
+      'a duplicate project id',
+      (s) => {
+        const p = {
+          id: 1,
+          ea: 0,
+          name: 'p',
+          status: 'active' as const,
+          owner: 'owner',
+          createdAt: T,
+          conversation: null,
+          startedBy: null,
+        };
+        s.projects.push(p, { ...p, name: 'q' });
+        s.next.project = 2;
+      },
+      'project id 1 appears more than once',
+    ],
   ];
   it.each(cases)('refuses %s', async (_what, mutate, problem) => {
     const s = base();

@@ -37,7 +37,7 @@ const wholeSeconds = (min: number, what: string) =>
         abort: true,
       })
       .int(`${what} must be a whole number of seconds`)
-      .min(min, `${what} must be ${min === 0 ? '0 or more' : 'at least 1'} seconds`),
+      .min(min, `${what} must be ${min === 0 ? '0 or more seconds' : 'at least 1 second'}`),
   );
 // Nanosecond times are past 2^53, so a JSON number cannot be a "safe" integer: accept any
 // whole non-negative number (to the precision a double holds) or, exactly, a digit string.

@@ -112,7 +112,7 @@ describe('the CLI without a daemon', () => {
       '--every 0',
       ['events', 'schedule', '--to', 'w1', '--payload', 'x', '--every', '0'],
       2,
-      'omar: --every: recurring_seconds must be at least 1 seconds.',
+      'omar: --every: recurring_seconds must be at least 1 second.',
     ],
     [
       '--at not a time',

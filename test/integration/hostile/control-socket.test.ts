@@ -339,7 +339,7 @@ describeWithTmux('hostile input on the control socket', () => {
         'a period of 0',
         { recurring_seconds: 0 },
         'INVALID_INPUT',
-        /^recurring_seconds: recurring_seconds must be at least 1 seconds/,
+        /^recurring_seconds: recurring_seconds must be at least 1 second/,
       ],
       [
         'a period of 1e15',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 
 /** The pid in the file, if that process is alive; null otherwise (a stale file is not an owner). */
@@ -43,4 +43,19 @@ export async function writePidFile(path: string, pid: number): Promise<void> {
 export async function removePidFile(path: string, pid: number): Promise<void> {
   const owner = await readFile(path, 'utf8').catch(() => '');
   if (owner.trim() === String(pid)) await unlink(path).catch(() => undefined);
+}
+
+/**
+ * Whether a process could be an omar daemon: its command line mentions omar. A pid file
+ * left by a crash may name a pid the system has since given to another program. Where
+ * /proc is missing, assume it could.
+ */
+export function couldBeOmar(pid: number): boolean {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return !existsSync('/proc/self');
+  }
+  return cmdline.includes('omar');
 }

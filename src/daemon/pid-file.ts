@@ -1,7 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 
-/** The pid in the file, if that process is alive; null otherwise (a stale file is not an owner). */
+/**
+ * `omar.pid`: `<pid> <start time>`, the start time (Linux: /proc/PID/stat field 22, in
+ * clock ticks since boot) telling the daemon that wrote it from a later process the
+ * system gave the same pid (a pid file left by a crash, then a reboot). A file with a pid
+ * only, or a system without /proc, is judged by the pid alone.
+ */
+
+/** The pid in the file, if that process is the daemon that wrote it and alive; null otherwise (a stale file is not an owner). */
 export async function readLivePid(path: string): Promise<number | null> {
   let text: string;
   try {
@@ -9,9 +16,12 @@ export async function readLivePid(path: string): Promise<number | null> {
   } catch {
     return null;
   }
-  const pid = Number.parseInt(text.trim(), 10);
+  const [pidText, startText] = text.trim().split(/\s+/);
+  const pid = Number.parseInt(pidText ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  return isAlive(pid) ? pid : null;
+  if (!isAlive(pid)) return null;
+  const started = startText === undefined ? null : startTimeOf(pid);
+  return started !== null && started !== startText ? null : pid;
 }
 
 /** Whether a process runs: a zombie (killed, not yet reaped by its parent) does not. */
@@ -21,41 +31,37 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return !isZombie(pid);
-}
-
-/** Linux: the state field of /proc/PID/stat is Z for a zombie. Elsewhere: unknown, so not one. */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // "pid (comm) S …": comm may hold spaces and parentheses, the state follows the last ')'.
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  return procStat(pid)?.[0] !== 'Z';
 }
 
 export async function writePidFile(path: string, pid: number): Promise<void> {
-  await writeFile(path, `${pid}\n`, { mode: 0o644 });
+  const started = startTimeOf(pid);
+  await writeFile(path, started === null ? `${pid}\n` : `${pid} ${started}\n`, { mode: 0o644 });
 }
 
 export async function removePidFile(path: string, pid: number): Promise<void> {
   const owner = await readFile(path, 'utf8').catch(() => '');
-  if (owner.trim() === String(pid)) await unlink(path).catch(() => undefined);
+  if (owner.trim().split(/\s+/)[0] === String(pid)) await unlink(path).catch(() => undefined);
+}
+
+/** The start time of a process (/proc/PID/stat field 22), or null where it cannot be read. */
+function startTimeOf(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
 }
 
 /**
- * Whether a process could be an omar daemon: its command line mentions omar. A pid file
- * left by a crash may name a pid the system has since given to another program. Where
- * /proc is missing, assume it could.
+ * Linux: the fields of /proc/PID/stat after the command name (state first), or null.
+ * The name may hold spaces and parentheses: the fields follow the last ')'.
  */
-export function couldBeOmar(pid: number): boolean {
-  let cmdline: string;
+function procStat(pid: number): string[] | null {
+  let stat: string;
   try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return !existsSync('/proc/self');
+    return null;
   }
-  return cmdline.includes('omar');
+  return stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
 }

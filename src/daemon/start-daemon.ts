@@ -16,7 +16,7 @@ import { buildDaemonGraph, type DaemonGraph } from './build-daemon-graph.js';
 import { chooseEaBackends } from './choose-ea-backends.js';
 import { ensureReportEvent } from './ensure-report-event.js';
 import { type ConnectionLimits, startControlServer } from './control-server.js';
-import { couldBeOmar, readLivePid, writePidFile } from './pid-file.js';
+import { readLivePid, writePidFile } from './pid-file.js';
 import { stopDaemon, type StopOptions, stopOnce } from './stop-daemon.js';
 
 export interface DaemonDeps {
@@ -78,7 +78,7 @@ async function makeHome(config: Config, logger: Logger): Promise<void> {
 
 async function refuseSecondDaemon(config: Config): Promise<void> {
   const running = await readLivePid(config.paths.pidFile);
-  if (running !== null && running !== process.pid && couldBeOmar(running)) {
+  if (running !== null && running !== process.pid) {
     throw new AppError('DAEMON_RUNNING', `omar is already running for ${config.home} (pid ${running}).`, {
       hint: 'Use it (omar status), or stop it first (omar down).',
     });

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config-schema.js';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../core/errors.js';
 import { EA_AGENT, sessionNameFor } from '../../core/model/names.js';
-import { couldBeOmar, readLivePid } from '../../daemon/pid-file.js';
+import { readLivePid } from '../../daemon/pid-file.js';
 import { createLogger } from '../../log/logger.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -151,8 +151,7 @@ function startFailed(logFile: string, logStart: number, exitCode: number): AppEr
  */
 async function answeringDaemon(config: Config): Promise<number | null> {
   const pid = await readLivePid(config.paths.pidFile);
-  // A stale pid file may name a pid the system gave to another program since.
-  if (pid === null || !couldBeOmar(pid)) return null;
+  if (pid === null) return null;
   const deadline = Date.now() + 3_000;
   for (;;) {
     const client = await connectAsOwner(config).catch(() => null);

@@ -377,11 +377,12 @@ describeWithTmux('the CLI against a daemon', () => {
     }
   });
 
-  it('up over a stale pid file that names another program starts omar', async () => {
+  it('up over a stale pid file whose pid now belongs to another process starts omar', async () => {
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
     const other = createOmarWorld();
     try {
-      writeFileSync(join(other.home, 'omar.pid'), `${sleeper.pid}\n`);
+      // The pid with another start time than the daemon that wrote it: the pid was reused.
+      writeFileSync(join(other.home, 'omar.pid'), `${sleeper.pid} 1\n`);
       const r = await other.omar(['up', '--detach']);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain('omar is running in the background');

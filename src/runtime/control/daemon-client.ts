@@ -9,6 +9,11 @@ export interface DaemonClientOptions {
   token: string;
   /** ms to wait for the connection (default 2000). */
   connectTimeoutMs?: number;
+  /**
+   * Whose socket it must be before the token is sent (default: this process's user). An
+   * agent run under a uid of its own would name the daemon's user here.
+   */
+  socketOwnerUid?: number;
 }
 
 export interface DaemonClient {
@@ -24,7 +29,7 @@ export interface DaemonClient {
 
 /** A client of the daemon's control socket, used by the CLI, `omar mcp-server` and tests. */
 export async function connectToDaemon(options: DaemonClientOptions): Promise<DaemonClient> {
-  await assertOwnSocket(options.socket);
+  await assertOwnSocket(options.socket, options.socketOwnerUid);
   const socket = await openSocket(options.socket, options.connectTimeoutMs ?? 2000);
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; method: string }>();

@@ -33,8 +33,9 @@ export async function prepareCliInput(
   return prepared;
 }
 
+/** Standard input as the field's text, without the one newline that ends a file or an echo. */
 async function readText(sources: InputSources, field: string): Promise<string> {
-  const text = await sources.readStdin();
+  const text = (await sources.readStdin()).replace(/\r?\n$/, '');
   if (text === '')
     throw new AppError('USAGE', `${field} is '-' (read from standard input), but standard input was empty.`, {
       hint: `Pipe the text in, e.g. omar … - < FILE.`,

@@ -10,7 +10,7 @@ describe('prepareCliInput', () => {
     ['schedule_omar_event', 'payload'],
     ['spawn_agent', 'task'],
   ])('%s reads %s from stdin when it is -', async (op, field) => {
-    expect(await prepareCliInput(op, { [field]: '-' }, sources('long text\n'))).toEqual({ [field]: 'long text\n' });
+    expect(await prepareCliInput(op, { [field]: '-' }, sources('long\ntext\n'))).toEqual({ [field]: 'long\ntext' });
   });
 
   it('leaves other fields and other operations alone', async () => {
@@ -21,8 +21,14 @@ describe('prepareCliInput', () => {
     expect(await prepareCliInput('add_project', { name: '-' }, sources('x'))).toEqual({ name: '-' });
   });
 
-  it('refuses - with an empty stdin', async () => {
+  it('refuses - with an empty stdin, or just a newline', async () => {
     await expect(prepareCliInput('spawn_agent', { task: '-' }, sources(''))).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(prepareCliInput('spawn_agent', { task: '-' }, sources('\n'))).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
+  it('keeps every newline but the last', async () => {
+    expect(await prepareCliInput('send_input', { text: '-' }, sources('a\n\n'))).toEqual({ text: 'a\n' });
+    expect(await prepareCliInput('send_input', { text: '-' }, sources('a\r\n'))).toEqual({ text: 'a' });
   });
 
   it('makes a relative workdir absolute where the CLI runs, and keeps an absolute one', async () => {

@@ -147,7 +147,7 @@ function startFailed(logFile: string, logStart: number, exitCode: number): AppEr
 
 /**
  * A live pid is not enough: the socket must answer (a daemon still starting gets a few
- * seconds). One that does not is hung, or the pid was reused by another process.
+ * seconds). One that does not is hung (a reused pid is not read as live: pid-file.ts).
  */
 async function answeringDaemon(config: Config): Promise<number | null> {
   const pid = await readLivePid(config.paths.pidFile);

@@ -248,6 +248,44 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
     expect(JSON.stringify(charts[0]!.blocks)).toContain('keeper');
   });
 
+  it('the AI-app container: a new thread offers prompts; a message there shows "is working…" and reaches the EA', async () => {
+    await slack.dispatch('events_api', {
+      token: 'legacy',
+      team_id: 'T0001',
+      api_app_id: 'A0001',
+      type: 'event_callback',
+      event_id: 'EvAssist1',
+      event_time: 1,
+      event: {
+        type: 'assistant_thread_started',
+        assistant_thread: { user_id: ADA, context: {}, channel_id: 'D0001', thread_ts: '1800000007.000100' },
+        event_ts: '1800000007.000101',
+      },
+    });
+    const prompts = await slack.waitFor(
+      () => slack.calls.find((c) => c.method === 'assistant.threads.setSuggestedPrompts'),
+      20_000,
+    );
+    expect(prompts.args['thread_ts']).toBe('1800000007.000100');
+    expect(JSON.stringify(prompts.args['prompts'])).toContain('status');
+    await slack.message({
+      channel: 'D0001',
+      channel_type: 'im',
+      user: ADA,
+      text: 'status',
+      ts: '1800000007.000200',
+      thread_ts: '1800000007.000100',
+    });
+    const status = await slack.waitFor(
+      () => slack.calls.find((c) => c.method === 'assistant.threads.setStatus'),
+      20_000,
+    );
+    expect(status.args).toMatchObject({ channel_id: 'D0001', thread_ts: '1800000007.000100', status: 'is working…' });
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    // The EA's reply lands in that thread (and Slack clears the status with it).
+    await slack.waitFor(() => postsIn('D0001', '1800000007.000100')[0], 20_000);
+  });
+
   it('reconnects when Slack asks it to, and loses no message', async () => {
     const opens = () => slack.calls.filter((c) => c.method === 'apps.connections.open').length;
     const before = opens();

@@ -199,6 +199,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         post.edits += 1;
         return { ok: true, channel: post.channel, ts: post.ts, text: post.text };
       }
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle':
+        if (!channels.has(String(args['channel_id']))) return { ok: false, error: 'channel_not_found' };
+        return { ok: true };
       default:
         return { ok: false, error: 'unknown_method' };
     }

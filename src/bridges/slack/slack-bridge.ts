@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, Assistant, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/ports.js';
 import type {
@@ -52,6 +52,13 @@ interface SlackMessageEvent {
   thread_ts?: string;
   files?: Array<{ name?: string; title?: string; size?: number; url_private_download?: string; url_private?: string }>;
 }
+
+/** What a new AI-app thread offers: each is sent as the person's message when tapped. */
+export const SUGGESTED_PROMPTS = [
+  { title: 'Status', message: 'status' },
+  { title: 'Report', message: 'report' },
+  { title: 'Spawn a small team', message: 'spawn a binary tree of agents 2 levels deep' },
+];
 
 /** Subtypes that are a person writing (everything else — edits, deletions, joins, bots — is not). */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -169,6 +176,27 @@ export function createSlackBridge(inbound: ChatInbound, options: SlackBridgeOpti
     // In a channel only a reply in a thread the bot owns counts (mentions come as app_mention).
     if (e.thread_ts && e.thread_ts !== e.ts) return deliver(await toInbound(e, 'thread'), e);
   });
+
+  // Slack's AI-app container (when the app has "Agents & AI Apps" on): each of its threads is
+  // a DM thread. A new one offers prompts; a message shows "is working…" until the EA replies
+  // there (Slack clears the status on the app's reply). Bolt routes every DM thread message
+  // here, so without the feature it is an ordinary DM thread and the status call just fails.
+  app.assistant(
+    new Assistant({
+      threadStarted: async ({ setSuggestedPrompts }) => {
+        await setSuggestedPrompts({ title: 'Lead your agents', prompts: SUGGESTED_PROMPTS }).catch((error: unknown) =>
+          logger.debug({ err: String(error) }, 'no suggested prompts'),
+        );
+      },
+      userMessage: async ({ message, setStatus }) => {
+        const e = message as unknown as SlackMessageEvent;
+        if (e.bot_id || !e.user || e.user === botUserId) return;
+        const answer = await inbound.message(await toInbound(e, 'dm'));
+        if (answer) return answerInPlace(answer, e.channel, e.user, e.thread_ts ?? e.ts);
+        await setStatus('is working…').catch((error: unknown) => logger.debug({ err: String(error) }, 'no status'));
+      },
+    }),
+  );
 
   app.event('app_mention', async ({ event }) => {
     const e = event as unknown as SlackMessageEvent;

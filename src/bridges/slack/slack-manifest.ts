@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
  */
 export const SLACK_BOT_SCOPES = [
   'app_mentions:read',
+  'assistant:write',
   'channels:history',
   'chat:write',
   'commands',
@@ -39,6 +40,9 @@ export function slackManifest(chatCommands: readonly string[]): Record<string, u
     features: {
       app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: 'omar', always_online: true },
+      assistant_view: {
+        assistant_description: 'Your Executive Assistant: ask for status, a report, or a team of agents.',
+      },
       slash_commands: [
         {
           command: '/omar',

@@ -286,6 +286,40 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
     await slack.waitFor(() => postsIn('D0001', '1800000007.000100')[0], 20_000);
   });
 
+  it("a first mention inside someone else's thread brings that thread's messages along as context", async () => {
+    const root = '1800000008.000100';
+    await slack.message({
+      channel: 'C0001',
+      channel_type: 'channel',
+      user: ADA,
+      text: 'the build is red again',
+      ts: root,
+    });
+    await slack.message({
+      channel: 'C0001',
+      channel_type: 'channel',
+      user: ADA,
+      text: 'since the cache change',
+      ts: '1800000008.000200',
+      thread_ts: root,
+    });
+    const text = `<@${BOT_USER}> can you look?`;
+    const mention = {
+      channel: 'C0001',
+      channel_type: 'channel',
+      user: ADA,
+      text,
+      ts: '1800000008.000300',
+      thread_ts: root,
+    };
+    await slack.message(mention, { type: 'app_mention' });
+    await waitFor(() => eaScreen().includes('can you look?'), { timeoutMs: 20_000, describe: eaScreen });
+    const screen = eaScreen();
+    expect(screen).toContain('Ada: the build is red again');
+    expect(screen).toContain('Ada: since the cache change');
+    expect(await journal('chat.received')).toHaveLength(1);
+  });
+
   it('reconnects when Slack asks it to, and loses no message', async () => {
     const opens = () => slack.calls.filter((c) => c.method === 'apps.connections.open').length;
     const before = opens();

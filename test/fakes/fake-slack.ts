@@ -69,6 +69,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, string>([['U0001', 'Ada']]);
   const files = new Map<string, Buffer>();
   const failures = new Map<string, Failure[]>();
+  /** What people wrote (every message event sent), for conversations.replies. */
+  const said: Array<{ ts: string; thread_ts?: string; text: string; user: string }> = [];
   const pendingAcks = new Map<string, (payload: unknown) => void>();
   let seq = 1_700_000_000;
   const nextTs = () => `${(seq += 1)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
@@ -161,9 +163,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       case 'conversations.replies': {
         const thread = String(args['ts']);
-        const messages = posts
-          .filter((p) => p.ts === thread || p.thread_ts === thread)
-          .map((p) => ({ ts: p.ts, text: p.text, user: BOT_USER }));
+        // People's messages and the bot's, oldest first, as Slack lists a thread.
+        const messages = [
+          ...said.filter((m) => m.ts === thread || m.thread_ts === thread),
+          ...posts
+            .filter((p) => p.ts === thread || p.thread_ts === thread)
+            .map((p) => ({ ts: p.ts, text: p.text, user: BOT_USER })),
+        ].sort((a, b) => Number(a.ts) - Number(b.ts));
         return { ok: true, messages, has_more: false };
       }
       case 'chat.postMessage':
@@ -263,6 +269,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     dispatch,
     message(event, options = {}) {
       const ts = String(event['ts'] ?? nextTs());
+      if (!said.some((m) => m.ts === ts))
+        said.push({
+          ts,
+          text: String(event['text'] ?? ''),
+          user: String(event['user'] ?? ''),
+          ...(event['thread_ts'] ? { thread_ts: String(event['thread_ts']) } : {}),
+        });
       return dispatch('events_api', {
         token: 'legacy',
         team_id: TEAM,

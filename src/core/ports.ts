@@ -252,6 +252,8 @@ export interface ChatBridgeStatus {
   error?: string;
   /** The terminal chat: how many `omar chat` are attached. */
   clients?: number;
+  /** Connected, but something is off that the person must fix (e.g. a missing Discord intent). */
+  warning?: string;
 }
 
 /** Cron arithmetic (croner in production): pure, no timers. */

@@ -204,6 +204,19 @@ describeWithTmux('Discord bridge (discord.js) against a loopback Discord', () =>
     });
   });
 
+  it('says in omar status and omar doctor when the Message Content intent is off (guild messages arrive blank)', async () => {
+    const status = async () =>
+      (await world.omarJson<{ chat: Array<{ platform: string; warning?: string }> }>(['status'])).chat.find(
+        (b) => b.platform === 'discord',
+      );
+    expect((await status())?.warning).toBeUndefined();
+    discord.message({ channel_id: CHANNEL, content: '' });
+    await waitFor(async () => Boolean((await status())?.warning), { timeoutMs: 20_000 });
+    expect((await status())?.warning).toContain('Message Content Intent');
+    const doctor = await world.omar(['doctor']);
+    expect(doctor.stdout).toContain('Message Content Intent');
+  });
+
   it('a dropped gateway connection is resumed; a message sent meanwhile reaches the EA once', async () => {
     await dmStatus();
     discord.dropConnection();

@@ -53,6 +53,8 @@ export interface ChatBridge {
    * of being sent and answered `retryAfter` over and over. Absent: always reachable.
    */
   reachable?(channel: string): boolean;
+  /** Optional: connected, but something the person must fix (`omar status`, `omar doctor`); null when fine. */
+  warning?(): string | null;
 }
 
 /** A person as the platform sent them: the core maps them to a role. */

@@ -157,6 +157,7 @@ export function createChatHost(options: ChatHostOptions): ChatHost {
         platform: entry.bridge.platform,
         connected: entry.connected,
         ...(entry.error !== null ? { error: entry.error } : {}),
+        ...(entry.bridge.warning?.() ? { warning: entry.bridge.warning()! } : {}),
       })),
   };
 }

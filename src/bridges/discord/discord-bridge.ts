@@ -99,8 +99,15 @@ export function createDiscordBridge(inbound: ChatInbound, options: DiscordBridge
     }
   };
 
+  /** Guild messages that came without any text or attachment: the Message Content intent is off. */
+  let blankMessages = 0;
   const onMessage = async (message: Message): Promise<void> => {
     if (message.author.bot || message.author.id === client.user?.id || message.system) return;
+    if (message.guildId && isBlank(message)) {
+      blankMessages += 1;
+      if (blankMessages === 1) logger.warn(MESSAGE_CONTENT_WARNING);
+      return;
+    }
     const channel = message.channel;
     const roles = message.member?.roles.cache.keys();
     const user = person(message.author, roles);
@@ -221,6 +228,7 @@ export function createDiscordBridge(inbound: ChatInbound, options: DiscordBridge
       await client.destroy();
     },
     send: (message) => sendToDiscord(client.rest, message),
+    warning: () => (blankMessages > 0 ? MESSAGE_CONTENT_WARNING : null),
   };
 }
 
@@ -238,6 +246,24 @@ function edited(answer: ChatAnswer) {
 function asOptions(body: DiscordMessageBody) {
   const { allowed_mentions, ...rest } = body;
   return { ...rest, allowedMentions: { parse: [], users: allowed_mentions.users } };
+}
+
+/**
+ * Without the Message Content intent Discord still sends the text of DMs and of messages
+ * that mention the bot, but blanks every other guild message, so replies in omar's
+ * threads without a mention arrive empty.
+ */
+export const MESSAGE_CONTENT_WARNING =
+  'guild messages arrive without text: turn on the Message Content Intent (Developer Portal → your application → Bot), or replies in omar threads without a mention are lost';
+
+function isBlank(message: Message): boolean {
+  return (
+    message.content === '' &&
+    message.attachments.size === 0 &&
+    message.embeds.length === 0 &&
+    message.stickers.size === 0 &&
+    !message.poll
+  );
 }
 
 function threadName(text: string): string {

@@ -164,14 +164,20 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
 /** Which chat bridges the daemon runs and whether they are connected (docs/contracts.md §11). */
 function chatCheck(bridges: ChatBridgeStatus[]): Check {
   const down = bridges.filter((b) => !b.connected);
+  const warned = bridges.filter((b) => b.connected && b.warning);
+  const fixes = [
+    ...(down.length > 0
+      ? [
+          `Check the credentials of ${down.map((b) => b.platform).join(', ')} (environment or config.toml), then restart omar.`,
+        ]
+      : []),
+    ...warned.map((b) => `${b.platform}: ${b.warning}`),
+  ];
   return {
     check: 'chat bridges',
     ok: true,
     found: bridges.map(describeChatBridge).join('; ') || 'none',
-    fix:
-      down.length > 0
-        ? `Check the credentials of ${down.map((b) => b.platform).join(', ')} (environment or config.toml), then restart omar.`
-        : '',
+    fix: fixes.join(' '),
   };
 }
 

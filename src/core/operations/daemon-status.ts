@@ -29,6 +29,7 @@ export const getStatus = defineOperation({
         connected: z.boolean(),
         error: z.string().optional(),
         clients: z.number().optional(),
+        warning: z.string().optional(),
       }),
     ),
   }),
@@ -93,8 +94,10 @@ export function describeChatBridge(b: {
   connected: boolean;
   error?: string;
   clients?: number;
+  warning?: string;
 }): string {
   if (!b.connected) return `${b.platform}: not connected${b.error ? ` (${b.error})` : ''}`;
-  if (b.clients === undefined) return `${b.platform}: connected`;
-  return `${b.platform}: connected, ${b.clients} omar chat open`;
+  const warning = b.warning ? ` — ${b.warning}` : '';
+  if (b.clients === undefined) return `${b.platform}: connected${warning}`;
+  return `${b.platform}: connected, ${b.clients} omar chat open${warning}`;
 }

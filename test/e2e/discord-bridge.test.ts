@@ -204,6 +204,25 @@ describeWithTmux('Discord bridge (discord.js) against a loopback Discord', () =>
     });
   });
 
+  it("a project's org chart is posted and edited in place, its updates beside it in a DM; a report arrives", async () => {
+    await dmStatus();
+    await world.omarJson(['project', 'add', 'api', '--conversation', 'c1']);
+    await world.omarJson(['spawn', 'lead', '--backend', 'sim', '--task', 'flat n=3 task=sleep:4', '--project-id', '1']);
+    const chart = await discord.waitFor(() => inChannel(DM).find((m) => m.embeds[0]?.title?.startsWith('api')), 30_000);
+    await discord.waitFor(() => chart.edits > 0 && /4 agents/.test(chart.embeds[0]?.title ?? ''), 30_000);
+    expect(chart.embeds[0]!.description).toContain('lead');
+    // Discord DMs have no threads: the project's updates follow in the DM itself.
+    await discord.waitFor(() => inChannel(DM).some((m) => m.content.includes('spawned')), 30_000);
+    expect(inChannel(DM).filter((m) => m.embeds[0]?.title?.startsWith('api')).length).toBe(1);
+
+    await world.omarJson(['spawn', 'keeper', '--command', 'bash', '--project-id', '1']);
+    await world.omarJson(['events', 'schedule', '--to', 'omar', '--payload', 'report']);
+    await discord.waitFor(
+      () => inChannel(DM).find((m) => (m.embeds[0]?.title ?? m.content).includes('omar report')),
+      30_000,
+    );
+  });
+
   it('says in omar status and omar doctor when the Message Content intent is off (guild messages arrive blank)', async () => {
     const status = async () =>
       (await world.omarJson<{ chat: Array<{ platform: string; warning?: string }> }>(['status'])).chat.find(

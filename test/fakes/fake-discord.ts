@@ -177,6 +177,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && req.method === 'POST') {
+      // No threads in a DM, nor inside a thread (Discord: 50024).
+      if (m[1] === DM || threads.has(m[1]!))
+        return json(res, 400, { message: 'Cannot execute action on this channel type', code: 50024 });
       const id = nextId();
       threads.set(id, { parent: m[1]!, from: m[2]! });
       channels.add(id);

@@ -13,7 +13,7 @@ import type { ChatCommandSpec } from '../core/chat-command-specs.js';
 import { conversationFilesDir, saveInboundFile } from '../core/inbound-files.js';
 import { interactionText, type InteractionOption } from './discord-commands.js';
 import { type DiscordMessageBody, parseCustomId, renderDiscordMessages } from './discord-render.js';
-import { sendToDiscord } from './discord-send.js';
+import { DiscordPlaces, sendToDiscord } from './discord-send.js';
 
 /**
  * The Discord bridge on discord.js (docs/contracts.md §11): DMs, @mentions in guild
@@ -99,6 +99,7 @@ export function createDiscordBridge(inbound: ChatInbound, options: DiscordBridge
     }
   };
 
+  const places = new DiscordPlaces();
   /** Guild messages that came without any text or attachment: the Message Content intent is off. */
   let blankMessages = 0;
   const onMessage = async (message: Message): Promise<void> => {
@@ -227,7 +228,7 @@ export function createDiscordBridge(inbound: ChatInbound, options: DiscordBridge
     async stop() {
       await client.destroy();
     },
-    send: (message) => sendToDiscord(client.rest, message),
+    send: (message) => sendToDiscord(client.rest, message, places),
     warning: () => (blankMessages > 0 ? MESSAGE_CONTENT_WARNING : null),
   };
 }

@@ -8,23 +8,28 @@ import { renderDiscordMessages } from './discord-render.js';
  * request instead of waiting (`rejectOnRateLimit`), so the durable outbox alone decides
  * when to retry and each channel keeps its order (docs/contracts.md §11.7).
  */
-export async function sendToDiscord(rest: REST, message: OutboundMessage): Promise<SendResult> {
-  const target = message.thread ?? message.channel;
+export async function sendToDiscord(
+  rest: REST,
+  message: OutboundMessage,
+  places = new DiscordPlaces(),
+): Promise<SendResult> {
   const parts = renderDiscordMessages(message.document);
   try {
+    const target = await places.resolve(rest, message.channel, message.thread);
     if (message.kind === 'update') {
       if (!message.ref) return { kind: 'permanent', error: 'nothing to edit: the message was never posted' };
       // An edit keeps its message's place: only the first part (a chart or a card fits in one).
       // A PATCH keeps every field it does not name: say all of them, so old buttons go away.
       const [first] = parts;
       const body = { content: '', embeds: [], components: [], ...first };
-      await rest.patch(Routes.channelMessage(target, message.ref), { body });
+      await rest.patch(Routes.channelMessage(places.channelOf(message.ref) ?? target, message.ref), { body });
       return { kind: 'accepted', ref: message.ref };
     }
     // Discord has no ephemeral message outside an interaction: a private notice is a plain post.
     let first: string | null = null;
     for (const body of parts) {
       const created = (await rest.post(Routes.channelMessages(target), { body })) as { id: string };
+      places.posted(created.id, target);
       first ??= created.id;
     }
     return first
@@ -32,6 +37,43 @@ export async function sendToDiscord(rest: REST, message: OutboundMessage): Promi
       : { kind: 'transient', error: 'Discord answered without a message id' };
   } catch (error) {
     return discordFailure(error);
+  }
+}
+
+/**
+ * Where "the thread of X" is on Discord. The core threads replies under a message (a
+ * project's chart, a report); Discord threads are channels started from a message. So a
+ * thread id that is one of our messages becomes a thread started from it (once, then
+ * remembered), and where Discord has no threads (a DM, inside a thread) the reply goes
+ * next to that message instead. A thread id that is a channel (a conversation's thread)
+ * is used as is.
+ */
+export class DiscordPlaces {
+  /** Message id → the channel it was posted in. */
+  readonly #postedIn = new Map<string, string>();
+  /** Message id → the thread started from it, or its own channel where none can be. */
+  readonly #threadOf = new Map<string, string>();
+
+  posted(messageId: string, channel: string): void {
+    this.#postedIn.set(messageId, channel);
+  }
+
+  channelOf(messageId: string): string | undefined {
+    return this.#postedIn.get(messageId);
+  }
+
+  async resolve(rest: REST, channel: string, thread: string | null): Promise<string> {
+    if (thread === null) return channel;
+    const known = this.#threadOf.get(thread);
+    if (known) return known;
+    const home = this.#postedIn.get(thread);
+    if (home === undefined) return thread; // a thread channel (or unknown: Discord will say)
+    const started = (await rest
+      .post(Routes.threads(home, thread), { body: { name: 'updates', auto_archive_duration: 10080 } })
+      .catch(() => null)) as { id: string } | null;
+    const place = started?.id ?? home;
+    this.#threadOf.set(thread, place);
+    return place;
   }
 }
 

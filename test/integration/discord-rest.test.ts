@@ -1,4 +1,4 @@
-/** `omar discord register` with the real discord.js REST client against the loopback Discord. */
+/** The Discord REST side with the real discord.js REST client against the loopback Discord: `omar discord register`, and where replies under a message go. */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discordCommandJson, runDiscord } from '#cli/commands/discord.js';
@@ -38,4 +38,40 @@ it('says what is missing or wrong', async () => {
   });
   await expect(runDiscord(['register', '--guild', 'abc'], io(env()))).rejects.toMatchObject({ code: 'USAGE' });
   await expect(runDiscord(['unregister'], io(env()))).rejects.toMatchObject({ code: 'USAGE' });
+});
+
+it('threads replies under a posted message: a thread started from it once, or beside it where Discord has none', async () => {
+  const { REST } = await import('discord.js');
+  const { DiscordPlaces, sendToDiscord } = await import('#src/bridges/discord/discord-send.js');
+  const { textDocument } = await import('#core/chat/document.js');
+  const { CHANNEL, DM } = await import('../fakes/fake-discord.js');
+  const rest = new REST({ version: '10', api: discord.apiUrl, retries: 0, rejectOnRateLimit: () => true }).setToken(
+    DISCORD_TOKEN,
+  );
+  const places = new DiscordPlaces();
+  const send = (channel: string, thread: string | null, text: string) =>
+    sendToDiscord(
+      rest,
+      { id: 1, kind: 'post', channel, thread, ref: null, user: null, document: textDocument(text) },
+      places,
+    );
+  const root = await send(CHANNEL, null, 'chart');
+  const ref = root.kind === 'accepted' ? root.ref : '';
+  await send(CHANNEL, ref, 'update 1');
+  await send(CHANNEL, ref, 'update 2');
+  const [thread] = [...discord.threads].filter(([, t]) => t.from === ref).map(([id]) => id);
+  expect(thread).toBeDefined();
+  expect(discord.messages.filter((m) => m.channel_id === thread).map((m) => m.content)).toEqual([
+    'update 1',
+    'update 2',
+  ]);
+
+  const dmRoot = await send(DM, null, 'dm chart');
+  await send(DM, dmRoot.kind === 'accepted' ? dmRoot.ref : '', 'dm update');
+  expect(
+    discord.messages
+      .filter((m) => m.channel_id === DM)
+      .map((m) => m.content)
+      .slice(-2),
+  ).toEqual(['dm chart', 'dm update']);
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_MODES, type PermissionMode } from '../core/backends/backend-adapter.js';
+import { DIALOG_KINDS } from '../core/backends/screen-dialog.js';
+import type { DialogRule } from '../core/dialogs/dialog-rules.js';
 import type { OmarPaths } from './paths.js';
 
 /**
@@ -68,6 +70,25 @@ export const ChatConfigSchema = z.strictObject({
   discord: DiscordChatSchema.prefault({}),
 });
 
+/** `[[dialogs.rules]]`: a prompt omar answers by itself (docs/contracts.md §7a). */
+const DialogRuleSchema = z.strictObject({
+  backend: BackendNameSchema.optional(),
+  kind: z.union([z.enum(DIALOG_KINDS), z.array(z.enum(DIALOG_KINDS)).min(1)]).optional(),
+  match: z
+    .string()
+    .min(1)
+    .max(500)
+    .refine((m) => {
+      try {
+        new RegExp(m, 'i');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not a valid regular expression'),
+  answer: z.union([z.string().trim().min(1), z.number().int().positive()]),
+});
+
 export const ConfigFileSchema = z.strictObject({
   tmux: z.strictObject({ socket: TmuxSocketNameSchema.default('omar') }).prefault({}),
   log: z.strictObject({ level: LogLevelSchema.default('info') }).prefault({}),
@@ -129,6 +150,13 @@ export const ConfigFileSchema = z.strictObject({
     })
     .prefault({}),
   chat: ChatConfigSchema.prefault({}),
+  /** Prompts agents' CLIs wait on: reminders, and rules for the ones a person never wants to see. */
+  dialogs: z
+    .strictObject({
+      remind_minutes: z.number().int().min(0).max(10_080).default(30),
+      rules: z.array(DialogRuleSchema).max(100).default([]),
+    })
+    .prefault({}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
@@ -163,6 +191,11 @@ export interface Config {
   /** The `custom` backend: any agent CLI, with optional hooks for its prompt file and MCP config file. */
   custom: { command: string | null; promptFlag: string | null; mcpConfigFlag: string | null };
   chat: ChatConfig;
+  dialogs: {
+    /** Minutes between reminders of a prompt still open (0: none). */
+    remindMinutes: number;
+    rules: readonly DialogRule[];
+  };
 }
 
 export interface ChatConfig {

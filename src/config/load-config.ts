@@ -132,6 +132,16 @@ export function loadConfig(options: LoadConfigOptions): Config {
       confirmTimeoutMs: file.delivery.confirm_timeout_ms,
     },
     chat: chatConfig(file.chat, env['OMAR_CHAT_ADMINS']),
+    dialogs: {
+      remindMinutes: file.dialogs.remind_minutes,
+      rules: file.dialogs.rules.map((rule, i) => ({
+        index: i + 1,
+        backend: rule.backend ?? null,
+        kinds: rule.kind === undefined ? [] : Array.isArray(rule.kind) ? rule.kind : [rule.kind],
+        match: new RegExp(rule.match, 'i'),
+        answer: String(rule.answer),
+      })),
+    },
     custom: {
       command: file.custom.command ?? null,
       promptFlag: file.custom.prompt_flag ?? null,

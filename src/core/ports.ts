@@ -1,3 +1,4 @@
+import type { Dialog } from './dialogs/dialog-state.js';
 import type { RoleSources } from './chat/access.js';
 import type { State } from './model/state.js';
 import type { PermissionMode } from './backends/backend-adapter.js';
@@ -117,6 +118,15 @@ export interface PaneInfo {
   command: string;
 }
 
+export interface CaptureOptions {
+  /** Lines from the bottom, history included (default 50, at least 1). */
+  lines?: number;
+  /** Keep the colour codes. */
+  ansi?: boolean;
+  /** Only what is on screen now, no history (`lines` then cuts from the bottom of the screen). */
+  visible?: boolean;
+}
+
 export interface CreateSessionOptions {
   name: string;
   /** A shell command line, run with `sh -c` inside the pane. */
@@ -182,7 +192,14 @@ export interface Multiplexer {
    * wrapped lines joined and the empty rows below the content dropped; `ansi` keeps the
    * colour codes. Rejects TMUX_FAILED when there is no such session.
    */
-  capture(name: string, options?: { lines?: number; ansi?: boolean }): Promise<string>;
+  capture(name: string, options?: CaptureOptions): Promise<string>;
+  /**
+   * Presses keys in the pane, one tmux key name each (`1`, `y`, `Enter`, `Escape`, `Down`,
+   * `BTab`, `C-c` …), in order. Only fixed key names from a backend adapter go here, never
+   * text anyone wrote: INVALID_INPUT for anything that is not a plain key name.
+   * Rejects TMUX_FAILED when there is no such session.
+   */
+  pressKeys(name: string, keys: readonly string[]): Promise<void>;
   /**
    * Verified delivery: pastes `text` (never as keystrokes), waits until it shows, and with
    * `submit` presses Enter and watches the pane react. An unrendered paste is cleared and
@@ -286,6 +303,13 @@ export interface EventScheduler {
    * not running or stops before the text went out.
    */
   input(ea: number, name: string, text: string, options: { submit: boolean }): Promise<DeliveryReport>;
+  /**
+   * Runs `work` with the agent's pane to itself, through its lane like `input` (after the
+   * delivery in flight, before the events waiting), also while the agent waits on a prompt
+   * (events are held then). Resolves or rejects as `work` does; DAEMON_UNREACHABLE when the
+   * scheduler is not running or stops first.
+   */
+  exclusive<T>(ea: number, name: string, work: () => Promise<T>): Promise<T>;
 }
 
 /** The EA's notes (ea/<id>/notes.md), written only through save_notes. */
@@ -366,6 +390,32 @@ export interface AgentLauncher {
   watch(ea: number, name: string, markers: readonly string[], awaitsHello: boolean): void;
 }
 
+/** One answer to a prompt on an agent's screen (docs/contracts.md §7a). */
+export interface DialogAnswer {
+  /** The dialog's id (d<N>). */
+  dialog: number;
+  /** Index into its choices. */
+  choice: number;
+  /** Who answered, as the card shows it: a person's name, or `rule <n>`. */
+  by: string;
+  /** The caller's principal label, for the journal. */
+  principal?: string;
+  /** Answered by a `[[dialogs.rules]]` entry. */
+  rule?: boolean;
+}
+
+/** Answers prompts agents' CLIs wait on. */
+export interface DialogAnswerer {
+  /**
+   * Presses the chosen choice's keys through the agent's lane, once the same prompt is
+   * verified on screen, and waits for it to leave. Resolves with the closed dialog.
+   * Rejects NOT_FOUND for an unknown dialog; CONFLICT when it was already answered, or is
+   * no longer on screen (then it is closed as gone and nothing is typed); DELIVERY_FAILED
+   * when the prompt stayed after the keys.
+   */
+  answer(request: DialogAnswer): Promise<Dialog>;
+}
+
 /** The chat host (bridges, outbox dispatcher), as the operations see it. */
 export interface ChatHooks {
   /** Outbox items were added or changed: deliver them now (called after the mutation). */
@@ -400,4 +450,5 @@ export interface Services {
   backends: BackendCatalog;
   launcher: AgentLauncher;
   chat: ChatHooks;
+  dialogs: DialogAnswerer;
 }

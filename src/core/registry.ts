@@ -28,6 +28,8 @@ import { completeProject } from './operations/project-complete.js';
 import { listProjects } from './operations/project-list.js';
 import { whoami } from './operations/whoami.js';
 import { answerApproval } from './operations/approval-answer.js';
+import { answerDialog } from './operations/dialog-answer.js';
+import { listDialogs } from './operations/dialog-list.js';
 import { listApprovals } from './operations/approval-list.js';
 import { requestApproval } from './operations/approval-request.js';
 import { receiveChatMessage } from './operations/chat-message-receive.js';
@@ -72,6 +74,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
   requestApproval,
   listApprovals,
   answerApproval,
+  listDialogs,
+  answerDialog,
   allowChatUser,
   denyChatUser,
   listChatUsers,

@@ -13,6 +13,7 @@ import type {
   Clock,
   CronCalculator,
   DaemonStatus,
+  DialogAnswerer,
   Logger,
   NotesStore,
   Services,
@@ -35,6 +36,8 @@ import { JournalFeed } from './journal-feed.js';
 import { adapterOfAgent, inputOptionsOf } from './input-options.js';
 import { createMemoryWriter, type MemoryWriter } from './memory-writer.js';
 import { createReadiness, type Readiness } from './readiness.js';
+import { type AnswersInFlight, createDialogAnswerer } from './dialogs/dialog-answerer.js';
+import { createDialogWatch } from './dialogs/dialog-watch.js';
 import { createScheduler, type DaemonJobRunner, type Scheduler } from './scheduler.js';
 import { createDaemonJobRunner, reportScopeOf } from './daemon-jobs.js';
 import { postReport } from '../bridges/core/report-job.js';
@@ -109,7 +112,24 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
   const notes = createFileNotes(config.home);
   const catalog = catalogFromConfig(config);
   const launcher = buildAgentLauncher(base, notes, readiness);
-  const supervisor = buildSupervisor(base, { contexts, launcher, readiness, scheduler });
+  const dialogs = createDialogAnswerer({
+    store,
+    mux,
+    scheduler,
+    recorder: journal,
+    clock,
+    logger: logger.child({ component: 'dialogs' }),
+    adapterOf,
+    onChat: () => chat.wake(),
+  });
+  const supervisor = buildSupervisor(base, {
+    contexts,
+    launcher,
+    readiness,
+    scheduler,
+    dialogs,
+    onChat: () => chat.wake(),
+  });
   const services: Services = {
     store,
     recorder: journal,
@@ -124,6 +144,7 @@ export async function buildDaemonGraph(config: Config, deps: DaemonGraphDeps): P
     notes,
     backends: catalog,
     launcher,
+    dialogs,
     // The chat host is built from these services, so they reach it through a late-bound port.
     chat: { wake: () => chat.wake(), roleSources: () => chat.roleSources() },
     supervisor: {
@@ -260,6 +281,7 @@ function buildReadiness({ config, logger, clock, store, journal, mux, adapterOf 
     onReady,
     timeoutMs: config.events.readinessTimeoutSeconds * 1000,
     dialogsFor: (ea, name) => adapterOf(ea, name)?.dialogs ?? [],
+    promptsWatched: (ea, name) => adapterOf(ea, name)?.detectDialog !== undefined,
   });
 }
 
@@ -288,11 +310,33 @@ function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, r
 }
 
 function buildSupervisor(
-  { config, logger, clock, store, journal, mux }: Base,
-  parts: { contexts: AgentContexts; launcher: AgentLauncher; readiness: Readiness; scheduler: Scheduler },
+  { config, logger, clock, store, journal, mux, adapterOf }: Base,
+  parts: {
+    contexts: AgentContexts;
+    launcher: AgentLauncher;
+    readiness: Readiness;
+    scheduler: Scheduler;
+    dialogs: DialogAnswerer & AnswersInFlight;
+    onChat: () => void;
+  },
 ): Supervisor {
-  const { contexts, launcher, readiness, scheduler } = parts;
+  const { contexts, launcher, readiness, scheduler, dialogs } = parts;
   return createSupervisor({
+    dialogs: (countedMux) =>
+      createDialogWatch({
+        store,
+        mux: countedMux,
+        recorder: journal,
+        clock,
+        logger: logger.child({ component: 'dialogs' }),
+        adapterOf,
+        rules: () => config.dialogs.rules,
+        remindMinutes: config.dialogs.remindMinutes,
+        onEventsAdded: () => scheduler.wake(),
+        onChat: parts.onChat,
+        answering: (ea, name) => dialogs.answering(ea, name),
+        answerByRule: async (dialog, choice, by) => void (await dialogs.answer({ dialog, choice, by, rule: true })),
+      }),
     launchManager: (ea, contextPath) =>
       launcher.prepare({
         role: 'ea',

@@ -17,6 +17,8 @@ export interface ReadinessOptions {
   pollMs?: number;
   /** The dialogs the agent's CLI may show before it is ready (none for raw commands). */
   dialogsFor?: (ea: number, name: string) => readonly BlockingDialog[];
+  /** Its prompts are read by the dialog watch (a card asks the person): here they only hold the lane. */
+  promptsWatched?: (ea: number, name: string) => boolean;
 }
 
 export interface Readiness {
@@ -83,6 +85,10 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   /** True while a blocking dialog is on screen (and notes when one appears or goes). */
   const blockedByDialog = async (w: Watch, screen: string, dialogs: readonly BlockingDialog[]): Promise<boolean> => {
     const shown = dialogs.find((d) => screen.includes(d.marker)) ?? null;
+    if (options.promptsWatched?.(w.ea, w.name)) {
+      if (shown) w.since = clock.now();
+      return shown !== null;
+    }
     if (shown && w.dialog !== shown) {
       w.dialog = shown;
       recorder.record('agent.dialog_shown', { ea: w.ea, agent: w.name, dialog: shown.what });

@@ -129,7 +129,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (stopped)
         return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'omar is stopping; input was not delivered.'));
       return new Promise<DeliveryReport>((resolve, reject) => {
-        laneOf(lanes, ea, name).inputs.push({ text, submit: inputOptions.submit, resolve, reject });
+        laneOf(lanes, ea, name).inputs.push({ kind: 'text', text, submit: inputOptions.submit, resolve, reject });
+        plan();
+      });
+    },
+    exclusive<T>(ea: number, name: string, work: () => Promise<T>): Promise<T> {
+      if (stopped) return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'omar is stopping; nothing was typed.'));
+      return new Promise<T>((resolve, reject) => {
+        laneOf(lanes, ea, name).inputs.push({
+          kind: 'job',
+          work,
+          resolve: (value) => resolve(value as T),
+          reject,
+        });
         plan();
       });
     },

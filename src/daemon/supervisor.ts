@@ -2,15 +2,18 @@ import { errorMessage } from '../core/errors.js';
 import { EA_AGENT, sessionNameFor } from '../core/model/names.js';
 import type { Multiplexer } from '../core/ports.js';
 import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js';
+import type { DialogWatch } from './dialogs/dialog-watch.js';
 import { createEaKeeper, type EaKeeperOptions } from './supervisor/ea-keeper.js';
 import { agentsToJudge, createHealthSampler, type HealthSamplerOptions } from './supervisor/health-sampler.js';
 
 export interface SupervisorOptions extends HealthSamplerOptions, EaKeeperOptions {
   tickMs: number;
+  /** Reads the screens that changed for prompts waiting on a person (none: prompts are not looked for). */
+  dialogs?: (mux: Multiplexer) => DialogWatch;
 }
 
 export interface Supervisor {
-  /** One pass: health of every pane from one tmux command, exits, EA managers. */
+  /** One pass: health of every pane from one tmux command, exits, EA managers, prompts on changed screens. */
   tick(): Promise<void>;
   start(): void;
   kick(): void;
@@ -32,6 +35,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const tmux = countingCommands(options.mux);
   const sampler = createHealthSampler({ ...options, mux: tmux.mux });
   const keeper = createEaKeeper({ ...options, mux: tmux.mux });
+  const dialogs = options.dialogs?.(tmux.mux) ?? null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastTickMs: number | null = null;
@@ -44,6 +48,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const state = store.get();
     await sampler.sample(state, judged, panes, nowMs);
     for (const ea of state.eas) await keeper.keep(ea, panes.get(sessionNameFor(ea.id, EA_AGENT)), nowMs);
+    if (dialogs) await dialogs.sample(store.get(), panes, nowMs);
   };
 
   const timedTick = async (): Promise<void> => {
@@ -103,6 +108,7 @@ function countingCommands(mux: Multiplexer): { mux: Multiplexer; count(): number
       listPanes: counted(() => mux.listPanes()),
       capture: counted((name, o) => mux.capture(name, o)),
       deliver: counted((name, text, o) => mux.deliver(name, text, o)),
+      pressKeys: counted((name, keys) => mux.pressKeys(name, keys)),
       attachArgv: (name) => mux.attachArgv(name),
     },
     count: () => commands,

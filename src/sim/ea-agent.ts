@@ -89,6 +89,7 @@ class EaAgent implements SimAgent {
 
   handle(input: SimInput): Effect[] {
     if (input.kind === 'result') return this.#onResult(input);
+    if (input.kind === 'answer') return []; // the EA shows no prompts of its own
     const message = parseMessage(input.text);
     if (message.kind === 'events') return message.items.flatMap((event) => this.#onEvent(event));
     if (message.kind === 'header') return [print(`${MARK.note} the EA takes no task header: ignored`)];

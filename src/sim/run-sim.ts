@@ -8,6 +8,7 @@ import { createCallQueue } from './call-queue.js';
 import { mcpServerArgv, parseSimArgs, SIM_USAGE, type SimArgs } from './sim-args.js';
 import { MARK, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
 import { createTerminal } from './terminal.js';
+import { PROMPT_BOTTOM, PROMPT_TOP } from './screen-text.js';
 import { connectTools, type ToolClient, type ToolClientOptions, type ToolOutcome } from './tool-client.js';
 import { createWorkerAgent } from './worker-agent.js';
 
@@ -75,6 +76,8 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
   const decoder = createKeyDecoder();
   let hung = false;
   let exiting = false;
+  /** The choices of the prompt on screen, if any: only their keys (1-9) are read meanwhile. */
+  let promptChoices: string[] | null = null;
 
   const quit = (code: number): void => {
     if (exiting) return;
@@ -129,7 +132,11 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
       if (effect.kind === 'print') lines.push(effect.line);
       else if (effect.kind === 'call')
         calls.run(effect, (outcome) => dispatch({ kind: 'result', id: effect.id, ...outcome }));
-      else if (effect.kind === 'hang') {
+      else if (effect.kind === 'prompt') {
+        flush();
+        promptChoices = effect.choices;
+        term.showPrompt(promptScreen(effect.question, effect.choices));
+      } else if (effect.kind === 'hang') {
         flush();
         hung = true;
         return;
@@ -151,6 +158,16 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     for (const key of decoder.feed(String(chunk))) {
       if (key.kind === 'quit') return quit(0);
       if (hung) continue;
+      if (promptChoices) {
+        // A prompt reads its keys only: pasted text and everything else are dropped, as a CLI's dialog does.
+        const digit = key.kind === 'text' && !key.pasted && /^[1-9]$/.test(key.text) ? Number(key.text) : 0;
+        const choice = promptChoices[digit - 1];
+        if (choice === undefined) continue;
+        promptChoices = null;
+        term.hidePrompt();
+        dispatch({ kind: 'answer', choice });
+        continue;
+      }
       if (key.kind === 'text') term.append(key.text);
       else if (key.kind === 'backspace') term.backspace();
       else if (key.kind === 'clear') term.clear();
@@ -161,6 +178,16 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
     }
   });
   proc.stdin.on('end', () => quit(0));
+}
+
+/** The sim's prompt as it is drawn (what the sim backend's detector reads back): a frame, the question, numbered choices. */
+export function promptScreen(question: string, choices: readonly string[]): string[] {
+  return [
+    PROMPT_TOP,
+    `  ${question}`,
+    ...choices.map((c, i) => `  ${i + 1}. ${c}`),
+    `${PROMPT_BOTTOM} press 1-${choices.length}`,
+  ];
 }
 
 /** What the MCP server needs beyond the SDK's minimal environment (HOME, PATH, …). */

@@ -6,6 +6,9 @@ import { charWidth, displayWidth } from '../core/text/display-width.js';
 
 /** The input marker: the start of the input line, and a readiness marker of the sim backend. */
 export const PROMPT = 'sim› ';
+/** The first and last line of a prompt on the sim's screen (docs/sim.md), as its backend's detector finds them. */
+export const PROMPT_TOP = '┌ omar sim asks';
+export const PROMPT_BOTTOM = '└';
 /** Prefix of the input's further lines. */
 export const CONTINUATION = '  ';
 

@@ -30,14 +30,18 @@ export type Effect =
   /** Leave the process with this code (the task stays open: `crash`). */
   | { kind: 'exit'; code: number }
   /** Stop reacting: no echo, no processing, ever again (`hang`). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Show a prompt in place of the input line until a choice's key (1-9) is pressed (`prompt`). */
+  | { kind: 'prompt'; question: string; choices: string[] };
 
 export type SimInput =
   /** Text submitted in the pane (a CR outside a paste). */
   | { kind: 'submit'; text: string }
   | { kind: 'result'; id: number; ok: true; data: unknown }
   /** `error` is the tool's error text (`[CODE] message hint`) or the client's failure. */
-  | { kind: 'result'; id: number; ok: false; error: string };
+  | { kind: 'result'; id: number; ok: false; error: string }
+  /** A choice of the prompt on screen was pressed. */
+  | { kind: 'answer'; choice: string };
 
 export interface SimAgent {
   handle(input: SimInput): Effect[];

@@ -16,6 +16,9 @@ import { shorten } from '../core/text/shorten.js';
  *   spam n=N to=X                            schedule N events to X, then complete
  *   approve question=Q [options=a,b]         ask a person (request_approval), then complete
  *           [timeout=S]                      with the answer; `:` for spaces, or quote Q
+ *   prompt [question=Q] [choices=a,b,c]      show a prompt on its own screen, as an agent
+ *                                            CLI's permission prompt, and complete with the
+ *                                            choice pressed (1-9); as `approve` for Q
  */
 export type TaskProtocol =
   | { kind: 'tree'; depth: number; fanout: number; backends: string[] }
@@ -27,11 +30,30 @@ export type TaskProtocol =
   | { kind: 'hang' }
   | { kind: 'spam'; n: number; to: string }
   /** Options and timeout null: omar's defaults (Approve / Deny, no time-out). */
-  | { kind: 'approve'; question: string; options: string[] | null; timeoutSeconds: number | null };
+  | { kind: 'approve'; question: string; options: string[] | null; timeoutSeconds: number | null }
+  /** A prompt on its own screen (docs/sim.md): the CLI-side needs-input path. */
+  | { kind: 'prompt'; question: string; choices: string[] };
 
 export type ParsedTask = { ok: true; task: TaskProtocol } | { ok: false; error: string };
 
-export const TASK_KEYWORDS = ['tree', 'flat', 'echo', 'sleep', 'fail', 'crash', 'hang', 'spam', 'approve'] as const;
+export const TASK_KEYWORDS = [
+  'tree',
+  'flat',
+  'echo',
+  'sleep',
+  'fail',
+  'crash',
+  'hang',
+  'spam',
+  'approve',
+  'prompt',
+] as const;
+
+/** What `prompt` asks when the task names nothing: a command, as agent CLIs ask before running one. */
+export const DEFAULT_PROMPT = {
+  question: 'Run: touch sim-prompt-ran',
+  choices: ['Allow once', 'Allow for this session', 'Deny'],
+} as const;
 
 /** Bounds that keep one typo from spawning thousands of agents. */
 export const TASK_LIMITS = {
@@ -131,6 +153,8 @@ export function parseTask(text: string): ParsedTask {
     }
     case 'approve':
       return parseApprove(rest);
+    case 'prompt':
+      return parsePrompt(rest);
     case 'echo':
       return ok({ kind: 'echo', text: text.trim() });
     case 'sleep':
@@ -169,6 +193,8 @@ export function formatTask(task: TaskProtocol): string {
         ...(task.options ? [`options=${approveValue(task.options.join(','))}`] : []),
         ...(task.timeoutSeconds !== null ? [`timeout=${task.timeoutSeconds}`] : []),
       ].join(' ');
+    case 'prompt':
+      return `prompt question=${approveValue(task.question)} choices=${approveValue(task.choices.join(','))}`;
     case 'crash':
     case 'hang':
       return task.kind;
@@ -202,6 +228,37 @@ function parseApprove(rest: string): ParsedTask {
   if (!args.ok) return args;
   const { question, options, timeout } = args.value;
   return ok({ kind: 'approve', question, options: options ?? null, timeoutSeconds: timeout ?? null });
+}
+
+const PromptArgs = z.strictObject({
+  question: z.string().trim().min(1, 'is empty').max(200, 'is longer than 200 characters').optional(),
+  choices: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().max(60, 'a choice is longer than 60 characters'))
+        .min(2, 'must name at least two, separated by commas')
+        .max(9, 'may name at most 9 (keys 1-9)'),
+    )
+    .optional(),
+});
+
+function parsePrompt(rest: string): ParsedTask {
+  const words = approveWords(rest);
+  if (!words.ok) return words;
+  const args = keyValues(words.words, PromptArgs, 'prompt');
+  if (!args.ok) return args;
+  return ok({
+    kind: 'prompt',
+    question: args.value.question ?? DEFAULT_PROMPT.question,
+    choices: args.value.choices ?? [...DEFAULT_PROMPT.choices],
+  });
 }
 
 /**

@@ -25,6 +25,10 @@ export interface Terminal {
   submit(): string;
   /** Prints lines above the input area. */
   log(lines: readonly string[]): void;
+  /** Shows a prompt in place of the input area (as agent CLIs draw their dialogs) until hidden. */
+  showPrompt(lines: readonly string[]): void;
+  /** Takes the prompt off the screen; the input area is back. */
+  hidePrompt(): void;
   /** Bracketed paste off; the cursor left on a fresh line. */
   stop(): void;
 }
@@ -32,6 +36,8 @@ export interface Terminal {
 export function createTerminal(terminal: TerminalOutput): Terminal {
   let buffer = '';
   let stopped = false;
+  /** The prompt shown in place of the input area (each line fit to the width), if any. */
+  let prompt: string[] | null = null;
   // Nothing is drawn once stopped (a late tool result must not undo the restored terminal).
   const out = {
     write: (text: string): void => void (stopped || terminal.write(text)),
@@ -39,28 +45,30 @@ export function createTerminal(terminal: TerminalOutput): Terminal {
   };
 
   const erase = (): string => {
-    const rows = rowsAboveCursor(buffer, out.columns());
+    const rows = prompt ? prompt.length - 1 : rowsAboveCursor(buffer, out.columns());
     return `\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[J`;
   };
+  /** The bottom of the screen: the prompt, or the input area. */
+  const bottom = (): string => (prompt ? prompt.join('\r\n') : renderInput(buffer));
 
   return {
     start(banner) {
       out.write(`${BRACKETED_PASTE_ON}${fitLine(banner, out.columns())}\r\n${PROMPT}`);
     },
     append(text) {
-      if (text === '') return;
+      if (text === '' || prompt) return;
       buffer += text;
       out.write(renderAppend(text));
     },
     backspace() {
-      if (buffer === '') return;
+      if (buffer === '' || prompt) return;
       const before = buffer;
       buffer = [...buffer].slice(0, -1).join('');
       const rows = rowsAboveCursor(before, out.columns());
       out.write(`\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[J${renderInput(buffer)}`);
     },
     clear() {
-      if (buffer === '') return;
+      if (buffer === '' || prompt) return;
       const wipe = erase();
       buffer = '';
       out.write(`${wipe}${PROMPT}`);
@@ -75,7 +83,18 @@ export function createTerminal(terminal: TerminalOutput): Terminal {
     log(lines) {
       if (lines.length === 0) return;
       const columns = out.columns();
-      out.write(`${erase()}${lines.map((l) => `${fitLine(l, columns)}\r\n`).join('')}${renderInput(buffer)}`);
+      out.write(`${erase()}${lines.map((l) => `${fitLine(l, columns)}\r\n`).join('')}${bottom()}`);
+    },
+    showPrompt(lines) {
+      const wipe = erase();
+      prompt = lines.map((l) => fitLine(l, out.columns()));
+      out.write(`${wipe}${bottom()}`);
+    },
+    hidePrompt() {
+      if (!prompt) return;
+      const wipe = erase();
+      prompt = null;
+      out.write(`${wipe}${bottom()}`);
     },
     stop() {
       out.write(`${erase()}${BRACKETED_PASTE_OFF}`);

@@ -33,6 +33,8 @@ type Job =
   | { kind: 'spam'; n: number; to: string; open: number; failures: string[] }
   /** `id` is null until request_approval has answered. */
   | { kind: 'approval'; question: string; id: string | null }
+  /** A prompt on screen, until a choice is pressed. */
+  | { kind: 'prompt'; question: string }
   | { kind: 'closed' };
 
 const ApprovalRequested = z.object({ approval_id: z.string(), conversation: z.string().nullable().optional() });
@@ -55,6 +57,7 @@ class WorkerAgent implements SimAgent {
   #closing = false;
 
   handle(input: SimInput): Effect[] {
+    if (input.kind === 'answer') return this.#onAnswer(input.choice);
     return input.kind === 'submit' ? this.#onMessage(parseMessage(input.text)) : this.#onResult(input);
   }
 
@@ -132,6 +135,12 @@ class WorkerAgent implements SimAgent {
         return this.#startSpam(task.n, task.to);
       case 'approve':
         return this.#startApproval(task);
+      case 'prompt':
+        this.#job = { kind: 'prompt', question: task.question };
+        return [
+          print(`${MARK.note} prompt: ${shorten(task.question, 120, { oneLine: 'flat' })}`),
+          { kind: 'prompt', question: task.question, choices: task.choices },
+        ];
       case 'tree':
         if (task.depth <= 1) return this.#complete('completed', `tree leaf ${this.#me!.name}: done`);
         return this.#fanOut(
@@ -211,6 +220,15 @@ class WorkerAgent implements SimAgent {
    * yet: a worker asks one at a time): the status line stops saying it waits, and the task
    * closes with the answer as its summary.
    */
+  /** The person pressed a choice of the prompt on screen: the task closes with it. */
+  #onAnswer(choice: string): Effect[] {
+    if (this.#job.kind !== 'prompt') return [];
+    const question = this.#job.question;
+    this.#job = { kind: 'closed' };
+    const summary = `prompt answered: ${choice} (${shorten(question, 80, { oneLine: 'flat' })})`;
+    return [print(`${MARK.received} ${summary}`), ...this.#complete('completed', summary)];
+  }
+
   #approvalDecided(id: string, summary: string): Effect[] {
     const job = this.#job;
     if (job.kind !== 'approval' || (job.id !== null && job.id !== id)) return [];

@@ -220,6 +220,69 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
     });
   });
 
+  it("an agent's prompt is a card in its project's thread, mentioning the person; a click presses the choice and edits the card", async () => {
+    await dm('status', '1800000005.000100');
+    await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });
+    await world.omarJson(['project', 'add', 'infra', '--conversation', 'c1']);
+    await world.omarJson(['spawn', 'w1', '--backend', 'sim', '--task', 'prompt', '--project-id', '1']);
+    const card = await slack.waitFor(() => slack.posts.find((p) => p.text.includes('w1 waits for you')), 30_000);
+    // In the project's thread (under its chart), pinging the person who talks to the EA there, never the channel.
+    const chart = slack.posts.find((p) => p.text.startsWith('infra ·'));
+    expect(card.thread_ts).toBe(chart?.ts);
+    expect(card.text).toContain(`<@${ADA}>`);
+    expect(card.text).not.toMatch(/<!(channel|here|everyone)>/);
+    const buttons = (
+      card.blocks as Array<{
+        type: string;
+        elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
+      }>
+    )
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.text.text)).toEqual(['Allow once', 'Allow for this session', 'Deny', 'Peek']);
+    const deny = buttons.find((b) => b.text.text === 'Deny')!;
+    await slack.dispatch('interactive', {
+      type: 'block_actions',
+      user: { id: ADA, username: 'ada', name: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'legacy',
+      container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
+      trigger_id: 't3',
+      team: { id: 'T0001', domain: 'fake' },
+      channel: { id: card.channel, name: 'directmessage' },
+      message: { ts: card.ts, thread_ts: card.thread_ts, text: card.text, blocks: card.blocks },
+      response_url: `${slack.baseUrl}/response/3`,
+      actions: [
+        {
+          action_id: deny.action_id,
+          block_id: 'b',
+          text: { type: 'plain_text', text: 'Deny' },
+          value: deny.value,
+          type: 'button',
+          action_ts: '1',
+        },
+      ],
+    });
+    // The card shows who answered what (no ping); the agent moved on with the choice.
+    await slack.waitFor(() => card.edits > 0 && card.text.includes('Deny — by Ada'), 20_000);
+    expect(card.text).not.toContain(`<@${ADA}>`);
+    await waitFor(
+      async () =>
+        (await journal('task.closed')).some(
+          (e) => e.agent === 'w1' && String(e['summary']).startsWith('prompt answered: Deny'),
+        ),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect((await journal('dialog.answer'))[0]).toMatchObject({
+      agent: 'w1',
+      choice: 'Deny',
+      name: 'Ada',
+      by: `chat:slack:${ADA}`,
+    });
+  });
+
   it("a project's org chart is posted in its thread and edited in place as the team changes; a report arrives with its thread", async () => {
     await dm('status', '1800000006.000100');
     await waitFor(() => eaScreen().includes('[CHAT c1 · Ada] status'), { timeoutMs: 20_000, describe: eaScreen });

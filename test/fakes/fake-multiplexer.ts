@@ -1,3 +1,4 @@
+import { assertKeyName } from '#core/backends/key-names.js';
 import { AppError } from '#core/errors.js';
 import type {
   Clock,
@@ -50,6 +51,8 @@ export class FakeMultiplexer implements Multiplexer {
   readonly calls: MuxCall[] = [];
   /** Every successful delivery, in order. */
   readonly delivered: Delivery[] = [];
+  /** Keys pressed (pressKeys), in order. */
+  readonly pressed: Array<{ session: string; keys: string[] }> = [];
   /** The next createSession throws this (once). */
   failNextCreate: Error | null = null;
   /** What deliver reports (attempts, unconfirmedSubmit). */
@@ -122,7 +125,18 @@ export class FakeMultiplexer implements Multiplexer {
     }));
   }
 
-  async capture(name: string, options?: { lines?: number; ansi?: boolean }): Promise<string> {
+  async pressKeys(name: string, keys: readonly string[]): Promise<void> {
+    this.calls.push({ method: 'pressKeys', args: [name, [...keys]] });
+    for (const key of keys) assertKeyName(key);
+    const session = this.#require(name, 'TMUX_FAILED');
+    this.pressed.push({ session: name, keys: [...keys] });
+    // The pane reacts: its CLI takes the prompt down and goes on below (the default), or as a test says.
+    const react = this.#keyReactions.get(name);
+    if (react) react(keys);
+    else session.screen = [`(pressed ${keys.join(' ')})`];
+  }
+
+  async capture(name: string, options?: { lines?: number; ansi?: boolean; visible?: boolean }): Promise<string> {
     this.calls.push({ method: 'capture', args: [name, options] });
     const session = this.#require(name, 'TMUX_FAILED');
     const lines = options?.lines ?? session.screen.length;
@@ -190,6 +204,13 @@ export class FakeMultiplexer implements Multiplexer {
     this.sessions.set(name, session);
     return session;
   }
+
+  /** What the pane does when keys are pressed (default: its screen becomes one line naming them). */
+  onKeys(name: string, react: (keys: readonly string[]) => void): void {
+    this.#keyReactions.set(name, react);
+  }
+
+  readonly #keyReactions = new Map<string, (keys: readonly string[]) => void>();
 
   setScreen(name: string, screen: string | string[]): void {
     this.#require(name).screen = typeof screen === 'string' ? screen.split('\n') : [...screen];

@@ -16,4 +16,17 @@ export class FakeScheduler implements EventScheduler {
     this.inputs.push({ ea, name, text, submit: options.submit });
     return this.mux.deliver(sessionNameFor(ea, name), text, { submit: options.submit });
   }
+
+  /** Runs the work at once, one at a time per agent. */
+  exclusive<T>(ea: number, name: string, work: () => Promise<T>): Promise<T> {
+    const key = `${ea}/${name}`;
+    const run = (this.#running.get(key) ?? Promise.resolve()).then(work, work);
+    this.#running.set(
+      key,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  readonly #running = new Map<string, Promise<unknown>>();
 }

@@ -1,3 +1,6 @@
+import { createDialogAnswerer } from '#daemon/dialogs/dialog-answerer.js';
+import { findAgentView } from '#core/model/agent-view.js';
+import { BACKENDS } from '#runtime/backends/backend-registry.js';
 import { invokeOperation } from '#core/invoke-operation.js';
 import { ensureDefaultEa } from '#core/lifecycle/ea-record.js';
 import { emptyState, type State } from '#core/model/state.js';
@@ -75,6 +78,18 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
   const backends = new FakeBackends();
   const launcher = new FakeLauncher();
   const chat = overrides.chat ?? new FakeChatHooks();
+  // The real answerer, on the fake multiplexer's screens; its waits advance the fake clock.
+  const dialogs = createDialogAnswerer({
+    store,
+    mux,
+    scheduler,
+    recorder,
+    clock,
+    logger,
+    adapterOf: (ea, name) => BACKENDS.find((b) => b.name === findAgentView(store.get(), ea, name)?.backend),
+    onChat: () => chat.wake(),
+    sleep: async (ms) => clock.advance(ms),
+  });
   const services: Services = {
     store,
     recorder,
@@ -91,6 +106,7 @@ export function createTestServices(overrides: TestServiceOverrides = {}): TestSe
     backends,
     launcher,
     chat,
+    dialogs,
   };
   return {
     launcher,

@@ -185,7 +185,7 @@ describe('openStateStore', () => {
     expect(await readFile(`${path}.v0.bak`, 'utf8')).toBe(bytes);
   });
 
-  it('reads a version 1 file (before chat) with empty chat collections and projects without a conversation', async () => {
+  it('reads a version 1 file (before chat and prompts) with empty chat collections, no dialogs, and projects without a conversation', async () => {
     const v1 = {
       version: 1,
       next: { ea: 1, project: 2, task: 1, seq: '0' },
@@ -199,8 +199,9 @@ describe('openStateStore', () => {
     await writeFile(path, JSON.stringify(v1));
     const store = await open(MIGRATIONS);
     expect(store.get()).toMatchObject({
-      version: 2,
-      next: { conversation: 1, outbox: 1, approval: 1 },
+      version: 3,
+      next: { conversation: 1, outbox: 1, approval: 1, dialog: 1 },
+      dialogs: [],
       projects: [{ id: 1, conversation: null, startedBy: null }],
       conversations: [],
       outbox: [],
@@ -209,6 +210,15 @@ describe('openStateStore', () => {
       channelBindings: [],
       chatMessages: [],
     });
+  });
+
+  it('reads a version 2 file (before prompts) with no dialogs and the next dialog id 1, keeping the rest', async () => {
+    const v2 = { ...emptyState(), version: 2, next: { ...emptyState().next, approval: 4 } } as Record<string, unknown>;
+    delete v2['dialogs'];
+    delete (v2['next'] as Record<string, unknown>)['dialog'];
+    await writeFile(path, JSON.stringify(v2));
+    const store = await open(MIGRATIONS);
+    expect(store.get()).toMatchObject({ version: 3, next: { approval: 4, dialog: 1 }, dialogs: [] });
   });
 
   it('refuses an old file it has no migration for', async () => {

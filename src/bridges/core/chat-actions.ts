@@ -28,7 +28,7 @@ export const PEEK_LINES = 30;
 /**
  * Buttons (docs/contracts.md §11): each action maps to the operation behind it, and the
  * clicker's role is checked against that operation before anything happens. Values:
- * `approve` → `a<N>:<option number>`; `peek` / `kill` / `kill-confirm` → `<ea>:<agent>`.
+ * `approve` → `a<N>:<option number>`; `dialog` → `d<N>:<choice number>`; `peek` / `kill` / `kill-confirm` → `<ea>:<agent>`.
  * Throws AppError for a click that cannot be served (the router answers it as one line).
  */
 export async function runChatAction(
@@ -39,6 +39,8 @@ export async function runChatAction(
   switch (action.action) {
     case 'approve':
       return answerApproval(deps, clicker, action.value);
+    case 'dialog':
+      return answerDialog(deps, clicker, action.value);
     case 'peek':
       return peek(deps, clicker.in, action.value);
     case 'kill':
@@ -70,6 +72,26 @@ async function answerApproval(deps: ChatActionDeps, clicker: Clicker, value: str
   };
   // The card itself is edited in place (through the outbox); this is just for the clicker.
   return privateAnswer(`You answered ${result.approval_id} for ${result.agent}: ${result.option}.`);
+}
+
+async function answerDialog(deps: ChatActionDeps, clicker: Clicker, value: string): Promise<ChatAnswer> {
+  const match = /^d(\d+):(\d+)$/i.exec(value.trim());
+  if (!match) throw badValue('dialog', value);
+  const id = Number(match[1]);
+  const op = requireOperation(deps, 'answer_dialog');
+  const ea = deps.state().dialogs.find((d) => d.id === id)?.ea ?? clicker.channelEa;
+  const principal = clicker.in(ea);
+  assertRoleMayRun(op, principal);
+  const result = (await deps.invoke(op, {
+    caller: principal,
+    input: { name: `d${id}`, choice: Number(match[2]) },
+  })) as {
+    dialog: string;
+    agent: string;
+    choice: string;
+  };
+  // The card itself is edited in place (through the outbox); this is just for the clicker.
+  return privateAnswer(`You answered ${result.agent}'s prompt (${result.dialog}): ${result.choice}. It moved on.`);
 }
 
 async function peek(

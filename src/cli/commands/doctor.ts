@@ -110,7 +110,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
             ? ''
             : 'Restart it: omar down, then omar up.',
     });
-    if (chat) checks.push(chatCheck(chat));
+    if (chat) checks.push(chatCheck(chat, config));
     const server = tmuxVersion
       ? spawnSync('tmux', ['-L', config.tmux.socket, 'list-sessions', '-F', '#{session_name}'], {
           encoding: 'utf8',
@@ -162,10 +162,11 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
 }
 
 /** Which chat bridges the daemon runs and whether they are connected (docs/contracts.md §11). */
-function chatCheck(bridges: ChatBridgeStatus[]): Check {
+function chatCheck(bridges: ChatBridgeStatus[], config: Config): Check {
   const down = bridges.filter((b) => !b.connected);
   const warned = bridges.filter((b) => b.connected && b.warning);
   const fixes = [
+    ...promptsUnseen(bridges, config),
     ...(down.length > 0
       ? [
           `Check the credentials of ${down.map((b) => b.platform).join(', ')} (environment or config.toml), then restart omar.`,
@@ -179,6 +180,21 @@ function chatCheck(bridges: ChatBridgeStatus[]): Check {
     found: bridges.map(describeChatBridge).join('; ') || 'none',
     fix: fixes.join(' '),
   };
+}
+
+/**
+ * Agents whose CLI asks before acting (any permission mode but bypass) stop on prompts:
+ * with no chat platform connected, nobody is pinged — only `omar chat`, `omar dialogs`
+ * and `omar list` show them.
+ */
+function promptsUnseen(bridges: ChatBridgeStatus[], config: Config): string[] {
+  const modes = new Set([config.agent.permissions, ...Object.values(config.agent.permissionsByBackend)]);
+  const asks = [...modes].some((m) => m !== 'bypass');
+  const platform = bridges.some((b) => b.connected && b.platform !== 'console');
+  if (!asks || platform) return [];
+  return [
+    `Agents can stop on a permission prompt (agent.permissions = "${config.agent.permissions}"), and no Slack or Discord is connected to ping you: only omar chat, omar dialogs and omar list show them. Connect a bridge, or answer with omar answer NAME CHOICE.`,
+  ];
 }
 
 function tmuxAtLeast(version: string, major: number, minor: number): boolean {

@@ -21,7 +21,7 @@ export interface AgentHealthChange {
 
 /**
  * Health of one pane (docs/contracts.md §6): `exited` when the pane is dead or gone;
- * `running` when it showed output within idleSeconds; `stuck` when idle past
+ * `waiting` while its CLI shows a prompt for a person (an open dialog); `running` when it showed output within idleSeconds; `stuck` when idle past
  * stuckSeconds with its task open, no pending self-addressed event and no live
  * child with an open task; `idle` otherwise.
  */
@@ -35,6 +35,8 @@ export function classifyAgent(
   if (!pane) return { to: 'exited', activityMs: null, exitCode: null, exitReason: 'session-vanished' };
   if (pane.dead)
     return { to: 'exited', activityMs: pane.activityMs, exitCode: pane.deadStatus, exitReason: 'pane-exited' };
+  if (state.dialogs.some((d) => d.ea === agent.ea && d.agent === agent.name && d.status === 'open'))
+    return { to: 'waiting', activityMs: pane.activityMs, exitCode: null };
   const idleMs = nowMs - pane.activityMs;
   if (idleMs < t.idleSeconds * 1000) return { to: 'running', activityMs: pane.activityMs, exitCode: null };
   if (idleMs >= t.stuckSeconds * 1000 && isWaitingOnNothing(state, agent))

@@ -24,6 +24,7 @@ function idProblems(state: State): string[] {
     ['conversation', state.next.conversation, state.conversations.map((c) => c.id)],
     ['outbox', state.next.outbox, state.outbox.map((o) => o.id)],
     ['approval', state.next.approval, state.approvals.map((a) => a.id)],
+    ['dialog', state.next.dialog, state.dialogs.map((d) => d.id)],
   ];
   for (const [name, next, ids] of marks) {
     if (name !== 'task')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatStateSchema, emptyChatState } from '../chat/chat-state.js';
+import { DialogSchema } from '../dialogs/dialog-state.js';
 import { MentionSchema } from '../chat/document.js';
 import { isEventTimeInRange, MAX_EVENT_TIME_ISO } from '../events/time-range.js';
 import { AGENT_NAME_PATTERN, EA_AGENT, isReservedName } from './names.js';
@@ -10,7 +11,8 @@ import { AGENT_NAME_PATTERN, EA_AGENT, isReservedName } from './names.js';
  * logical event times are nanosecond decimal strings (docs/contracts.md §5).
  */
 
-export const HEALTH_VALUES = ['starting', 'running', 'idle', 'stuck', 'exited'] as const;
+/** `waiting`: its CLI shows a prompt for a person (a dialog is open); never `stuck` meanwhile. */
+export const HEALTH_VALUES = ['starting', 'running', 'idle', 'waiting', 'stuck', 'exited'] as const;
 export const HealthSchema = z.enum(HEALTH_VALUES);
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -139,7 +141,7 @@ export const EventSchema = z.object({
 });
 export type OmarEvent = z.infer<typeof EventSchema>;
 
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export const StateSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -153,6 +155,7 @@ export const StateSchema = z.object({
     conversation: z.number().int().positive(),
     outbox: z.number().int().positive(),
     approval: z.number().int().positive(),
+    dialog: z.number().int().positive(),
   }),
   /** The owner's default EA (what `omar` and `ea use` talk to). */
   activeEa: z.number().int().nonnegative(),
@@ -161,6 +164,8 @@ export const StateSchema = z.object({
   projects: z.array(ProjectSchema),
   tasks: z.array(TaskSchema),
   events: z.array(EventSchema),
+  /** Prompts of agents' CLIs waiting on a person, and the recently closed ones. */
+  dialogs: z.array(DialogSchema),
   ...ChatStateSchema.shape,
 });
 export type State = z.infer<typeof StateSchema>;
@@ -168,13 +173,14 @@ export type State = z.infer<typeof StateSchema>;
 export function emptyState(): State {
   return {
     version: STATE_VERSION,
-    next: { ea: 0, project: 1, task: 1, seq: '0', conversation: 1, outbox: 1, approval: 1 },
+    next: { ea: 0, project: 1, task: 1, seq: '0', conversation: 1, outbox: 1, approval: 1, dialog: 1 },
     activeEa: 0,
     eas: [],
     agents: [],
     projects: [],
     tasks: [],
     events: [],
+    dialogs: [],
     ...emptyChatState(),
   };
 }

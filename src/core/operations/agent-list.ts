@@ -23,7 +23,7 @@ export const listAgents = defineOperation({
   name: 'list_agents',
   summary: 'List the agents of the EA with health, task and last output line.',
   description:
-    "Lists every agent of your EA (not the EA itself): parent, health (starting, running, idle, stuck, exited), task and its status, status line, and the last line on its screen. Read-only; use get_agent_summary or get_agent for one agent's details.",
+    "Lists every agent of your EA (not the EA itself): parent, health (starting, running, idle, waiting — on a prompt for a person —, stuck, exited), task and its status, status line, and the last line on its screen. Read-only; use get_agent_summary or get_agent for one agent's details.",
   input: z.object({}),
   output: z.object({ ea: z.number(), agents: z.array(AgentRow) }),
   render: (r) =>

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
 import { AgentNameInput } from '../operation-inputs.js';
 import { requireAgent } from '../model/agent-lookup.js';
+import { dialogHandle } from '../dialogs/dialog-state.js';
+import { openDialogOf } from '../dialogs/dialogs.js';
+import { shorten } from '../text/shorten.js';
 import { requireEa } from '../model/ea-lookup.js';
 import { utf8Length } from '../text/utf8-length.js';
 
@@ -45,6 +49,18 @@ export const sendInput = defineOperation({
     } else {
       assertCanControl(ctx.caller, state.agents, ctx.ea, input.name, 'send input to');
       requireAgent(state, ctx.ea, input.name);
+    }
+    const prompt = openDialogOf(state, ctx.ea, input.name);
+    if (prompt) {
+      // Text typed into a prompt would answer it (a digit picks a choice): only an answer may.
+      throw new AppError(
+        'CONFLICT',
+        `${input.name} is waiting on a prompt (${dialogHandle(prompt.id)}: ${shorten(prompt.title, 80, { oneLine: 'flat' })}); nothing was typed.`,
+        {
+          hint: `Answer it first: \`omar answer ${input.name} CHOICE\` (choices: ${prompt.choices.map((c, i) => `${i + 1} ${c.short}`).join(', ')}).`,
+          details: { dialog: dialogHandle(prompt.id) },
+        },
+      );
     }
     const submit = input.enter ?? false;
     // Through the receiver's lane, so typed input never interleaves with events.

@@ -1,21 +1,12 @@
 import { z } from 'zod';
 import { openApproval, postApprovalCard } from '../chat/approvals.js';
 import { approvalHandle, conversationHandle } from '../chat/chat-state.js';
-import {
-  findConversation,
-  lastConversationOfEa,
-  lastUserMention,
-  parseConversationHandle,
-  requireConversation,
-} from '../chat/conversations.js';
-import type { Mention } from '../chat/document.js';
-import { chartKey, replyTarget } from '../chat/outbox.js';
-import type { State } from '../model/state.js';
+import { cardPlace } from '../chat/card-place.js';
+import { parseConversationHandle } from '../chat/conversations.js';
 import { defineOperation } from '../operation.js';
 import { assertSameEa } from '../permissions.js';
 import { principalLabel } from '../principal.js';
 import { ConversationInput, IntLike } from '../operation-inputs.js';
-import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
 import { requireEa } from '../model/ea-lookup.js';
 
@@ -29,16 +20,6 @@ const Options = z
   .max(10, 'give at most 10 options')
   .refine((o) => new Set(o.map((x) => x.toLowerCase())).size === o.length, 'two options are the same')
   .describe('The answers a person can click, in order (default ["Approve", "Deny"]).');
-
-/** Where a card goes, and whom it mentions. */
-interface CardPlace {
-  conversation: number;
-  platform: string;
-  channel: string;
-  thread: string | null;
-  threadKey: string | null;
-  mention: Mention | null;
-}
 
 export const requestApproval = defineOperation({
   name: 'request_approval',
@@ -79,7 +60,7 @@ export const requestApproval = defineOperation({
     const conversationId = input.conversation === undefined ? undefined : parseConversationHandle(input.conversation);
     const { approval, card } = await store.mutate((state) => {
       requireEa(state, ctx.ea);
-      const place = cardPlace(state, ctx.ea, agent, conversationId);
+      const place = cardPlace(state, ctx.ea, agent, conversationId === undefined ? {} : { given: conversationId });
       const approval = openApproval(state, {
         ea: ctx.ea,
         agent,
@@ -110,35 +91,3 @@ export const requestApproval = defineOperation({
     };
   },
 });
-
-/**
- * The given conversation; else the thread of the asker's project chart (mentioning who
- * started the project); else the EA's most recent conversation; else nowhere.
- */
-function cardPlace(state: Readonly<State>, ea: number, agent: string, given: number | undefined): CardPlace | null {
-  if (given !== undefined) {
-    const conversation = requireConversation(state, given, ea);
-    return {
-      conversation: conversation.id,
-      ...replyTarget(state, conversation),
-      threadKey: null,
-      mention: lastUserMention(conversation),
-    };
-  }
-  const projectId = findAgent(state, ea, agent)?.projectId ?? null;
-  const project = state.projects.find((p) => p.id === projectId && p.ea === ea);
-  const projectConversation = project?.conversation ? findConversation(state, project.conversation) : undefined;
-  if (project && projectConversation) {
-    return {
-      conversation: projectConversation.id,
-      platform: projectConversation.platform,
-      channel: projectConversation.channel,
-      thread: null,
-      threadKey: chartKey(project.id),
-      mention: project.startedBy ?? lastUserMention(projectConversation),
-    };
-  }
-  const recent = lastConversationOfEa(state, ea);
-  if (!recent) return null;
-  return { conversation: recent.id, ...replyTarget(state, recent), threadKey: null, mention: lastUserMention(recent) };
-}

@@ -3,8 +3,11 @@ import { findAgentView } from '../../core/model/agent-view.js';
 import type { State } from '../../core/model/state.js';
 import type { Lane } from './lane.js';
 
-/** open: deliver; wait: not ready yet; gone: the receiver cannot receive anything any more. */
-export type LaneGate = 'open' | 'wait' | 'gone';
+/**
+ * open: deliver; wait: not ready yet; held: its CLI shows a prompt for a person, so
+ * nothing is typed but the answer; gone: the receiver cannot receive anything any more.
+ */
+export type LaneGate = 'open' | 'wait' | 'held' | 'gone';
 
 /**
  * Whether the lane's receiver can take a delivery now. The EA's session is kept alive
@@ -24,6 +27,8 @@ export function laneGate(
   if (!receiver || receiver.kind === 'external') return 'gone';
   if (receiver.isEa && (receiver.health === 'exited' || receiver.health === 'starting')) return 'wait';
   if (receiver.health === 'exited') return 'gone';
+  // Text typed into a prompt would answer it (a digit picks a choice): only the answer goes.
+  if (state.dialogs.some((d) => d.ea === lane.ea && d.agent === lane.receiver && d.status === 'open')) return 'held';
   const startedMs = receiver.startedAt ? Date.parse(receiver.startedAt) : nowMs;
   const starting = !receiver.ready || receiver.health === 'starting';
   return starting && nowMs - startedMs < readinessTimeoutMs ? 'wait' : 'open';

@@ -2,12 +2,23 @@ import { agentKey } from '../../core/model/names.js';
 import type { DeliveryReport } from '../../core/ports.js';
 
 /** Text typed into a pane through its lane (send_input), waiting for its turn. */
-export interface PendingInput {
+export interface PendingText {
+  kind: 'text';
   text: string;
   submit: boolean;
   resolve(report: DeliveryReport): void;
   reject(error: unknown): void;
 }
+
+/** Work that must have the pane to itself (answering a prompt), waiting for its turn. */
+export interface PendingJob {
+  kind: 'job';
+  work(): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export type PendingInput = PendingText | PendingJob;
 
 /** One receiver's lane: delivers one thing at a time, in order. */
 export interface Lane {

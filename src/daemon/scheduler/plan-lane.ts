@@ -61,6 +61,11 @@ export function planLane(
   if (lane.retryAtMs > now.nowMs && !hasInput) return { kind: 'wait', untilMs: lane.retryAtMs };
   const gate = laneGate(state, lane, now.nowMs, limits.readinessTimeoutMs, limits.daemonJobs);
   if (gate === 'wait') return { kind: 'wait', untilMs: now.nowMs + GATE_POLL_MS };
+  if (gate === 'held') {
+    // Only a job (an answer to the prompt) may go; the prompt's close wakes the lanes.
+    if (lane.inputs[0]?.kind !== 'job') return { kind: 'wait', untilMs: now.nowMs + GATE_POLL_MS };
+    return limits.slotsFull ? { kind: 'wait', untilMs: now.nowMs + SLOT_POLL_MS } : { kind: 'deliver', batch: [] };
+  }
   if (gate === 'gone' && events.length > 0) return { kind: 'fail', reason: 'the receiver is gone or has exited' };
   const batch = hasInput ? [] : planLaneDelivery(events, now.nowNs);
   if (!hasInput && batch.length === 0) {

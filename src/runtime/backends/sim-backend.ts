@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.js';
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
 import { shCommand } from '../../core/backends/backend-adapter.js';
 import { findBundle } from '../find-bundle.js';
+import { detectSimDialog } from './sim-dialogs.js';
 
 /** The sim bundle's file name, built next to dist/mcp-server.mjs and dist/omar.mjs. */
 export const SIM_BUNDLE = 'sim.mjs';
@@ -40,6 +41,7 @@ export function createSimBackend(options: SimBackendOptions = {}): BackendAdapte
     verified: true,
     builtIn: true,
     input: { placeholders: [], submitDelayMs: 0 },
+    detectDialog: detectSimDialog,
     plan(request: LaunchRequest): LaunchPlan {
       const { node, bundle } = simLaunch(request.omarArgv, locate, options.execPath ?? process.execPath);
       const argv = [

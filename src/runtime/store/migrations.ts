@@ -38,6 +38,16 @@ export const MIGRATIONS: readonly Migration[] = [
       };
     },
   },
+  {
+    // Version 3 adds the prompts agents' CLIs wait on (dialogs) and their ids.
+    from: 2,
+    to: 3,
+    migrate: (raw) => ({
+      ...raw,
+      next: { ...((raw['next'] ?? {}) as Record<string, unknown>), dialog: 1 },
+      dialogs: [],
+    }),
+  },
 ];
 
 export class MigrationError extends Error {}

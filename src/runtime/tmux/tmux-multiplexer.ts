@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import { assertKeyName } from '../../core/backends/key-names.js';
 import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type {
+  CaptureOptions,
   Clock,
   CreateSessionOptions,
   DeliverOptions,
@@ -163,19 +165,24 @@ export function createTmuxMultiplexer(options: TmuxMultiplexerOptions): TmuxMult
       return parsePaneList(await run(['list-panes', '-a', '-F', PANE_LIST_FORMAT]));
     },
 
-    async capture(name: string, captureOptions: { lines?: number; ansi?: boolean } = {}): Promise<string> {
+    async capture(name: string, captureOptions: CaptureOptions = {}): Promise<string> {
       const lines = Math.max(1, Math.floor(captureOptions.lines ?? 50));
       const output = await run([
         'capture-pane',
         '-p',
         '-J',
         ...(captureOptions.ansi ? ['-e'] : []),
-        '-S',
-        `-${lines}`,
+        ...(captureOptions.visible ? [] : ['-S', `-${lines}`]),
         '-t',
         `=${name}:`,
       ]);
       return lastLines(output, lines).join('\n');
+    },
+
+    async pressKeys(name: string, keys: readonly string[]): Promise<void> {
+      for (const key of keys) assertKeyName(key);
+      // One key per send-keys: a CLI may read a burst of keys as a paste.
+      for (const key of keys) await run(['send-keys', '-t', `=${name}:`, key]);
     },
 
     deliver(name: string, text: string, deliverOptions: DeliverOptions): Promise<DeliveryReport> {

@@ -72,6 +72,7 @@ describe('loadConfig', () => {
         slack: { port: 3000, host: '127.0.0.1' },
         discord: { guilds: [], channels: [], adminRoles: [], operatorRoles: [], viewerRoles: [] },
       },
+      dialogs: { remindMinutes: 30, rules: [] },
     });
   });
 

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { invokeOperation } from '#core/invoke-operation.js';
 import type { AnyOperation, Surface } from '#core/operation.js';
 import { OPERATIONS, operationsByName } from '#core/registry.js';
+import { applySightings } from '#core/dialogs/dialog-sightings.js';
+import { sessionNameFor } from '#core/model/names.js';
+import { detectSimDialog } from '#runtime/backends/sim-dialogs.js';
+import { promptScreen } from '#sim/run-sim.js';
+import { DEFAULT_PROMPT } from '#sim/task-protocol.js';
 import { owner } from '../../fakes/principals.js';
 import { createTestServices } from '../../fakes/services.js';
 
@@ -174,6 +179,8 @@ const SMOKE: Record<string, SmokeInput> = {
     approval_id: (outputs.get('request_approval') as { approval_id: string }).approval_id,
     option: 'Approve',
   }),
+  list_dialogs: { all: true },
+  answer_dialog: { name: 'asker', choice: 'Allow once' },
   allow_chat_user: { user: 'slack:U1', role: 'operator' },
   list_chat_users: {},
   deny_chat_user: { user: 'slack:U1' },
@@ -196,6 +203,23 @@ describe('every operation', () => {
     const t = createTestServices();
     const ops = operationsByName();
     await t.call(ops.get('add_project')!, owner, { name: 'first project' });
+    // A sim agent whose screen shows its prompt, seen by the supervisor: answer_dialog has something to answer.
+    await t.call(ops.get('spawn_agent')!, owner, { name: 'asker', backend: 'sim', task: 'prompt' });
+    t.mux.setScreen(sessionNameFor(0, 'asker'), promptScreen(DEFAULT_PROMPT.question, [...DEFAULT_PROMPT.choices]));
+    await t.store.mutate((s) =>
+      applySightings(
+        s,
+        [
+          {
+            ea: 0,
+            agent: 'asker',
+            backend: 'sim',
+            detected: detectSimDialog(promptScreen(DEFAULT_PROMPT.question, [...DEFAULT_PROMPT.choices]).join('\n')),
+          },
+        ],
+        { nowMs: t.clock.now(), nowNs: t.clock.nowNs(), rules: [] },
+      ),
+    );
     // The rows run in the order written: spawn before the reads, kill before complete, create before switch/delete.
     const outputs = new Map<string, unknown>();
     for (const [name, row] of Object.entries(SMOKE)) {

@@ -20,7 +20,7 @@ describe('worker: tasks that finish at once', () => {
       [
         complete(
           'failed',
-          "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam, approve (see docs/sim.md)",
+          "sim: unknown task protocol 'dance'; known: tree, flat, echo, sleep, fail, crash, hang, spam, approve, prompt (see docs/sim.md)",
         ),
       ],
     ],

@@ -5,10 +5,9 @@
  * the model receives its result; Deny does not run it.
  * Also: a claude question dialog, claude's folder trust, the permission mode as launched,
  * and several prompts open at once in three CLIs.
- * Until the needs-input core (waiting health, cards, `omar answer`) is in, `answer` below
- * presses the choice's keys itself as `omar answer` will (fixed tmux key names, sent only
- * while the same prompt is on screen, verified gone); then these tests should answer
- * through `omar answer` and check the card and the `waiting` health too.
+ * Every answer goes through omar as a person's would: `omar dialogs` lists the prompt, the
+ * agent is `waiting`, a card is queued, and `omar answer NAME CHOICE` presses the choice.
+ * Three prompts open at once make one digest card.
  */
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,11 +74,21 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
     return found!;
   };
 
+  interface DialogRow {
+    id: string;
+    agent: string;
+    title: string;
+    status: string;
+    choices: Array<{ number: number; short: string }>;
+  }
+  const openDialogs = async (): Promise<DialogRow[]> =>
+    (await bw.world.omarJson<{ dialogs: DialogRow[] }>(['dialogs'])).dialogs;
+
   /**
-   * Answers like `omar answer`: waits until the prompt has stayed the same for a second
-   * (a person's click takes longer; claude ignores keys for a moment after it shows a
-   * prompt), presses the choice's keys, then re-captures: the prompt gone is the proof.
-   * While the same prompt (kind and title) is still there, its current choice is pressed again.
+   * Answers through omar, as a person does: the daemon has seen the prompt (`omar dialogs`
+   * lists it, the agent is `waiting` with the question as its status line, a card for the
+   * person is queued), then `omar answer NAME CHOICE` presses the choice's keys through the
+   * agent's lane and returns once the prompt has left the screen.
    */
   const answer = async (
     cli: CliName,
@@ -87,33 +96,30 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
     choice: DialogChoice,
     session = SESSION,
   ): Promise<void> => {
-    const adapter = backendByName(cli);
-    const current = (): DetectedDialog | null => {
-      const d = adapter.detectDialog!(screen(session));
-      return d && d.kind === dialog.kind && d.title === dialog.title ? d : null;
-    };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = current();
-      if (!before) return;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const now = current();
-      if (!now) return;
-      if (now.fingerprint !== before.fingerprint) continue;
-      const pick = now.choices.find((c) => c.label === choice.label)!;
-      const sent = Date.now();
-      for (const key of pick.keys) bw.world.tmux(['send-keys', '-t', `=${session}:`, key]);
-      const gone = await waitFor(() => current() === null, { timeoutMs: 2000, intervalMs: 50 }).then(
-        () => true,
-        () => false,
-      );
-      if (gone) {
-        console.error(
-          `[needs-input] ${cli}: "${pick.short}" took ${Date.now() - sent} ms from the keys to the prompt gone`,
-        );
-        return;
-      }
-    }
-    throw new Error(`${cli}: the prompt "${dialog.title}" is still on screen after pressing ${choice.keys.join(' ')}`);
+    const name = session.replace(/^omar-agent-0-/, '');
+    const row = await waitFor(
+      async () => (await openDialogs()).find((d) => d.agent === name && d.title === dialog.title),
+      {
+        timeoutMs: 30_000,
+        describe: async () => `${cli}: omar never listed "${dialog.title}"\n${await bw.describe()}`,
+      },
+    );
+    expect(row!.choices.map((c) => c.short)).toEqual(dialog.choices.map((c) => c.short));
+    const agents = (
+      await bw.world.omarJson<{ agents: Array<{ name: string; health: string; status_line: string | null }> }>(['list'])
+    ).agents;
+    expect(agents.find((a) => a.name === name)).toMatchObject({
+      health: 'waiting',
+      status_line: `waiting: ${dialog.title}`,
+    });
+    const outbox = (await bw.world.omarJson<{ items: Array<{ text: string }> }>(['outbox', '--all'])).items;
+    expect(outbox.some((o) => o.text.includes(name))).toBe(true);
+    const sent = Date.now();
+    const answered = await bw.world.omar(['answer', name, choice.short]);
+    expect(answered.exitCode, `${answered.stdout}${answered.stderr}`).toBe(0);
+    console.error(
+      `[needs-input] ${cli}: omar answer "${choice.short}" took ${Date.now() - sent} ms to the prompt gone`,
+    );
   };
 
   for (const spec of CLI_SPECS) {
@@ -317,6 +323,17 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       timeoutMs: 30_000,
       describe: () => bw.describe(),
     });
+    // One card for the three (a digest, edited as each came and was answered), not one ping each.
+    const items = (await bw.world.omarJson<{ items: Array<{ kind: string; text: string }> }>(['outbox', '--all']))
+      .items;
+    const posts = items.filter((o) => o.kind === 'post' && /waits? for you/.test(o.text));
+    expect(posts.length, JSON.stringify(items.map((o) => o.text))).toBe(1);
+    const opened = (await bw.world.omarJson<{ dialogs: DialogRow[] }>(['dialogs', '--all'])).dialogs;
+    for (const { name } of agents)
+      expect(opened.find((d) => d.agent === name)).toMatchObject({
+        status: 'answered',
+        title: `Run: touch ${name}.txt`,
+      });
   }, 240_000);
 
   it('every CLI starts, ready and with no dialog, in each permission mode it has', async () => {

@@ -219,11 +219,11 @@ async function burst(name: string, start: () => Promise<Platform>): Promise<Benc
   };
 }
 
-function summary(samples: readonly number[]) {
+export function summary(samples: readonly number[]) {
   return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(what);

@@ -31,6 +31,8 @@ export interface SlackPost {
   blocks: unknown[];
   edits: number;
   ephemeralFor?: string;
+  /** When the fake created it (performance.now() of this process), for benchmarks. */
+  createdAt: number;
 }
 
 type Failure = { status: 429; retryAfter: number } | { error: string } | { status: number };
@@ -182,6 +184,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           text: String(args['text'] ?? ''),
           blocks: blocksOf(args),
           edits: 0,
+          createdAt: performance.now(),
           ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}),
           ...(method === 'chat.postEphemeral' ? { ephemeralFor: String(args['user']) } : {}),
         };

@@ -28,6 +28,8 @@ export interface DialogSighting {
   backend: string;
   /** What is on screen now: a prompt, or none. */
   detected: DetectedDialog | null;
+  /** When it was first read on screen (ms); a new dialog's `createdAt` (default: now). */
+  seenAtMs?: number;
 }
 
 export interface SightingsResult {
@@ -68,7 +70,7 @@ export function applySightings(
       agent: sighting.agent,
       detected: sighting.detected,
       place: { conversation: place?.conversation ?? null, mention: place?.mention ?? null, cardKey: null },
-      nowIso,
+      nowIso: new Date(sighting.seenAtMs ?? options.nowMs).toISOString(),
     });
     if (ruled) {
       out.ruled.push({ dialog, ...ruled });

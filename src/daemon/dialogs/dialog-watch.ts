@@ -14,8 +14,8 @@ import { stripTerminalCodes } from '../../core/text/pane-text.js';
 
 /** Lines of the screen a detector reads (the visible screen, bottom up). */
 const SCREEN_LINES = 60;
-/** A prompt seen on a screen that changed this recently is read once more before it counts (a half-drawn prompt is not asked). */
-const SETTLE_MS = 400;
+/** A prompt read on a screen that changed in the last two seconds is read again this much later, in the same tick, and counts if unchanged (a half-drawn prompt is never asked). */
+const SETTLE_MS = 300;
 
 export interface DialogWatchOptions {
   store: StateStore;
@@ -34,6 +34,8 @@ export interface DialogWatchOptions {
   onChat(): void;
   /** An answer is being typed into this agent's prompt: its screen is the answer's to read. */
   answering(ea: number, name: string): boolean;
+  /** Waits (injected for tests). */
+  sleep?(ms: number): Promise<void>;
   /** A rule answers a prompt: pressed like a person's answer, signed by the rule. */
   answerByRule(dialogId: number, choice: number, by: string): Promise<void>;
 }
@@ -56,12 +58,13 @@ interface Seen {
  * Finds the prompts agents' CLIs wait on (docs/contracts.md §7a), at most one capture per
  * agent whose pane changed: tmux reports activity to the second, so a screen is read
  * again while its last activity falls in or after the second it was last read in, and
- * not again until it moves. Agents with a detector only; a prompt on a screen still
- * changing is read once more before it counts.
+ * not again until it moves. Agents with a detector only; a prompt on a screen that moved
+ * in the last two seconds is read once more SETTLE_MS later, and counts only if unchanged.
  */
 export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
   const { store, mux, recorder, clock, logger } = options;
   const seen = new Map<string, Seen>();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let captures = 0;
 
   const watched = (state: Readonly<State>): Array<{ ea: number; name: string; adapter: BackendAdapter }> => {
@@ -98,6 +101,20 @@ export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
   ): Promise<DialogSighting[]> => {
     const sightings: DialogSighting[] = [];
     const alive = new Set<string>();
+    /** Prompts read on a screen that may still be moving: read once more, shortly, before they count. */
+    const settling: Array<{ ea: number; name: string; adapter: BackendAdapter; session: string; fingerprint: string }> =
+      [];
+    const consider = (
+      ea: number,
+      name: string,
+      adapter: BackendAdapter,
+      detected: DetectedDialog | null,
+      atMs: number,
+    ) => {
+      const open = state.dialogs.find((d) => d.ea === ea && d.agent === name && d.status === 'open');
+      if ((open?.fingerprint ?? null) === (detected?.fingerprint ?? null)) return;
+      sightings.push({ ea, agent: name, backend: adapter.name, detected, seenAtMs: atMs });
+    };
     for (const { ea, name, adapter } of watched(state)) {
       const key = agentKey(ea, name);
       alive.add(key);
@@ -108,13 +125,19 @@ export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
       if (!changed) continue;
       const detected = await read(pane.session, adapter);
       if (detected === 'unreadable') continue;
-      const settling =
-        detected !== null && nowMs - pane.activityMs < SETTLE_MS + 1000 && last?.candidate !== detected.fingerprint;
-      seen.set(key, { capturedMs: nowMs, candidate: settling ? detected.fingerprint : null });
-      if (settling) continue;
-      const open = state.dialogs.find((d) => d.ea === ea && d.agent === name && d.status === 'open');
-      if ((open?.fingerprint ?? null) === (detected?.fingerprint ?? null)) continue;
-      sightings.push({ ea, agent: name, backend: adapter.name, detected });
+      const moving = detected !== null && nowMs - pane.activityMs < 2000 && last?.candidate !== detected.fingerprint;
+      seen.set(key, { capturedMs: nowMs, candidate: moving ? detected.fingerprint : null });
+      if (moving) settling.push({ ea, name, adapter, session: pane.session, fingerprint: detected.fingerprint });
+      else consider(ea, name, adapter, detected, nowMs);
+    }
+    if (settling.length > 0) {
+      await sleep(SETTLE_MS);
+      for (const c of settling) {
+        const again = await read(c.session, c.adapter);
+        if (again === 'unreadable' || again?.fingerprint !== c.fingerprint) continue; // still moving: the next tick looks again
+        seen.set(agentKey(c.ea, c.name), { capturedMs: clock.now(), candidate: null });
+        consider(c.ea, c.name, c.adapter, again, nowMs);
+      }
     }
     for (const key of seen.keys()) if (!alive.has(key)) seen.delete(key);
     // A prompt of an agent that exited, was killed or whose pane is gone is gone too.

@@ -204,6 +204,50 @@ describeWithTmux('Discord bridge (discord.js) against a loopback Discord', () =>
     });
   });
 
+  it("an agent's prompt: a card with the CLI's choices mentioning the person; a click presses Allow and edits the card", async () => {
+    await dmStatus();
+    await world.omarJson(['project', 'add', 'infra', '--conversation', 'c1']);
+    await world.omarJson(['spawn', 'w1', '--backend', 'sim', '--task', 'prompt', '--project-id', '1']);
+    const card = await discord.waitFor(
+      () => inChannel(DM).find((m) => JSON.stringify(m.embeds).includes('w1 waits for you') && m.components.length > 0),
+      30_000,
+    );
+    expect(card.content).toContain(`<@${ADA.id}>`);
+    const labels = card.components.flatMap((r) => r.components).map((b) => b.label);
+    expect(labels).toEqual(['Allow once', 'Allow for this session', 'Deny', 'Peek']);
+    const allow = card.components.flatMap((r) => r.components).find((b) => b.label === 'Allow once')!;
+    discord.interaction({
+      type: 3,
+      channel_id: DM,
+      data: { custom_id: allow.custom_id, component_type: 2 },
+      message: {
+        id: card.id,
+        channel_id: DM,
+        author: { id: BOT_ID, username: 'omar', discriminator: '0', bot: true },
+        content: card.content,
+        embeds: card.embeds,
+        components: card.components,
+        timestamp: new Date().toISOString(),
+        edited_timestamp: null,
+        tts: false,
+        mention_everyone: false,
+        mentions: [],
+        mention_roles: [],
+        attachments: [],
+        pinned: false,
+        type: 0,
+      },
+    });
+    await discord.waitFor(() => card.edits > 0 && card.components.length === 0, 20_000);
+    expect(JSON.stringify(card.embeds)).toContain('Allow once — by Ada');
+    await waitFor(
+      async () => (await readJournal(world.home)).some((e) => e.kind === 'dialog.answer' && e.agent === 'w1'),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+  });
+
   it("a project's org chart is posted and edited in place, its updates beside it in a DM; a report arrives", async () => {
     await dmStatus();
     await world.omarJson(['project', 'add', 'api', '--conversation', 'c1']);

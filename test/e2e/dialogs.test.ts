@@ -119,6 +119,11 @@ describeWithTmux('needs input: prompts on agents’ screens, answered from outsi
         timeoutMs: 10_000,
       },
     );
+    // With no Slack or Discord to ping anyone, omar doctor says prompts can wait unseen.
+    const doctor = await world.omarJson<{ checks: Array<{ check: string; fix: string }> }>(['doctor']);
+    expect(doctor.checks.find((c) => c.check === 'chat bridges')?.fix).toContain(
+      'Agents can stop on a permission prompt (agent.permissions = "ask"), and no Slack or Discord is connected to ping you',
+    );
     const again = await world.omar(['answer', 'd1', '3']);
     expect(again.stderr).toContain("w1's prompt d1 was already answered: Allow once by owner.");
   });

@@ -12,7 +12,7 @@
 import { sessionNameFor } from '#core/model/names.js';
 import { createSilentLogger } from '#log/logger.js';
 import { createTmuxControlClient } from '#runtime/tmux/tmux-control-client.js';
-import { APP_TOKEN, BOT_TOKEN, startFakeSlack, type SlackPost } from '../fakes/fake-slack.js';
+import { APP_TOKEN, BOT_TOKEN, startFakeSlack } from '../fakes/fake-slack.js';
 import { type BenchResult, emptyCounts, percentile, sleep, startBenchWorld } from './bench-kit.js';
 import { summary, until } from './platform-chat-scenarios.js';
 
@@ -71,7 +71,7 @@ async function needsInput(): Promise<BenchResult> {
       toCard.push(card.createdAt - drawn);
       busyTicks.push(await world.owner.call<Status>('get_status'));
       const clicked = performance.now();
-      await click(slack, card, 'Allow once');
+      await slack.click(card, 'Allow once');
       await untilPane(tmux, pane, (lines) => lines.some((l) => l.includes('prompt answered: Allow once')), 30_000);
       toMovedOn.push(performance.now() - clicked);
       await slack.waitFor(() => card.text.includes('Allow once — by'), 30_000);
@@ -136,40 +136,4 @@ async function untilPane(
     if (Date.now() > deadline) throw new Error(`${pane} never showed what was awaited`);
     await sleep(10);
   }
-}
-
-/** Presses the card's button as Ada would (block_actions over Socket Mode). */
-async function click(slack: Awaited<ReturnType<typeof startFakeSlack>>, card: SlackPost, label: string): Promise<void> {
-  const button = (
-    card.blocks as Array<{
-      type: string;
-      elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
-    }>
-  )
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements ?? [])
-    .find((b) => b.text.text === label);
-  if (!button) throw new Error(`no ${label} button on the card`);
-  await slack.dispatch('interactive', {
-    type: 'block_actions',
-    user: { id: ADA, username: 'ada', name: 'ada', team_id: 'T0001' },
-    api_app_id: 'A0001',
-    token: 'legacy',
-    container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
-    trigger_id: `t${card.ts}`,
-    team: { id: 'T0001', domain: 'fake' },
-    channel: { id: card.channel, name: 'directmessage' },
-    message: { ts: card.ts, thread_ts: card.thread_ts, text: card.text, blocks: card.blocks },
-    response_url: `${slack.baseUrl}/response/${card.ts}`,
-    actions: [
-      {
-        action_id: button.action_id,
-        block_id: 'b',
-        text: { type: 'plain_text', text: label },
-        value: button.value,
-        type: 'button',
-        action_ts: '1',
-      },
-    ],
-  });
 }

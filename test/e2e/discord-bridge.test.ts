@@ -174,29 +174,7 @@ describeWithTmux('Discord bridge (discord.js) against a loopback Discord', () =>
       () => inChannel(DM).find((m) => JSON.stringify(m.embeds).includes('Ship it?') && m.components.length > 0),
       20_000,
     );
-    const ship = card.components.flatMap((r) => r.components).find((b) => b.label === 'Ship')!;
-    discord.interaction({
-      type: 3,
-      channel_id: DM,
-      data: { custom_id: ship.custom_id, component_type: 2 },
-      message: {
-        id: card.id,
-        channel_id: DM,
-        author: { id: BOT_ID, username: 'omar', discriminator: '0', bot: true },
-        content: card.content,
-        embeds: card.embeds,
-        components: card.components,
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        tts: false,
-        mention_everyone: false,
-        mentions: [],
-        mention_roles: [],
-        attachments: [],
-        pinned: false,
-        type: 0,
-      },
-    });
+    discord.click(card, 'Ship');
     await discord.waitFor(() => card.edits > 0 && card.components.length === 0, 20_000);
     await waitFor(() => eaScreen().includes(`[APPROVAL ${approval_id}] Ship — by Ada (discord:${ADA.id})`), {
       timeoutMs: 20_000,
@@ -215,29 +193,7 @@ describeWithTmux('Discord bridge (discord.js) against a loopback Discord', () =>
     expect(card.content).toContain(`<@${ADA.id}>`);
     const labels = card.components.flatMap((r) => r.components).map((b) => b.label);
     expect(labels).toEqual(['Allow once', 'Allow for this session', 'Deny', 'Peek']);
-    const allow = card.components.flatMap((r) => r.components).find((b) => b.label === 'Allow once')!;
-    discord.interaction({
-      type: 3,
-      channel_id: DM,
-      data: { custom_id: allow.custom_id, component_type: 2 },
-      message: {
-        id: card.id,
-        channel_id: DM,
-        author: { id: BOT_ID, username: 'omar', discriminator: '0', bot: true },
-        content: card.content,
-        embeds: card.embeds,
-        components: card.components,
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        tts: false,
-        mention_everyone: false,
-        mentions: [],
-        mention_roles: [],
-        attachments: [],
-        pinned: false,
-        type: 0,
-      },
-    });
+    discord.click(card, 'Allow once');
     await discord.waitFor(() => card.edits > 0 && card.components.length === 0, 20_000);
     expect(JSON.stringify(card.embeds)).toContain('Allow once — by Ada');
     await waitFor(

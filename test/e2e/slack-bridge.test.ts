@@ -181,38 +181,7 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
       conversation: 'c1',
     })) as { approval_id: string };
     const card = await slack.waitFor(() => slack.posts.find((p) => p.text.includes('Deploy to prod?')), 20_000);
-    const buttons = (
-      card.blocks as Array<{
-        type: string;
-        elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
-      }>
-    )
-      .filter((b) => b.type === 'actions')
-      .flatMap((b) => b.elements ?? []);
-    const deploy = buttons.find((b) => b.text.text === 'Deploy')!;
-    expect(deploy).toBeDefined();
-    await slack.dispatch('interactive', {
-      type: 'block_actions',
-      user: { id: ADA, username: 'ada', name: 'ada', team_id: 'T0001' },
-      api_app_id: 'A0001',
-      token: 'legacy',
-      container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
-      trigger_id: 't2',
-      team: { id: 'T0001', domain: 'fake' },
-      channel: { id: card.channel, name: 'directmessage' },
-      message: { ts: card.ts, thread_ts: card.thread_ts, text: card.text, blocks: card.blocks },
-      response_url: `${slack.baseUrl}/response/2`,
-      actions: [
-        {
-          action_id: deploy.action_id,
-          block_id: 'b',
-          text: { type: 'plain_text', text: 'Deploy' },
-          value: deploy.value,
-          type: 'button',
-          action_ts: '1',
-        },
-      ],
-    });
+    await slack.click(card, 'Deploy');
     await slack.waitFor(() => card.edits > 0 && card.text.includes('Deploy'), 20_000);
     await waitFor(() => eaScreen().includes(`[APPROVAL ${approval_id}] Deploy — by Ada (slack:${ADA})`), {
       timeoutMs: 20_000,
@@ -240,29 +209,7 @@ describeWithTmux('Slack bridge (Bolt, Socket Mode) against a loopback Slack', ()
       .filter((b) => b.type === 'actions')
       .flatMap((b) => b.elements ?? []);
     expect(buttons.map((b) => b.text.text)).toEqual(['Allow once', 'Allow for this session', 'Deny', 'Peek']);
-    const deny = buttons.find((b) => b.text.text === 'Deny')!;
-    await slack.dispatch('interactive', {
-      type: 'block_actions',
-      user: { id: ADA, username: 'ada', name: 'ada', team_id: 'T0001' },
-      api_app_id: 'A0001',
-      token: 'legacy',
-      container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
-      trigger_id: 't3',
-      team: { id: 'T0001', domain: 'fake' },
-      channel: { id: card.channel, name: 'directmessage' },
-      message: { ts: card.ts, thread_ts: card.thread_ts, text: card.text, blocks: card.blocks },
-      response_url: `${slack.baseUrl}/response/3`,
-      actions: [
-        {
-          action_id: deny.action_id,
-          block_id: 'b',
-          text: { type: 'plain_text', text: 'Deny' },
-          value: deny.value,
-          type: 'button',
-          action_ts: '1',
-        },
-      ],
-    });
+    await slack.click(card, 'Deny');
     // The card shows who answered what (no ping); the agent moved on with the choice.
     await slack.waitFor(() => card.edits > 0 && card.text.includes('Deny — by Ada'), 20_000);
     expect(card.text).not.toContain(`<@${ADA}>`);

@@ -51,6 +51,8 @@ export interface FakeDiscord {
   dispatch(t: string, d: Record<string, unknown>): void;
   message(fields: Partial<Record<string, unknown>> & { content: string; channel_id: string }): string;
   interaction(fields: Record<string, unknown>): string;
+  /** A person presses the button labelled `label` on one of the bot's messages (a component interaction). */
+  click(message: StoredMessage, label: string): string;
   /** Closes the gateway connection (code 4000 — resumable) so the client resumes. */
   dropConnection(): void;
   identifies(): number;
@@ -379,6 +381,16 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         author: author(user),
       });
       return id;
+    },
+    click(message, label) {
+      const button = message.components.flatMap((r) => r.components).find((b) => b.label === label);
+      if (!button) throw new Error(`no button '${label}' on message ${message.id}`);
+      return this.interaction({
+        type: 3,
+        channel_id: message.channel_id,
+        data: { custom_id: button.custom_id, component_type: 2 },
+        message: messageObject(message),
+      });
     },
     interaction(fields) {
       const id = nextId();

@@ -52,6 +52,8 @@ export interface FakeSlack {
   failNext(method: string, failure: Failure): void;
   /** Sends an envelope over Socket Mode; resolves with the client's ack payload. */
   dispatch(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown): Promise<unknown>;
+  /** A person presses the button labelled `label` on one of the bot's messages (`block_actions` over Socket Mode). */
+  click(post: SlackPost, label: string, user?: string): Promise<unknown>;
   /** A DM or channel message event (`message` or `app_mention`) over Socket Mode. */
   message(event: Record<string, unknown>, options?: { type?: string; retryAttempt?: number }): Promise<unknown>;
   /** Asks the client to reconnect, as Slack does before it refreshes a connection. */
@@ -241,6 +243,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return null;
   }
 
+  let clicks = 0;
   const dispatch: FakeSlack['dispatch'] = (type, payload) => {
     const socket = [...sockets][0];
     if (!socket) return Promise.reject(new Error('no Socket Mode connection'));
@@ -270,6 +273,47 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
     dispatch,
+    click(post, label, user = 'U0001') {
+      const button = (
+        post.blocks as Array<{
+          type: string;
+          elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
+        }>
+      )
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => b.elements ?? [])
+        .find((b) => b.text.text === label);
+      if (!button) throw new Error(`no button '${label}' on message ${post.ts}`);
+      clicks += 1;
+      // The block_actions payload Slack sends for a button in a message (Slack's interactivity reference).
+      return dispatch('interactive', {
+        type: 'block_actions',
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
+        api_app_id: 'A0001',
+        token: 'legacy',
+        container: { type: 'message', message_ts: post.ts, channel_id: post.channel, is_ephemeral: false },
+        trigger_id: `trigger-${clicks}`,
+        team: { id: TEAM, domain: 'fake' },
+        channel: { id: post.channel, name: post.channel.startsWith('D') ? 'directmessage' : 'channel' },
+        message: {
+          ts: post.ts,
+          ...(post.thread_ts ? { thread_ts: post.thread_ts } : {}),
+          text: post.text,
+          blocks: post.blocks,
+        },
+        response_url: `${baseUrl}/response/click-${clicks}`,
+        actions: [
+          {
+            action_id: button.action_id,
+            block_id: 'b',
+            text: { type: 'plain_text', text: label },
+            value: button.value,
+            type: 'button',
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+      });
+    },
     message(event, options = {}) {
       const ts = String(event['ts'] ?? nextTs());
       if (!said.some((m) => m.ts === ts))

@@ -7,6 +7,7 @@ import { approvalAnswerText, approvalTimeoutText } from './chat-text.js';
 import { findConversation } from './conversations.js';
 import type { Mention } from './document.js';
 import { enqueueOutbox } from './outbox.js';
+import { keepNewestClosed } from '../model/keep-newest-closed.js';
 
 /**
  * Approvals (docs/contracts.md §11): an agent asks, a person answers later; the first
@@ -249,9 +250,5 @@ function assertOpen(approval: Approval): void {
 }
 
 function pruneClosedApprovals(state: State): void {
-  const closed = state.approvals.filter((a) => a.status !== 'open');
-  const excess = closed.length - CLOSED_APPROVALS_KEPT;
-  if (excess <= 0) return;
-  const dropped = new Set(closed.slice(0, excess));
-  state.approvals = state.approvals.filter((a) => !dropped.has(a));
+  state.approvals = keepNewestClosed(state.approvals, (a) => a.status !== 'open', CLOSED_APPROVALS_KEPT);
 }

@@ -2,8 +2,9 @@ import type { State } from '../model/state.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { CONSOLE_PLATFORM, consoleChannel } from './console-channel.js';
 import { findConversation, lastConversationOfEa, lastUserMention, requireConversation } from './conversations.js';
-import type { Mention } from './document.js';
-import { chartKey, replyTarget } from './outbox.js';
+import type { OutboxItem } from './chat-state.js';
+import type { ChatDocument, Mention } from './document.js';
+import { chartKey, enqueueOutbox, replyTarget } from './outbox.js';
 
 /** Where a card for a person goes (an approval, a prompt), and whom it mentions. */
 export interface CardPlace {
@@ -67,4 +68,26 @@ export function cardPlace(
     threadKey: null,
     mention: null,
   };
+}
+
+/** Queues a new post at a card's place (a card with `key` is recorded so it can be edited later). */
+export function postAtPlace(
+  state: State,
+  place: CardPlace,
+  post: { ea: number; key: string | null; document: ChatDocument; author: string; nowIso: string },
+): OutboxItem {
+  return enqueueOutbox(state, {
+    ea: post.ea,
+    platform: place.platform,
+    conversation: place.conversation,
+    channel: place.channel,
+    thread: place.thread,
+    threadKey: place.threadKey,
+    kind: 'post',
+    key: post.key,
+    user: null,
+    document: post.document,
+    author: post.author,
+    nowIso: post.nowIso,
+  });
 }

@@ -1,6 +1,5 @@
-import { cardPlace } from '../chat/card-place.js';
+import { cardPlace, postAtPlace } from '../chat/card-place.js';
 import type { OutboxItem } from '../chat/chat-state.js';
-import { enqueueOutbox } from '../chat/outbox.js';
 import type { State } from '../model/state.js';
 import { shortDuration } from '../text/short-duration.js';
 import { reminderDocument } from './dialog-card.js';
@@ -42,16 +41,9 @@ export function remindDueDialogs(
   for (const { place, dialogs } of groups.values()) {
     const oldest = Math.min(...dialogs.map((d) => Date.parse(d.createdAt)));
     out.outbox.push(
-      enqueueOutbox(state, {
+      postAtPlace(state, place, {
         ea: dialogs[0]!.ea,
-        platform: place.platform,
-        conversation: place.conversation,
-        channel: place.channel,
-        thread: place.thread,
-        threadKey: place.threadKey,
-        kind: 'post',
         key: null,
-        user: null,
         document: reminderDocument(dialogs, shortDuration(nowMs - oldest)),
         author: 'omar',
         nowIso,

@@ -1,5 +1,5 @@
 import type { DetectedDialog } from '../backends/screen-dialog.js';
-import { type CardPlace, cardPlace } from '../chat/card-place.js';
+import { type CardPlace, cardPlace, postAtPlace } from '../chat/card-place.js';
 import type { OutboxItem } from '../chat/chat-state.js';
 import { enqueueOutbox } from '../chat/outbox.js';
 import { addNotice } from '../events/new-event.js';
@@ -152,16 +152,9 @@ function placeOnCard(
   }
   dialog.cardKey = `dialogs:${dialogHandle(dialog.id)}`;
   outbox.push(
-    enqueueOutbox(state, {
+    postAtPlace(state, place, {
       ea: dialog.ea,
-      platform: place.platform,
-      conversation: place.conversation,
-      channel: place.channel,
-      thread: place.thread,
-      threadKey: place.threadKey,
-      kind: 'post',
       key: dialog.cardKey,
-      user: null,
       document: dialogCard([dialog], state),
       author: dialog.agent,
       nowIso: new Date(nowMs).toISOString(),

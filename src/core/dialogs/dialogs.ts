@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { AGENT_NAME_PATTERN } from '../model/names.js';
 import type { State } from '../model/state.js';
 import { shorten } from '../text/shorten.js';
+import { keepNewestClosed } from '../model/keep-newest-closed.js';
 import { choiceIndex } from './dialog-rules.js';
 import { type Dialog, type DialogStatus, dialogHandle } from './dialog-state.js';
 
@@ -186,9 +187,5 @@ export function dialogsOnCard(state: Readonly<State>, cardKey: string): Dialog[]
 }
 
 function pruneClosedDialogs(state: State): void {
-  const closed = state.dialogs.filter((d) => d.status !== 'open');
-  const excess = closed.length - CLOSED_DIALOGS_KEPT;
-  if (excess <= 0) return;
-  const dropped = new Set(closed.slice(0, excess));
-  state.dialogs = state.dialogs.filter((d) => !dropped.has(d));
+  state.dialogs = keepNewestClosed(state.dialogs, (d) => d.status !== 'open', CLOSED_DIALOGS_KEPT);
 }

@@ -1,4 +1,5 @@
 import type { Button, ChatDocument, Mention, TreeNode } from '../../core/chat/document.js';
+import { attentionButtons, clipUnits, oneLine } from '../core/platform-text.js';
 import { treeText } from '../core/render-text.js';
 import { splitText } from '../core/text-split.js';
 
@@ -66,7 +67,7 @@ export function renderDiscordMessages(doc: ChatDocument): DiscordMessageBody[] {
   for (const block of doc.blocks) {
     switch (block.type) {
       case 'header':
-        embed.title = clip(oneLine(defuse(block.text)), DISCORD_LIMITS.title);
+        embed.title = clipUnits(oneLine(defuse(block.text)), DISCORD_LIMITS.title);
         break;
       case 'markdown':
         description.push(defuse(block.text));
@@ -80,8 +81,8 @@ export function renderDiscordMessages(doc: ChatDocument): DiscordMessageBody[] {
       case 'fields':
         for (const f of block.fields)
           fields.push({
-            name: clip(oneLine(defuse(f.label)), DISCORD_LIMITS.fieldName),
-            value: clip(defuse(f.value) || '—', DISCORD_LIMITS.fieldValue),
+            name: clipUnits(oneLine(defuse(f.label)), DISCORD_LIMITS.fieldName),
+            value: clipUnits(defuse(f.value) || '—', DISCORD_LIMITS.fieldValue),
             inline: true,
           });
         break;
@@ -96,7 +97,7 @@ export function renderDiscordMessages(doc: ChatDocument): DiscordMessageBody[] {
   }
   const room = DISCORD_LIMITS.embedTotal - (embed.title?.length ?? 0) - fieldsLength(fields);
   const text = description.join('\n').trim();
-  if (text !== '') embed.description = clip(text, Math.min(DISCORD_LIMITS.description, Math.max(100, room)));
+  if (text !== '') embed.description = clipUnits(text, Math.min(DISCORD_LIMITS.description, Math.max(100, room)));
   if (fields.length > 0) embed.fields = fields.slice(0, DISCORD_LIMITS.fields);
   const components = rows(buttons);
   return [
@@ -130,16 +131,6 @@ function treeCode(root: TreeNode): string {
   return ['```', ...lines, '```'].join('\n');
 }
 
-function attentionButtons(root: TreeNode): Button[] {
-  const out: Button[] = [];
-  const walk = (node: TreeNode): void => {
-    if (node.attention) for (const b of node.buttons) out.push({ ...b, label: `${b.label} ${node.name}` });
-    node.children.forEach(walk);
-  };
-  walk(root);
-  return out;
-}
-
 function rows(buttons: readonly Button[]): DiscordRow[] {
   const usable = buttons
     .filter((b) => `${CUSTOM_ID_PREFIX}${b.action}:${b.value}`.length <= DISCORD_LIMITS.customId)
@@ -151,7 +142,7 @@ function rows(buttons: readonly Button[]): DiscordRow[] {
       components: usable.slice(i, i + DISCORD_LIMITS.buttonsPerRow).map((b) => ({
         type: 2,
         style: STYLE[b.style],
-        label: clip(oneLine(b.label), DISCORD_LIMITS.buttonLabel),
+        label: clipUnits(oneLine(b.label), DISCORD_LIMITS.buttonLabel),
         custom_id: `${CUSTOM_ID_PREFIX}${b.action}:${b.value}`,
       })),
     });
@@ -169,15 +160,4 @@ export function parseCustomId(id: string): { action: string; value: string } | n
 
 function fieldsLength(fields: NonNullable<DiscordEmbed['fields']>): number {
   return fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ');
-}
-
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end -= 1;
-  return `${text.slice(0, end)}…`;
 }

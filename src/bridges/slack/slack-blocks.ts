@@ -1,4 +1,5 @@
 import type { Block, Button, ChatDocument, Mention, TreeNode } from '../../core/chat/document.js';
+import { attentionButtons, clipUnits, oneLine } from '../core/platform-text.js';
 import { treeText } from '../core/render-text.js';
 import { splitText } from '../core/text-split.js';
 
@@ -66,23 +67,23 @@ export function renderSlackMessage(doc: ChatDocument): SlackMessage {
   const blocks = doc.blocks.flatMap((block, i) => blockToSlack(block, i));
   if (mentions !== '') blocks.unshift({ type: 'section', text: { type: 'mrkdwn', text: mentions } });
   const fallback = [mentions, escapeMrkdwn(doc.text)].filter((s) => s !== '').join(' ');
-  return { text: clip(fallback, SLACK_LIMITS.text), blocks: fitBlocks(blocks) };
+  return { text: clipUnits(fallback, SLACK_LIMITS.text), blocks: fitBlocks(blocks) };
 }
 
 function blockToSlack(block: Block, index: number): SlackBlock[] {
   switch (block.type) {
     case 'header':
-      return [{ type: 'header', text: { type: 'plain_text', text: clip(oneLine(block.text), 150), emoji: true } }];
+      return [{ type: 'header', text: { type: 'plain_text', text: clipUnits(oneLine(block.text), 150), emoji: true } }];
     case 'markdown':
       return sections(escapeMrkdwn(block.text));
     case 'context':
-      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: clip(escapeMrkdwn(block.text), 3000) }] }];
+      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: clipUnits(escapeMrkdwn(block.text), 3000) }] }];
     case 'fields':
       return chunk(block.fields, SLACK_LIMITS.fields).map((fields) => ({
         type: 'section',
         fields: fields.map((f) => ({
           type: 'mrkdwn',
-          text: clip(`*${escapeMrkdwn(oneLine(f.label))}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
+          text: clipUnits(`*${escapeMrkdwn(oneLine(f.label))}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
         })),
       }));
     case 'tree':
@@ -102,13 +103,7 @@ function treeBlocks(root: TreeNode, index: number): SlackBlock[] {
     text: { type: 'mrkdwn', text: '```' + escapeMrkdwn(part) + '```' },
   }));
   // Buttons name their agent: "Peek w-cache", "Kill w-cache".
-  const buttons: Button[] = [];
-  const walk = (node: TreeNode): void => {
-    if (node.attention) for (const b of node.buttons) buttons.push({ ...b, label: `${b.label} ${node.name}` });
-    node.children.forEach(walk);
-  };
-  walk(root);
-  return [...code, ...actions(buttons, index)];
+  return [...code, ...actions(attentionButtons(root), index)];
 }
 
 function actions(buttons: readonly Button[], index: number): SlackBlock[] {
@@ -116,7 +111,7 @@ function actions(buttons: readonly Button[], index: number): SlackBlock[] {
     type: 'actions',
     elements: row.map((b, i) => ({
       type: 'button',
-      text: { type: 'plain_text', text: clip(oneLine(b.label), SLACK_LIMITS.buttonLabel), emoji: true },
+      text: { type: 'plain_text', text: clipUnits(oneLine(b.label), SLACK_LIMITS.buttonLabel), emoji: true },
       // Unique within the message (Slack refuses duplicates): the block, the row and the position.
       action_id: `${ACTION_PREFIX}${b.action}:${index}.${r}.${i}`,
       value: b.value,
@@ -146,16 +141,4 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ');
-}
-
-/** At most `max` UTF-16 units, never ending inside a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end -= 1;
-  return `${text.slice(0, end)}…`;
 }

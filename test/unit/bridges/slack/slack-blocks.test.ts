@@ -52,7 +52,11 @@ describe('Slack rendering (Block Kit within Slack limits)', () => {
       expect(t).not.toMatch(/^[\udc00-\udfff]/);
       expect((t.match(/```/g) ?? []).length % 2).toBe(0);
     }
-    expect(texts.join('').replace(/```\n/g, '').length).toBeGreaterThan(0);
+    // Nothing is lost between the parts: every emoji, code line and word arrives once.
+    const all = texts.join('');
+    expect(all.match(/😀/gu)?.length).toBe(2000);
+    expect(all.match(/code line/g)?.length).toBe(400);
+    expect(all.match(/名前/g)?.length).toBe(1500);
   });
 
   it('keeps to 50 blocks and says what it left out; headers to 150; buttons to 25 per actions block with unique ids', () => {

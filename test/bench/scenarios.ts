@@ -13,6 +13,7 @@ import { CHAT_SCENARIOS } from './chat-scenarios.js';
 import { DIALOG_SCENARIOS } from './dialog-scenarios.js';
 import { EVENT_SCENARIOS } from './event-scenarios.js';
 import { MCP_SCENARIOS } from './mcp-scenarios.js';
+import { HEALTH_TICK_SCENARIOS } from './health-tick-scenario.js';
 import { NEEDS_INPUT_SCENARIOS } from './needs-input-scenario.js';
 import { PLATFORM_CHAT_SCENARIOS } from './platform-chat-scenarios.js';
 import { type BenchResult, OMAR_BIN, emptyCounts, percentile, sleep, startBenchWorld, timeEach } from './bench-kit.js';
@@ -178,6 +179,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLATFORM_CHAT_SCENARIOS,
   ...DIALOG_SCENARIOS,
   ...NEEDS_INPUT_SCENARIOS,
+  ...HEALTH_TICK_SCENARIOS,
 ];
 
 function countAgentSessions(list: string): number {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseLineBreaks, unsafePasteChar } from './text/paste-safe.js';
 
 /** Input schemas several operations share. */
 
@@ -25,3 +26,20 @@ export const ConversationInput = z
       .regex(/^[cC]?\d+$/, 'expected a conversation handle such as c3 (from the [CHAT c<N> · …] line)'),
   ])
   .describe('The conversation: its handle c<N>, as in the [CHAT c<N> · …] line.');
+
+/**
+ * Text someone wrote for a pane (an event payload, a task, `send_input`): CRLF and CR are
+ * taken as LF; any other control character, an escape sequence in any form (ESC, the 8-bit
+ * CSI) or a lone surrogate is refused, so nothing typed this way can end the paste or act as
+ * a key (docs/contracts.md §6).
+ */
+export function pasteTextInput(field: string, base: z.ZodString = z.string()) {
+  return base.transform(normaliseLineBreaks).superRefine((text, ctx) => {
+    const bad = unsafePasteChar(text);
+    if (bad)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} holds ${bad.label} at index ${bad.index}: omar pastes text, never keys or escape sequences; remove it (new lines are \\n)`,
+      });
+  });
+}

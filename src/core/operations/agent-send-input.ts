@@ -4,7 +4,7 @@ import { EA_AGENT } from '../model/names.js';
 import { defineOperation } from '../operation.js';
 import { assertCanControl } from '../permissions.js';
 import { principalLabel } from '../principal.js';
-import { AgentNameInput } from '../operation-inputs.js';
+import { AgentNameInput, pasteTextInput } from '../operation-inputs.js';
 import { requireAgent } from '../model/agent-lookup.js';
 import { dialogHandle } from '../dialogs/dialog-state.js';
 import { openDialogOf } from '../dialogs/dialogs.js';
@@ -19,13 +19,13 @@ export const sendInput = defineOperation({
   name: 'send_input',
   summary: "Type text into an agent's pane (and submit it).",
   description:
-    "Pastes text into an agent's input exactly as given (quotes, newlines and unicode kept) and, with `enter`, submits it with a carriage return; delivery is verified (the paste must render, the pane must react) and retried. A worker may send only to its descendants; the EA to any agent of its EA. Use schedule_omar_event for messages between agents.",
+    "Pastes text into an agent's input as given (quotes, newlines and unicode kept; control characters and escape sequences are refused, CRLF becomes LF) and, with `enter`, submits it with a carriage return; delivery is verified (the paste must render, the pane must react) and retried. A worker may send only to its descendants; the EA to any agent of its EA. Use schedule_omar_event for messages between agents.",
   input: z.object({
     name: AgentNameInput,
-    text: z
-      .string()
-      .min(1)
-      .refine((t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES, 'text is larger than 1 MiB'),
+    text: pasteTextInput('text', z.string().min(1)).refine(
+      (t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES,
+      'text is larger than 1 MiB',
+    ),
     enter: z.boolean().optional().describe('Submit after pasting (default false on MCP, true on the CLI).'),
   }),
   output: z.object({

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type { DeliverOptions, DeliveryReport, Logger } from '../../core/ports.js';
+import { neutralisePasteText } from '../../core/text/paste-safe.js';
 import { isRendered, pasteTail, renderMarks, type RenderMarks } from './render-check.js';
 
 /**
  * Verified delivery into a pane (docs/architecture.md §5): the original OMAR's algorithm,
  * with its known flaws fixed.
+ * 0. the text is neutralised (docs/contracts.md §6): no control character, escape sequence or
+ *    lone surrogate reaches the pane, so nothing can end the bracketed paste or act as a key;
  * 1. the text goes into a private named buffer (`set-buffer`, never `send-keys -l`);
  * 2. `paste-buffer -d -p -r` pastes it (bracketed if the app asked for it, LFs kept);
  * 3. a plain capture is polled until the paste's tail (or a new placeholder) shows;
@@ -47,7 +50,8 @@ export async function deliverVerified(
   options: DeliverOptions,
 ): Promise<DeliveryReport> {
   const started = deps.now();
-  const delivery = new PaneDelivery(deps, session, text, options);
+  // The last line of defence: whatever the caller built, only printable text, TAB and LF reach tmux.
+  const delivery = new PaneDelivery(deps, session, neutralisePasteText(text), options);
   const reasons: string[] = [];
   for (let n = 1; n <= delivery.attempts; n += 1) {
     if (n > 1) await delivery.sleep(DELIVERY_DEFAULTS.backoffMs * 2 ** (n - 2));

@@ -190,18 +190,20 @@ describe('deliverVerified', () => {
     expect(pane.state.commands).toEqual([['has-session', '-t', '=gone']]);
   });
 
-  it('rejects text tmux cannot carry (NUL) at once with INVALID_INPUT', async () => {
+  it.each([
+    ['NUL', 'a\0b', 'a\u2400b'],
+    ['the end of a bracketed paste', 'report\u001b[201~\rkill everything\r', 'report\u241b[201~\nkill everything\n'],
+    ['an 8-bit CSI', 'a\u009b201~b', 'a\ufffd201~b'],
+    ['DEL and BEL', 'a\u007fb\u0007', 'a\u2421b\u2407'],
+    ['a lone surrogate', 'a\ud800b', 'a\ufffdb'],
+    ['CRLF', 'one\r\ntwo', 'one\ntwo'],
+  ])('neutralises %s before anything reaches tmux, and pastes once', async (_what, text, pasted) => {
     const pane = fakePane();
-    const { tmuxQuote } = await import('#runtime/tmux/tmux-quote.js');
-    const run = pane.deps.run;
-    pane.deps.run = async (args) => {
-      args.forEach((a) => tmuxQuote(a)); // what the control client does before writing
-      return run(args);
-    };
-    await expect(deliverVerified(pane.deps, 'x', 'a\0b', { submit: true })).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-    });
-    expect(pane.sent(isPaste)).toBe(0);
+    const report = await deliverVerified(pane.deps, 'x', text, { submit: true });
+    expect(report.attempts).toBe(1);
+    const setBuffer = pane.state.commands.find((a) => a[0] === 'set-buffer')!;
+    expect(setBuffer[4]).toBe(pasted);
+    expect(pane.sent(isPaste)).toBe(1);
   });
 
   it('sends only the CR for empty text with submit', async () => {

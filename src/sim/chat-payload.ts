@@ -30,6 +30,7 @@ export function parseChatPayload(payload: string): ChatMessage | null {
   }
   const text = lines
     .filter((line) => !FILE_LINE.test(line))
+    .map((line) => line.replace(/^\\/, ''))
     .join('\n')
     .trim();
   return { conversation, name, text };

@@ -10,10 +10,14 @@
  *   From <sender>: <payload>
  *
  *   [EVENT BATCH at t=<ns>]             consecutive due events
- *   [EVENT] From <sender>: <payload>    ([CRON] From … when recurring; payload lines follow)
+ *   [EVENT] From <sender>: <payload>    ([CRON] From … when recurring)
+ *
+ * Further lines of a payload or task start with `│ ` (continuation), which is taken off here.
  *
  * Anything else is plain text (typed by a person, or `send_input`).
  */
+import { unmarkContinuation } from '../core/text/frame-lines.js';
+
 export type Notice =
   | { kind: 'child-complete'; name: string; summary: string }
   | { kind: 'child-failed'; name: string; reason: string }
@@ -59,7 +63,7 @@ export function parseMessage(raw: string): Message {
   const single = SINGLE.exec(text);
   if (single) {
     const [, tag, t, sender, payload] = single as unknown as [string, string, string, string, string];
-    return { kind: 'events', t, batch: false, items: [item(sender, payload, tag === 'CRON')] };
+    return { kind: 'events', t, batch: false, items: [item(sender, unmarkContinuation(payload), tag === 'CRON')] };
   }
   const batch = BATCH.exec(text);
   if (batch) {
@@ -67,17 +71,23 @@ export function parseMessage(raw: string): Message {
     if (items.length > 0) return { kind: 'events', t: batch[1]!, batch: true, items };
   }
   const header = HEADER.exec(text);
-  if (header) return { kind: 'header', name: header[1]!.trim(), parent: header[2]!.trim(), task: header[3]!.trim() };
+  if (header)
+    return {
+      kind: 'header',
+      name: header[1]!.trim(),
+      parent: header[2]!.trim(),
+      task: unmarkContinuation(header[3]!).trim(),
+    };
   return { kind: 'text', text };
 }
 
-/** Lines starting `[EVENT] From x: ` or `[CRON] From x: ` open an item; any other line continues the last payload. */
+/** Lines starting `[EVENT] From x: ` or `[CRON] From x: ` open an item; `│ ` lines continue the last payload. */
 function parseBatch(body: string): EventItem[] {
   const items: Array<{ sender: string; lines: string[]; recurring: boolean }> = [];
   for (const line of body.split('\n')) {
     const m = BATCH_ITEM.exec(line);
     if (m) items.push({ sender: m[2]!, lines: [m[3]!], recurring: m[1] === 'CRON' });
-    else if (items.length > 0) items[items.length - 1]!.lines.push(line);
+    else if (items.length > 0) items[items.length - 1]!.lines.push(line.replace(/^│ ?/, ''));
     else return []; // text before the first item: not a batch
   }
   return items.map((i) => item(i.sender, i.lines.join('\n'), i.recurring));

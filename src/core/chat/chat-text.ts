@@ -1,3 +1,4 @@
+import { neutralisePasteText } from '../text/paste-safe.js';
 import { approvalHandle, conversationHandle } from './chat-state.js';
 
 /**
@@ -31,6 +32,9 @@ export const CONTEXT_MARKER = '[context: earlier messages in this thread]';
  * `[CHAT c<N> · <name>] <text>`, the thread's earlier messages (if any) as a marked block
  * of `> <name>: <text>` lines between the tag and the text, and one
  * `[file <name>, <size>] <path>` line per attached file after it.
+ * What people wrote cannot forge that structure: control characters are neutralised, a
+ * line of their text that starts with `>`, `[` or `\` gets a `\` before it, a quoted
+ * message's further lines are indented (`>   …`), and `[`/`]` in names become `(`/`)`.
  */
 export function chatPayload(fields: {
   conversation: number;
@@ -42,7 +46,7 @@ export function chatPayload(fields: {
   const tag = `[CHAT ${conversationHandle(fields.conversation)} · ${oneLineName(fields.name)}]`;
   const context = contextLines(fields.context ?? []);
   const files = (fields.files ?? []).map(fileLine);
-  const text = fields.text === '' && files.length > 0 ? [] : [fields.text];
+  const text = fields.text === '' && files.length > 0 ? [] : [escapeTextLines(neutralisePasteText(fields.text))];
   const lines = [...(context.length > 0 ? [CONTEXT_MARKER, ...context] : []), ...text, ...files];
   return `${tag} ${lines.join('\n')}`;
 }
@@ -69,7 +73,7 @@ export function humanSize(bytes: number): string {
 function contextLines(messages: readonly ContextMessage[]): string[] {
   const quoted = messages
     .slice(-CONTEXT_MAX_MESSAGES)
-    .map((m) => `> ${oneLineName(m.name)}: ${m.text.replace(/\r?\n/g, '\n> ')}`);
+    .map((m) => `> ${oneLineName(m.name)}: ${neutralisePasteText(m.text).replace(/\n/g, '\n>   ')}`);
   const kept: string[] = [];
   let bytes = 0;
   for (const line of [...quoted].reverse()) {
@@ -109,8 +113,14 @@ export function labelledReply(author: string | null, text: string): string {
   return author === null ? text : `*${author}:* ${text}`;
 }
 
+/** A name on one line that cannot close or open a tag: `[`/`]` → `(`/`)`, controls neutralised. */
 function oneLineName(name: string): string {
-  return name.replace(/\s+/g, ' ').trim() || '?';
+  return neutralisePasteText(name).replace(/\s+/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').trim() || '?';
+}
+
+/** A line of a person's text that could pass for a quote, a file or a tag line is escaped with `\`. */
+export function escapeTextLines(text: string): string {
+  return text.replace(/^(?=[>[\\])/gm, '\\');
 }
 
 function utf8Bytes(text: string): number {

@@ -7,7 +7,8 @@ import { defineOperation, type CallContext } from '../operation.js';
 import type { BackendCatalog, PreparedLaunch, Recorder, Services } from '../ports.js';
 import { assertCanSpawnUnder } from '../permissions.js';
 import { isEaAgent, principalLabel } from '../principal.js';
-import { IntLike } from '../operation-inputs.js';
+import { IntLike, pasteTextInput } from '../operation-inputs.js';
+import { markContinuation } from '../text/frame-lines.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
 import { agentPaneEnv } from '../lifecycle/pane-env.js';
@@ -36,9 +37,7 @@ const SpawnInput = z.object({
       "Who the agent reports to: 'ea', yourself, or one of your descendants. Default: you (for the EA and the owner: 'ea').",
     ),
   project_id: IntLike.optional().describe("Project the agent works for. Default: the parent's project."),
-  task: z
-    .string()
-    .max(256 * 1024)
+  task: pasteTextInput('task', z.string().max(256 * 1024))
     .optional()
     .describe('What the agent must do; delivered as its first message.'),
   workdir: z
@@ -317,7 +316,9 @@ async function markStarted(
  * prompt option) and the header. A raw command never gets a header (docs/contracts.md §4).
  */
 function firstMessage(spawn: Spawn, task: Task | null, plan: PreparedLaunch | null): string {
-  const header = task ? `YOUR NAME: ${spawn.name}\nYOUR PARENT: ${spawn.parent}\nYOUR TASK: ${task.text}` : null;
+  const header = task
+    ? `YOUR NAME: ${spawn.name}\nYOUR PARENT: ${spawn.parent}\nYOUR TASK: ${markContinuation(task.text)}`
+    : null;
   return plan ? [plan.firstMessage, header].filter((x): x is string => x !== null && x !== '').join('\n\n---\n\n') : '';
 }
 

@@ -305,7 +305,7 @@ describe('scheduler: order and timing', () => {
 });
 
 describe('scheduler: batching', () => {
-  it('events due together go out as one [EVENT BATCH …] delivery, in order, multi-line payloads unchanged', async () => {
+  it('events due together go out as one [EVENT BATCH …] delivery, in order, further payload lines marked', async () => {
     const r = rig();
     await r.scheduler.start();
     await r.add('w1', 'first\nsecond line', { sender: 'w2', atMs: T0 + 1000 });
@@ -313,7 +313,7 @@ describe('scheduler: batching', () => {
     await r.add('w1', 'third', { sender: 'owner', atMs: T0 + 1000 });
     await settle(1000);
     expect(r.mux.textsTo(session('w1'))).toEqual([
-      `[EVENT BATCH at t=${ns(T0 + 1000)}]\n[EVENT] From w2: first\nsecond line\n[CRON] From ea: tick\n[EVENT] From owner: third`,
+      `[EVENT BATCH at t=${ns(T0 + 1000)}]\n[EVENT] From w2: first\n│ second line\n[CRON] From ea: tick\n[EVENT] From owner: third`,
     ]);
     expect(r.scheduler.stats()).toMatchObject({ delivered: 3, batches: 1 });
   });

@@ -68,7 +68,7 @@ describe('spawn_agent with a backend', () => {
       expect.objectContaining({
         sender: 'omar',
         receiver: 'w1',
-        payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: write "docs"\nthen stop',
+        payload: 'YOUR NAME: w1\nYOUR PARENT: ea\nYOUR TASK: write "docs"\n│ then stop',
       }),
     ]);
     expect(t.launcher.watched).toEqual([{ ea: 0, name: 'w1', markers: ['claude ready'], awaitsHello: true }]);

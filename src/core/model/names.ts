@@ -14,6 +14,9 @@ export type ReservedName = (typeof RESERVED_NAMES)[number];
 /** The EA agent's name inside its own EA. */
 export const EA_AGENT = 'ea';
 
+/** The backend of an agent spawned with a raw `command` (a shell, a script): no agent CLI reads its pane. */
+export const RAW_BACKEND = 'raw';
+
 export const SESSION_PREFIX = 'omar-agent-';
 
 export function isReservedName(name: string): name is ReservedName {

@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { msToNs } from '../events/event-order.js';
 import { addEvent } from '../events/new-event.js';
-import { EA_AGENT } from '../model/names.js';
+import { EA_AGENT, RAW_BACKEND } from '../model/names.js';
 import type { OmarEvent, Recurrence, State } from '../model/state.js';
 import { defineOperation } from '../operation.js';
-import { assertSameEa } from '../permissions.js';
-import { type Principal, principalLabel } from '../principal.js';
+import { assertSameEa, isDescendant } from '../permissions.js';
+import { type Principal, isEaAgent, principalLabel } from '../principal.js';
 import { DAEMON_JOBS, DAEMON_RECEIVER, daemonJobOf } from '../events/daemon-jobs.js';
 import { toJsonBlock } from '../surface/code-block.js';
 import { findAgent } from '../model/agent-lookup.js';
 import { isoNow } from '../model/iso-now.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { isEventTimeInRange, MAX_EVENT_SECONDS, MAX_EVENT_TIME_ISO, MAX_EVENT_TIME_NS } from '../events/time-range.js';
+import { pasteTextInput } from '../operation-inputs.js';
 
 /** Scheduled payloads are capped at 64 KB (docs/contracts.md §6). */
 export const EVENT_PAYLOAD_MAX_BYTES = 64 * 1024;
@@ -89,8 +90,7 @@ export const scheduleOmarEvent = defineOperation({
   input: z
     .object({
       receiver: z.string().min(1).describe("Agent name, or 'ea' for the EA."),
-      payload: z
-        .string()
+      payload: pasteTextInput('payload')
         .refine((p) => p.trim() !== '', 'payload is empty')
         .refine((p) => utf8Length(p) <= EVENT_PAYLOAD_MAX_BYTES, 'payload is larger than 64 KB')
         .describe('The message text (at most 64 KB).'),
@@ -164,7 +164,7 @@ export const scheduleOmarEvent = defineOperation({
     assertTimeInRange(tNs);
 
     const event = await store.mutate((state) => {
-      assertReceiver(state, ctx.ea, input.receiver, input.payload, ctx.caller.kind);
+      assertReceiver(state, ctx.ea, input.receiver, input.payload, ctx.caller);
       return addEvent(state, {
         ea: ctx.ea,
         sender,
@@ -218,10 +218,10 @@ function assertReceiver(
   ea: number,
   receiver: string,
   payload: string,
-  callerKind: Principal['kind'],
+  caller: Principal,
 ): void {
   if (receiver === EA_AGENT) return;
-  if (receiver === DAEMON_RECEIVER) return assertDaemonJob(payload, callerKind);
+  if (receiver === DAEMON_RECEIVER) return assertDaemonJob(payload, caller.kind);
   const agent = findAgent(state, ea, receiver);
   if (!agent) {
     throw new AppError('AGENT_NOT_FOUND', `No agent '${receiver}' in EA ${ea} to receive the event.`, {
@@ -245,6 +245,23 @@ function assertReceiver(
       details: { field: 'receiver', name: receiver, ea },
     });
   }
+  if (agent.backend === RAW_BACKEND) assertMayTypeInto(state, ea, receiver, caller);
+}
+
+/**
+ * A raw command (a shell, a script) has no agent CLI to read an event as a message: the event
+ * is typed into it as input. So only who may `send_input` to it may schedule to it.
+ */
+function assertMayTypeInto(state: Readonly<State>, ea: number, receiver: string, caller: Principal): void {
+  if (caller.kind !== 'agent' || isEaAgent(caller) || isDescendant(state.agents, ea, receiver, caller.name)) return;
+  throw new AppError(
+    'PERMISSION_DENIED',
+    `'${receiver}' runs a raw command, so an event to it is typed in as input; ${caller.name} may send input only to its own descendants.`,
+    {
+      hint: "Ask the raw pane's parent (or the EA) to do it, or message an agent that runs a coding-agent CLI.",
+      details: { field: 'receiver', name: receiver, ea },
+    },
+  );
 }
 
 /** `omar` runs the jobs it knows, for the owner (and itself) only. */

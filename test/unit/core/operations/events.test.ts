@@ -22,9 +22,15 @@ beforeEach(() => {
   t = createTestServices();
 });
 
-async function spawn(name: string, options: { parent?: string; by?: Principal; ea?: number } = {}) {
-  const { by = owner, ea, ...rest } = options;
-  return t.call(spawnAgent, by, { name, command: 'bash', ...rest }, ea);
+/**
+ * A pane agent; unless `raw`, recorded as running an agent CLI (spawned as a command, so no
+ * header is queued): events to a raw command follow send_input's rule, tested on their own.
+ */
+async function spawn(name: string, options: { parent?: string; by?: Principal; ea?: number; raw?: boolean } = {}) {
+  const { by = owner, ea, raw = false, ...rest } = options;
+  const out = await t.call(spawnAgent, by, { name, command: 'bash', ...rest }, ea);
+  if (!raw) t.store.edit((s) => void (s.agents.find((a) => a.name === name && a.ea === (ea ?? 0))!.backend = 'claude'));
+  return out;
 }
 
 function schedule(by: Principal, input: Record<string, unknown>, ea?: number) {

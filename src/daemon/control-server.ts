@@ -185,7 +185,7 @@ async function handleLine(line: string, options: ControlServerOptions, connectio
   const caller = options.authenticate(request.params.token);
   if (!caller) {
     const error = new AppError('UNAUTHENTICATED', 'The token is not valid (revoked, or from another omar home).', {
-      hint: 'CLI: check OMAR_HOME. Agents: your agent was killed or never registered.',
+      hint: 'CLI: check OMAR_HOME. Agents: your agent has exited, was killed, or never registered.',
     });
     send(errorResponse(request.id, RPC_ERRORS.unauthenticated, error.message, error.toJSON()));
     return;

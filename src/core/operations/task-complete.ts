@@ -34,6 +34,11 @@ export const completeTask = defineOperation({
   cli: { path: ['task', 'complete'], positional: ['name', 'status', 'summary'], restPositional: true },
   async handler(ctx, input) {
     const caller = ctx.caller;
+    if (caller.kind === 'agent' && input.name !== undefined && input.name !== caller.name)
+      throw new AppError('PERMISSION_DENIED', `${caller.name} may close only its own task, not ${input.name}'s.`, {
+        hint: `Leave 'name' out (it is always you), or ask ${input.name}'s parent to act.`,
+        details: { field: 'name', name: input.name },
+      });
     const name = caller.kind === 'agent' ? caller.name : input.name;
     if (!name)
       throw new AppError('INVALID_INPUT', 'name is required when you are not an agent.', {

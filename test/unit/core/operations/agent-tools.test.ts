@@ -56,9 +56,14 @@ describe('complete_task', () => {
     );
   });
 
-  it('an agent always closes its own task, whatever name it passes; people must name one; chat cannot', async () => {
-    await t.call(completeTask, worker('dev'), { status: 'completed', summary: 'mine', name: 'lead' });
+  it('an agent closes only its own task (naming another is refused); people must name one; chat cannot', async () => {
+    await expect(
+      t.call(completeTask, worker('dev'), { status: 'completed', summary: 'mine', name: 'lead' }),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: "dev may close only its own task, not lead's." });
     expect(t.store.get().tasks.find((x) => x.agent === 'lead')?.status).toBe('running');
+    await expect(
+      t.call(completeTask, worker('dev'), { status: 'completed', summary: 'mine', name: 'dev' }),
+    ).resolves.toMatchObject({ status: 'completed' });
     await expect(t.call(completeTask, owner, { status: 'completed', summary: 'x' })).rejects.toEqual(
       code('INVALID_INPUT'),
     );

@@ -2,6 +2,7 @@ import type { Config } from '../config/config-schema.js';
 import { loadConfig, type ConfigFlags } from '../config/load-config.js';
 import { connectToDaemon, type DaemonClient } from '../runtime/control/daemon-client.js';
 import { readOwnerToken } from '../runtime/identity/owner-token.js';
+import { readAgentContext } from '../runtime/identity/read-agent-context.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -31,8 +32,16 @@ export function loadCliConfig(io: CliIo, flags: ConfigFlags = {}, globals?: Glob
   });
 }
 
-/** Connects to the daemon of this OMAR_HOME as the owner. */
-export async function connectAsOwner(config: Config): Promise<DaemonClient> {
+/**
+ * Connects to the daemon of this OMAR_HOME as the owner, or, run inside an agent's pane
+ * (OMAR_CONTEXT set), as that agent: `omar` typed by an agent acts with the agent's rights.
+ */
+export async function connectAsOwner(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<DaemonClient> {
+  const contextPath = env['OMAR_CONTEXT'];
+  if (contextPath) {
+    const context = await readAgentContext(contextPath);
+    return connectToDaemon({ socket: context.socket, token: context.token });
+  }
   const token = await readOwnerToken(config.paths.ownerToken).catch(() => null);
   // Without a token the daemon has never run here; say so the way a missing daemon is said.
   return connectToDaemon({ socket: config.paths.socket, token: token ?? 'no-owner-token' });

@@ -45,7 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { watchResult } = await import('./commands/watch-result.js');
       return await watchResult({ op, input, topics }, config, globals, io);
     }
-    const client = await connectAsOwner(config).catch(async (error: unknown) => {
+    const client = await connectAsOwner(config, io.env).catch(async (error: unknown) => {
       if (op.name !== LOCAL_FALLBACK_OPERATION || toAppError(error).code !== 'DAEMON_UNREACHABLE') throw error;
       return null;
     });

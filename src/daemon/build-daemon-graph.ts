@@ -361,9 +361,13 @@ function buildSupervisor(
   });
 }
 
-/** What every pane omar creates is told about its daemon (OMAR_HOME, OMAR_TMUX_SOCKET). */
-function paneEnvOf(config: Config): Record<string, string> {
-  return { OMAR_HOME: config.home, OMAR_TMUX_SOCKET: config.tmux.socket };
+/**
+ * What every pane omar creates is told about its daemon: nothing. An agent finds its daemon
+ * through its own context (OMAR_CONTEXT, set per pane); omar's home, and with it the owner
+ * token, is not pointed at (docs/architecture.md, agent isolation).
+ */
+function paneEnvOf(_config: Config): Record<string, string> {
+  return {};
 }
 
 /** Which chat bridges are connected; the console's with how many `omar chat` are attached. */

@@ -142,6 +142,7 @@ export async function runDoctor(_args: string[], globals: GlobalOptions, io: Cli
     found: sim ? `${sim} (used when no CLI is installed)` : 'not built',
     fix: sim ? '' : 'Run npm run build (it builds dist/sim.mjs).',
   });
+  checks.push(isolationCheck());
   const required = checks.filter((c) => !c.check.startsWith('agent') && c.check !== 'daemon');
   const healthy = required.every((c) => c.ok);
   if (globals.json) {
@@ -195,6 +196,17 @@ function promptsUnseen(bridges: ChatBridgeStatus[], config: Config): string[] {
   return [
     `Agents can stop on a permission prompt (agent.permissions = "${config.agent.permissions}"), and no Slack or Discord is connected to ping you: only omar chat, omar dialogs and omar list show them. Connect a bridge, or answer with omar answer NAME CHOICE.`,
   ];
+}
+
+/** Said plainly on every run: what the permission table binds, and what it cannot while agents share your uid. */
+function isolationCheck(): Check {
+  const uid = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
+  return {
+    check: 'agent isolation',
+    ok: true,
+    found: `agents run as your user${uid}: the permission table binds what they ask omar to do, not a shell command that reads your files, OMAR_HOME/owner.token included`,
+    fix: 'Run only agents you would trust with your account; see "What the permission table protects" in the README.',
+  };
 }
 
 function tmuxAtLeast(version: string, major: number, minor: number): boolean {

@@ -108,9 +108,7 @@ class Connection {
     private readonly logger: Logger,
     timeoutMs: number,
   ) {
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
-    delete env.TMUX;
-    delete env.TMUX_PANE;
+    const env = serverEnv(options.env ?? process.env);
     const binary = options.tmuxBinary ?? 'tmux';
     // -u: the client declares UTF-8, otherwise tmux replaces non-ASCII output with '_'.
     // -f /dev/null: no ~/.tmux.conf, should this client start the server.
@@ -315,4 +313,16 @@ function tagOf(rest: string): string {
 /** A tmux command as logs and errors show it: at most 200 characters and its length. */
 function shortCommand(command: string): string {
   return shorten(command, 200, { ellipsis: 'after', showLength: true });
+}
+
+/**
+ * The environment the tmux server (and so every pane) starts from: without the outer tmux's
+ * TMUX/TMUX_PANE, and without omar's own OMAR_* variables but the log level (OMAR_HOME would
+ * lead an agent to the owner token; each pane gets only its own identity: OMAR_AGENT, OMAR_EA,
+ * OMAR_CONTEXT).
+ */
+export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = (key: string): boolean =>
+    key !== 'TMUX' && key !== 'TMUX_PANE' && (!key.startsWith('OMAR_') || key === 'OMAR_LOG_LEVEL');
+  return Object.fromEntries(Object.entries(env).filter(([key]) => kept(key)));
 }

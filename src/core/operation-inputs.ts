@@ -33,13 +33,13 @@ export const ConversationInput = z
  * CSI) or a lone surrogate is refused, so nothing typed this way can end the paste or act as
  * a key (docs/contracts.md §6).
  */
-export function pasteTextInput(field: string, base: z.ZodString = z.string()) {
+export function pasteTextInput(base: z.ZodString = z.string()) {
   return base.transform(normaliseLineBreaks).superRefine((text, ctx) => {
     const bad = unsafePasteChar(text);
     if (bad)
       ctx.addIssue({
         code: 'custom',
-        message: `${field} holds ${bad.label} at index ${bad.index}: omar pastes text, never keys or escape sequences; remove it (new lines are \\n)`,
+        message: `contains ${bad.label} at index ${bad.index}; omar pastes text, never keys or escape sequences: remove it (write a new line as \\n)`,
       });
   });
 }

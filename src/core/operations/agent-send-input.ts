@@ -22,7 +22,7 @@ export const sendInput = defineOperation({
     "Pastes text into an agent's input as given (quotes, newlines and unicode kept; control characters and escape sequences are refused, CRLF becomes LF) and, with `enter`, submits it with a carriage return; delivery is verified (the paste must render, the pane must react) and retried. A worker may send only to its descendants; the EA to any agent of its EA. Use schedule_omar_event for messages between agents.",
   input: z.object({
     name: AgentNameInput,
-    text: pasteTextInput('text', z.string().min(1)).refine(
+    text: pasteTextInput(z.string().min(1)).refine(
       (t) => utf8Length(t) <= SEND_INPUT_MAX_BYTES,
       'text is larger than 1 MiB',
     ),

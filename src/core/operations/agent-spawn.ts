@@ -37,7 +37,7 @@ const SpawnInput = z.object({
       "Who the agent reports to: 'ea', yourself, or one of your descendants. Default: you (for the EA and the owner: 'ea').",
     ),
   project_id: IntLike.optional().describe("Project the agent works for. Default: the parent's project."),
-  task: pasteTextInput('task', z.string().max(256 * 1024))
+  task: pasteTextInput(z.string().max(256 * 1024))
     .optional()
     .describe('What the agent must do; delivered as its first message.'),
   workdir: z

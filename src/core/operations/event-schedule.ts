@@ -90,7 +90,7 @@ export const scheduleOmarEvent = defineOperation({
   input: z
     .object({
       receiver: z.string().min(1).describe("Agent name, or 'ea' for the EA."),
-      payload: pasteTextInput('payload')
+      payload: pasteTextInput()
         .refine((p) => p.trim() !== '', 'payload is empty')
         .refine((p) => utf8Length(p) <= EVENT_PAYLOAD_MAX_BYTES, 'payload is larger than 64 KB')
         .describe('The message text (at most 64 KB).'),

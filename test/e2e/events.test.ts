@@ -33,12 +33,13 @@ describeWithTmux('event queue through the CLI', () => {
       .filter(Boolean)
       .map((l) => (JSON.parse(l) as { text: string }).text);
   };
-  const spawnRaw = async (name: string, extra = ''): Promise<void> => {
+  const spawnRaw = async (name: string, extra = '', parent?: string): Promise<void> => {
     await world.omarJson([
       'spawn',
       name,
       '--command',
       `${process.execPath} ${RAW_AGENT} ${join(world.home, `${name}.jsonl`)} ${extra}`.trim(),
+      ...(parent ? ['--parent', parent] : []),
     ]);
     await waitFor(
       async () =>
@@ -60,7 +61,8 @@ describeWithTmux('event queue through the CLI', () => {
     const tricky = `quotes "double" 'single' $(rm -rf /) \`tick\` | > < * ? ~ !! ; \\; #{pane_id} %s %%\ttab ünïcödé 漢字 😀 → ✓\nsecond line\n-leading dash`;
     const one = await world.omarJson<EventView>(['events', 'schedule', '--to', 'r1', '--payload', tricky]);
     await waitFor(() => received('r1').length === 1, { describe: () => JSON.stringify(received('r1')) });
-    expect(received('r1')[0]).toBe(`[EVENT at t=${one.t}]\nFrom owner: ${tricky}`);
+    // Bytes exact; further lines of a payload arrive marked `│ ` (only omar starts a line there).
+    expect(received('r1')[0]).toBe(`[EVENT at t=${one.t}]\nFrom owner: ${tricky.replace(/\n/g, '\n│ ')}`);
 
     // Three events due at the same instant go out as one batch, in seq order.
     const at = `${BigInt(Date.now() + 1500) * 1_000_000n}`;
@@ -80,9 +82,10 @@ describeWithTmux('event queue through the CLI', () => {
 
   it('retries a receiver that never renders, marks the event failed, tells the sender — and never delays another receiver', async () => {
     await world.startDaemon();
-    await spawnRaw('deaf', '--never-render');
     await spawnRaw('sender');
-    await spawnRaw('fast');
+    // Raw panes take events as typed input, so the sender schedules only to its own children.
+    await spawnRaw('deaf', '--never-render', 'sender');
+    await spawnRaw('fast', '', 'sender');
     // The sender schedules with its own token, as an agent does through its MCP server.
     const context = JSON.parse(
       readFileSync(join(world.home, 'ea', '0', 'agents', 'sender', 'context.json'), 'utf8'),

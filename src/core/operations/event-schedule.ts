@@ -250,10 +250,12 @@ function assertReceiver(
 
 /**
  * A raw command (a shell, a script) has no agent CLI to read an event as a message: the event
- * is typed into it as input. So only who may `send_input` to it may schedule to it.
+ * is typed into it as input. So only who may `send_input` to it may schedule to it — and the
+ * raw agent itself (its own pane: a script waking itself up later).
  */
 function assertMayTypeInto(state: Readonly<State>, ea: number, receiver: string, caller: Principal): void {
-  if (caller.kind !== 'agent' || isEaAgent(caller) || isDescendant(state.agents, ea, receiver, caller.name)) return;
+  if (caller.kind !== 'agent' || isEaAgent(caller) || caller.name === receiver) return;
+  if (isDescendant(state.agents, ea, receiver, caller.name)) return;
   throw new AppError(
     'PERMISSION_DENIED',
     `'${receiver}' runs a raw command, so an event to it is typed in as input; ${caller.name} may send input only to its own descendants.`,

@@ -6,7 +6,7 @@
  * The organisation: EA 0 (its pane runs `cat`), w1 and w2 raw `sh` panes under it, c1 a
  * raw child of w1 and g1 a raw child of c1, b1 a backend (custom) agent under the EA.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,25 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { errorOf, startAgentWorld, type AgentWorld } from './agent-world.js';
 
 const OMAR_BIN = resolve(import.meta.dirname, '../../../dist/omar.mjs');
+
+/**
+ * Runs the built `omar` as a child, asynchronously: the daemon answering it runs in this
+ * very process, so a synchronous spawn would block the loop that must answer it.
+ */
+function omarChild(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [OMAR_BIN, ...args],
+      { encoding: 'utf8', env, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        done({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
 const SENTINEL_HOME = '/nonexistent/omar-home-of-the-daemon';
 
 describeWithTmux('hostile permissions', () => {
@@ -90,13 +109,17 @@ describeWithTmux('hostile permissions', () => {
       await world.owner.call('cancel_event', { event_id: out.id });
     });
 
-    it('allowed from the owner, and typed into the raw pane as the issue showed', async () => {
+    it('allowed from the owner: typed into the raw pane, each further line marked so it is not a command of its own', async () => {
       const out = await world.owner.call<{ id: string }>('schedule_omar_event', {
         receiver: 'w2',
-        payload: `touch '${world.home}/by-owner'`,
+        payload: `hello\ntouch '${world.home}/by-owner'`,
       });
       world.accepted.add(out.id);
-      await waitFor(() => existsSync(join(world.home, 'by-owner')), { describe: () => 'the owner’s event never ran' });
+      const screen = (): string =>
+        world.tmux(['capture-pane', '-p', '-J', '-S', '-50', '-t', '=omar-agent-0-w2:']).stdout;
+      await waitFor(() => screen().includes(`│ touch '${world.home}/by-owner'`), { describe: screen });
+      expect(screen()).toContain('From owner: hello');
+      expect(existsSync(join(world.home, 'by-owner'))).toBe(false);
     });
 
     it('the reproduction: w1 cannot make w2 run a command', async () => {
@@ -198,23 +221,25 @@ describeWithTmux('hostile permissions', () => {
     it('omar run inside a pane acts as that agent, not as the owner', async () => {
       expect(existsSync(OMAR_BIN), 'run `npm run -s build` first').toBe(true);
       const run = (args: string[]) =>
-        spawnSync(process.execPath, [OMAR_BIN, ...args], {
-          encoding: 'utf8',
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OMAR_CONTEXT: world.contextPath('w1') },
+        omarChild(args, {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          OMAR_CONTEXT: world.contextPath('w1'),
         });
-      const who = run(['whoami', '--json']);
+      const who = await run(['whoami', '--json']);
       expect(who.status, who.stderr).toBe(0);
       expect(JSON.parse(who.stdout)).toMatchObject({ principal: 'w1', kind: 'agent', role: 'worker' });
-      const kill = run(['kill', 'w2']);
+      const kill = await run(['kill', 'w2']);
       expect(kill.status).not.toBe(0);
       expect(kill.stderr).toContain('PERMISSION_DENIED');
       expect(agent('w2')?.health).not.toBe('exited');
     });
 
-    it('omar doctor says what the permission table does not protect against', () => {
-      const doctor = spawnSync(process.execPath, [OMAR_BIN, 'doctor', '--json'], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OMAR_HOME: world.home },
+    it('omar doctor says what the permission table does not protect against', async () => {
+      const doctor = await omarChild(['doctor', '--json'], {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        OMAR_HOME: world.home,
       });
       const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ check: string; found: string }> }).checks;
       expect(checks.find((c) => c.check === 'agent isolation')?.found).toMatch(

@@ -106,7 +106,7 @@ export function prepareCliHome(env: Record<string, string>, options: CliEnvOptio
       'name = "Fake local"',
       `base_url = "${fakeUrl}/v1"`,
       'wire_api = "responses"',
-      'env_key = "OMAR_FAKE_OPENAI_KEY"',
+      'env_key = "FAKE_OPENAI_KEY_OF_THE_TESTS"',
       'request_max_retries = 0',
       'stream_max_retries = 0',
       '',
@@ -157,7 +157,7 @@ export function prepareCliHome(env: Record<string, string>, options: CliEnvOptio
     // else it clones anthropics/claude-plugins-official from github.com (ssh, then https)
     CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
     // codex
-    OMAR_FAKE_OPENAI_KEY: FAKE_OPENAI_KEY,
+    FAKE_OPENAI_KEY_OF_THE_TESTS: FAKE_OPENAI_KEY,
     // gemini (its settings live in the agent's own GEMINI_CLI_HOME, written by the adapter)
     GEMINI_API_KEY: FAKE_GEMINI_KEY,
     GOOGLE_GEMINI_BASE_URL: fakeUrl,

@@ -315,14 +315,21 @@ function shortCommand(command: string): string {
   return shorten(command, 200, { ellipsis: 'after', showLength: true });
 }
 
+/** The chat platforms' credentials the daemon reads from its environment: never an agent's. */
+export const CHAT_SECRETS = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN'] as const;
+
 /**
  * The environment the tmux server (and so every pane) starts from: without the outer tmux's
- * TMUX/TMUX_PANE, and without omar's own OMAR_* variables but the log level (OMAR_HOME would
+ * TMUX/TMUX_PANE, without omar's own OMAR_* variables but the log level (OMAR_HOME would
  * lead an agent to the owner token; each pane gets only its own identity: OMAR_AGENT, OMAR_EA,
- * OMAR_CONTEXT).
+ * OMAR_CONTEXT), and without the chat bots' tokens (an agent must not post as the bot).
  */
 export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const secrets = new Set<string>(CHAT_SECRETS);
   const kept = (key: string): boolean =>
-    key !== 'TMUX' && key !== 'TMUX_PANE' && (!key.startsWith('OMAR_') || key === 'OMAR_LOG_LEVEL');
+    key !== 'TMUX' &&
+    key !== 'TMUX_PANE' &&
+    !secrets.has(key) &&
+    (!key.startsWith('OMAR_') || key === 'OMAR_LOG_LEVEL');
   return Object.fromEntries(Object.entries(env).filter(([key]) => kept(key)));
 }

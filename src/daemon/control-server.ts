@@ -2,9 +2,10 @@ import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppError, toAppError } from '../core/errors.js';
 import { invokeOperation } from '../core/invoke-operation.js';
+import type { KeyedCalls } from './keyed-calls.js';
 import type { AnyOperation } from '../core/operation.js';
 import type { Logger, Services } from '../core/ports.js';
-import type { Principal } from '../core/principal.js';
+import { type Principal, principalLabel } from '../core/principal.js';
 import { RequestSchema, RPC_ERRORS, createLineSplitter, type RpcResponse } from '../runtime/control/protocol.js';
 import type { JournalFeed } from './journal-feed.js';
 import {
@@ -27,6 +28,8 @@ export interface ControlServerOptions {
   consoleChat?: ConsoleChatDeps;
   /** What one connection may hold (defaults: CONNECTION_LIMITS). */
   limits?: Partial<ConnectionLimits>;
+  /** Mutating calls with an idempotency key (none: keys are ignored). */
+  keyedCalls?: KeyedCalls;
 }
 
 /**
@@ -216,6 +219,7 @@ async function dispatch(
     input?: unknown;
     topics?: string[] | undefined;
     listed_tools?: string[] | undefined;
+    idempotency_key?: unknown;
   },
   caller: Principal,
   options: ControlServerOptions,
@@ -245,7 +249,11 @@ async function dispatch(
       hint: 'Methods are operation names such as spawn_agent or list_agents.',
     });
   }
-  return invokeOperation(op, options.services, { caller, ea: params.ea, input: params.input ?? {} });
+  const invoke = () => invokeOperation(op, options.services, { caller, ea: params.ea, input: params.input ?? {} });
+  // A retried mutating call with the same key gets the first answer, never a second effect.
+  if (params.idempotency_key !== undefined && op.access !== 'read' && options.keyedCalls)
+    return options.keyedCalls.run({ key: params.idempotency_key, principal: principalLabel(caller), method }, invoke);
+  return invoke();
 }
 
 function success(id: string | number, result: unknown): RpcResponse {

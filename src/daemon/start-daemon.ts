@@ -16,6 +16,7 @@ import { buildDaemonGraph, type DaemonGraph } from './build-daemon-graph.js';
 import { chooseEaBackends } from './choose-ea-backends.js';
 import { ensureReportEvent } from './ensure-report-event.js';
 import { type ConnectionLimits, startControlServer } from './control-server.js';
+import { createKeyedCalls, type KeyedCalls } from './keyed-calls.js';
 import { readLivePid, writePidFile } from './pid-file.js';
 import { stopDaemon, type StopOptions, stopOnce } from './stop-daemon.js';
 
@@ -44,7 +45,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const paths = config.paths;
   await makeHome(config, logger);
   await refuseSecondDaemon(config);
-  const store = await openStateStore({ path: paths.state, logger });
+  // Keys of retried mutating calls: the store records them with the call's effect.
+  const keyedCalls = createKeyedCalls(() => store);
+  const store = await openStateStore({ path: paths.state, logger, calls: keyedCalls });
   await writePidFile(paths.pidFile, process.pid);
   // Ready before the control API is up: a `shutdown` call may come before this function returns.
   const { stopped, stop } = stopOnce((options) => stopDaemon(graph, server, paths.pidFile, options));
@@ -56,7 +59,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
   await ensureEas(config, graph);
   await keepReportEvent(config, graph);
-  const server = await serveControlApi(config, graph, deps.controlLimits);
+  const server = await serveControlApi(config, graph, keyedCalls, deps.controlLimits);
   graph.journal.record('daemon.started', {
     pid: process.pid,
     version: VERSION,
@@ -118,6 +121,7 @@ async function keepReportEvent(config: Config, graph: DaemonGraph): Promise<void
 function serveControlApi(
   config: Config,
   { ownerToken, store, services, journalFeed, logger, readiness, consoleRelay }: DaemonGraph,
+  keyedCalls: KeyedCalls,
   limits: Partial<ConnectionLimits> = {},
 ) {
   return startControlServer({
@@ -130,6 +134,7 @@ function serveControlApi(
     onAgentHello: (agent, tools) => readiness.hello(agent.ea, agent.name, tools),
     consoleChat: { relay: consoleRelay, store },
     limits,
+    keyedCalls,
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { ZodObject } from 'zod';
@@ -7,7 +8,11 @@ import type { AccessCategory } from '../core/permissions.js';
 import { VERSION } from '../version.js';
 
 /** Forwards one operation call to the daemon with the agent's token; throws AppError. */
-export type CallDaemon = (method: string, input: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
+export type CallDaemon = (
+  method: string,
+  input: unknown,
+  options?: { signal?: AbortSignal; idempotencyKey?: string },
+) => Promise<unknown>;
 
 export interface CreateMcpServerOptions {
   /** The operation registry; those with `mcp: false` are not tools. */
@@ -45,7 +50,11 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       },
       async (args: unknown, extra: { signal?: AbortSignal }) => {
         try {
-          const result = await options.callDaemon(op.name, args ?? {}, extra.signal ? { signal: extra.signal } : {});
+          const result = await options.callDaemon(op.name, args ?? {}, {
+            ...(extra.signal ? { signal: extra.signal } : {}),
+            // A mutating call may be repeated after a daemon restart: its key makes it take effect once.
+            ...(op.access === 'read' ? {} : { idempotencyKey: randomUUID() }),
+          });
           return successResult(result);
         } catch (thrown) {
           return errorResult(toAppError(thrown));

@@ -16,7 +16,11 @@ export interface DaemonLinkOptions {
 
 export interface DaemonLink {
   /** Forwards an operation call; throws AppError (DAEMON_UNREACHABLE when there is no daemon). */
-  call(method: string, input: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
+  /**
+   * With `idempotencyKey` (mutating calls), a call whose connection the daemon's restart
+   * cut is sent once more with the same key when the daemon is back: it takes effect once.
+   */
+  call(method: string, input: unknown, options?: { signal?: AbortSignal; idempotencyKey?: string }): Promise<unknown>;
   /** The live connection, if any. */
   current(): DaemonClient | null;
   /** Runs on every (re)connection, with the new client. */
@@ -131,24 +135,40 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
 
   return {
     async call(method, input, callOptions = {}) {
-      const { signal } = callOptions;
-      if (closed) throw unreachable();
-      const c = client ?? (await waitForClient(callWaitMs, signal));
-      if (signal?.aborted) throw new AppError('TIMEOUT', `The call to ${method} was cancelled by the client.`);
-      if (!c) throw unreachable();
-      try {
-        return await withAbort(c.call(method, input), signal, method);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'DAEMON_UNREACHABLE') {
-          throw new AppError(
-            'DAEMON_UNREACHABLE',
-            `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`,
-            {
-              hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.',
-            },
-          );
+      const { signal, idempotencyKey } = callOptions;
+      /** Cut: the connection closed while the call was out (it may have taken effect). */
+      let cut = false;
+      const once = async (): Promise<unknown> => {
+        cut = false;
+        if (closed) throw unreachable();
+        const c = client ?? (await waitForClient(callWaitMs, signal));
+        if (signal?.aborted) throw new AppError('TIMEOUT', `The call to ${method} was cancelled by the client.`);
+        if (!c) throw unreachable();
+        try {
+          return await withAbort(c.call(method, input, idempotencyKey ? { idempotencyKey } : {}), signal, method);
+        } catch (error) {
+          cut = error instanceof AppError && error.code === 'DAEMON_UNREACHABLE';
+          throw error;
         }
-        throw error;
+      };
+      const cutError = (): AppError =>
+        new AppError(
+          'DAEMON_UNREACHABLE',
+          `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`,
+          { hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.' },
+        );
+      try {
+        return await once();
+      } catch (first) {
+        if (!cut) throw first;
+        if (!idempotencyKey || signal?.aborted || closed) throw cutError();
+        // The daemon went away mid-call: once it is back, the same key answers as the first call did.
+        log.warn(`the connection closed during ${method}; sending it again with its idempotency key`);
+        try {
+          return await once();
+        } catch (second) {
+          throw cut ? cutError() : second;
+        }
       }
     },
     current: () => client,

@@ -199,9 +199,10 @@ describe('openStateStore', () => {
     await writeFile(path, JSON.stringify(v1));
     const store = await open(MIGRATIONS);
     expect(store.get()).toMatchObject({
-      version: 3,
+      version: 4,
       next: { conversation: 1, outbox: 1, approval: 1, dialog: 1 },
       dialogs: [],
+      idempotency: [],
       projects: [{ id: 1, conversation: null, startedBy: null }],
       conversations: [],
       outbox: [],
@@ -215,10 +216,11 @@ describe('openStateStore', () => {
   it('reads a version 2 file (before prompts) with no dialogs and the next dialog id 1, keeping the rest', async () => {
     const v2 = { ...emptyState(), version: 2, next: { ...emptyState().next, approval: 4 } } as Record<string, unknown>;
     delete v2['dialogs'];
+    delete v2['idempotency'];
     delete (v2['next'] as Record<string, unknown>)['dialog'];
     await writeFile(path, JSON.stringify(v2));
     const store = await open(MIGRATIONS);
-    expect(store.get()).toMatchObject({ version: 3, next: { approval: 4, dialog: 1 }, dialogs: [] });
+    expect(store.get()).toMatchObject({ version: 4, next: { approval: 4, dialog: 1 }, dialogs: [], idempotency: [] });
   });
 
   it('refuses an old file it has no migration for', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatStateSchema, emptyChatState } from '../chat/chat-state.js';
 import { DialogSchema } from '../dialogs/dialog-state.js';
+import { IdempotencyRecordSchema } from './idempotency.js';
 import { MentionSchema } from '../chat/document.js';
 import { isEventTimeInRange, MAX_EVENT_TIME_ISO } from '../events/time-range.js';
 import { AGENT_NAME_PATTERN, EA_AGENT, isReservedName } from './names.js';
@@ -141,7 +142,7 @@ export const EventSchema = z.object({
 });
 export type OmarEvent = z.infer<typeof EventSchema>;
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 export const StateSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -166,6 +167,8 @@ export const StateSchema = z.object({
   events: z.array(EventSchema),
   /** Prompts of agents' CLIs waiting on a person, and the recently closed ones. */
   dialogs: z.array(DialogSchema),
+  /** Mutating calls that carried an idempotency key, with their answer (docs/contracts.md §2). */
+  idempotency: z.array(IdempotencyRecordSchema),
   ...ChatStateSchema.shape,
 });
 export type State = z.infer<typeof StateSchema>;
@@ -181,6 +184,7 @@ export function emptyState(): State {
     tasks: [],
     events: [],
     dialogs: [],
+    idempotency: [],
     ...emptyChatState(),
   };
 }

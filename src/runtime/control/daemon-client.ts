@@ -17,7 +17,11 @@ export interface DaemonClientOptions {
 }
 
 export interface DaemonClient {
-  call<T = unknown>(method: string, input?: unknown, options?: { ea?: number }): Promise<T>;
+  /**
+   * One operation. With `idempotencyKey`, a mutating call may be repeated (e.g. after the
+   * daemon restarted mid-call) with the same key and takes effect once (docs/contracts.md §2).
+   */
+  call<T = unknown>(method: string, input?: unknown, options?: { ea?: number; idempotencyKey?: string }): Promise<T>;
   /** Raw call with extra params (agent_hello, subscribe). */
   request<T = unknown>(method: string, params: Record<string, unknown>): Promise<T>;
   subscribe(topics: readonly JournalTopic[], onNotification: (topic: string, params: unknown) => void): Promise<void>;
@@ -91,7 +95,11 @@ export async function connectToDaemon(options: DaemonClientOptions): Promise<Dae
 
   return {
     call: (method, input, callOptions) =>
-      request(method, { input: input ?? {}, ...(callOptions?.ea !== undefined ? { ea: callOptions.ea } : {}) }),
+      request(method, {
+        input: input ?? {},
+        ...(callOptions?.ea !== undefined ? { ea: callOptions.ea } : {}),
+        ...(callOptions?.idempotencyKey !== undefined ? { idempotency_key: callOptions.idempotencyKey } : {}),
+      }),
     request,
     async subscribe(topics, onNotification) {
       listeners.push(onNotification);

@@ -5,6 +5,7 @@ import { Low } from 'lowdb';
 import { AppError, describeIssues, errorMessage } from '../../core/errors.js';
 import { STATE_VERSION, StateSchema, emptyState, type State } from '../../core/model/state.js';
 import { findStateInconsistencies } from '../../core/model/state-integrity.js';
+import { rememberCall } from '../../core/model/idempotency.js';
 import type { Logger, StateStore } from '../../core/ports.js';
 import { AtomicJsonFile } from './atomic-json-file.js';
 import { ChangeSet, TrustedEntities, validateState, type ValidationMode } from './change-validation.js';
@@ -43,6 +44,24 @@ export interface OpenStateStoreOptions {
    * whole state (the cost grows with the state; for tests).
    */
   validate?: ValidationMode;
+  /**
+   * The call under way, when it carries an idempotency key: its first mutation that
+   * changes anything records the key in the same write (see core/model/idempotency.ts).
+   */
+  calls?: CallContext;
+}
+
+/** What the control server tells the store about the call it is running. */
+export interface KeyedCall {
+  key: string;
+  principal: string;
+  method: string;
+  /** Set once the key is in the state. */
+  recorded: boolean;
+}
+
+export interface CallContext {
+  current(): KeyedCall | undefined;
 }
 
 export interface JsonStateStore extends StateStore {
@@ -90,7 +109,7 @@ export async function openStateStore(options: OpenStateStoreOptions): Promise<Js
       throw writeFailed(path, error);
     }
   }
-  return new LowdbStateStore(path, db, logger, options.validate ?? 'changed');
+  return new LowdbStateStore(path, db, logger, options.validate ?? 'changed', options.calls);
 }
 
 interface Waiter {
@@ -115,6 +134,7 @@ class LowdbStateStore implements JsonStateStore {
     private readonly db: Low<State>,
     private readonly logger: Logger,
     private readonly mode: ValidationMode,
+    private readonly calls?: CallContext,
   ) {
     this.#lastGood = db.data;
     this.#trusted.trustAll(db.data);
@@ -144,6 +164,16 @@ class LowdbStateStore implements JsonStateStore {
         }
         result = detach(value);
       });
+      const call = patches.length > 0 ? this.calls?.current() : undefined;
+      if (call && !call.recorded) {
+        // The key goes into the same write as the call's first effect: a retry after a crash finds it.
+        const [withKey, keyPatches] = immer.produceWithPatches(next, (draft: State): void =>
+          rememberCall(draft, call, Date.now()),
+        );
+        next = withKey;
+        patches = [...patches, ...keyPatches];
+        call.recorded = true;
+      }
     } catch (error) {
       return Promise.reject(error);
     }

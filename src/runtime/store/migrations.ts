@@ -48,6 +48,12 @@ export const MIGRATIONS: readonly Migration[] = [
       dialogs: [],
     }),
   },
+  {
+    // Version 4 remembers mutating calls that carried an idempotency key.
+    from: 3,
+    to: 4,
+    migrate: (raw) => ({ ...raw, idempotency: [] }),
+  },
 ];
 
 export class MigrationError extends Error {}

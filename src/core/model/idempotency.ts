@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /**
  * Idempotency keys (docs/contracts.md §2): a client that may retry a mutating call — after
@@ -10,9 +11,14 @@ import { AppError } from '../errors.js';
  * never a second event, agent, approval or chat message.
  */
 
-/** Keys are kept this long, and at most this many (the newest). */
-export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
-export const IDEMPOTENCY_KEEP = 2000;
+/**
+ * Keys are kept this long, and at most this many (the newest): a retry comes within
+ * seconds of a restart, and every record is written with the state on each change.
+ */
+export const IDEMPOTENCY_KEEP_MS = 10 * 60 * 1000;
+export const IDEMPOTENCY_KEEP = 500;
+/** A first answer larger than this (JSON) is not kept: a repeat is told it took effect. */
+export const IDEMPOTENCY_MAX_RESULT_BYTES = 4096;
 
 export const IdempotencyKeySchema = z
   .string()
@@ -61,7 +67,10 @@ export function storeOutcome(
   outcome: NonNullable<IdempotencyRecord['outcome']>,
 ): void {
   const record = state.idempotency.find((r) => r.key === key && r.principal === principal);
-  if (record) record.outcome = outcome;
+  if (!record) return;
+  // Too large to keep with the state: left null, so a repeat is told it already took effect.
+  if (utf8Length(JSON.stringify(outcome) ?? '') > IDEMPOTENCY_MAX_RESULT_BYTES) return;
+  record.outcome = outcome;
 }
 
 /** A retry of a call that took effect before its answer could be stored. */

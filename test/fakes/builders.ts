@@ -1,5 +1,5 @@
 import type { Approval, Conversation, OutboxItem } from '#core/chat/chat-state.js';
-import type { Agent, OmarEvent, Task } from '#core/model/state.js';
+import type { Agent, Ea, OmarEvent, Task } from '#core/model/state.js';
 import { FAKE_EPOCH_MS } from './fake-clock.js';
 
 const T0 = new Date(FAKE_EPOCH_MS).toISOString();
@@ -117,6 +117,29 @@ export function makeApproval(id: number, partial: Partial<Approval> = {}): Appro
     answeredBy: null,
     createdAt: T0,
     timeoutAt: null,
+    ...partial,
+  };
+}
+
+/** An EA record (default: EA 0 `main`, its manager running and ready). */
+export function makeEa(id = 0, partial: Partial<Ea> = {}): Ea {
+  return {
+    id,
+    name: id === 0 ? 'main' : `ea-${id}`,
+    description: null,
+    createdAt: T0,
+    manager: {
+      backend: 'raw',
+      command: 'sh',
+      workdir: '/w',
+      tokenHash: null,
+      health: 'running',
+      ready: true,
+      startedAt: null,
+      lastActivityAt: null,
+      restarts: 0,
+      nextRestartAt: null,
+    },
     ...partial,
   };
 }

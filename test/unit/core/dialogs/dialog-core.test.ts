@@ -17,7 +17,7 @@ import {
 import { emptyState, type State } from '#core/model/state.js';
 import { detectSimDialog } from '#runtime/backends/sim-dialogs.js';
 import { promptScreen } from '#sim/run-sim.js';
-import { makeAgent, makeConversation } from '../../../fakes/builders.js';
+import { makeAgent, makeConversation, makeEa } from '../../../fakes/builders.js';
 import { FAKE_EPOCH_MS } from '../../../fakes/fake-clock.js';
 
 const ALLOW = ['Allow once', 'Allow for this session', 'Deny'];
@@ -26,26 +26,7 @@ const prompt = (question: string, choices = ALLOW): DetectedDialog =>
 
 function world(): State {
   const state = emptyState();
-  state.eas = [
-    {
-      id: 0,
-      name: 'main',
-      description: null,
-      createdAt: new Date(FAKE_EPOCH_MS).toISOString(),
-      manager: {
-        backend: 'sim',
-        command: 'sim',
-        workdir: '/w',
-        tokenHash: null,
-        health: 'running',
-        ready: true,
-        startedAt: null,
-        lastActivityAt: null,
-        restarts: 0,
-        nextRestartAt: null,
-      },
-    },
-  ];
+  state.eas = [makeEa(0, { manager: { ...makeEa().manager, backend: 'sim', command: 'sim' } })];
   state.agents = ['w1', 'w2', 'w3', 'w4'].map((name) =>
     makeAgent(name, { backend: 'sim', parent: name === 'w2' ? 'w1' : 'ea', statusLine: `${name} working` }),
   );

@@ -64,23 +64,65 @@ export function applySightings(
     }
     if (!sighting.detected) continue;
     const ruled = ruleFor(options.rules, sighting.backend, sighting.detected);
-    const place = ruled ? null : cardPlace(state, sighting.ea, sighting.agent, { consoleFallback: true });
     const dialog = openDialog(state, {
       ea: sighting.ea,
       agent: sighting.agent,
       detected: sighting.detected,
-      place: { conversation: place?.conversation ?? null, mention: place?.mention ?? null, cardKey: null },
+      place: { conversation: null, mention: null, cardKey: null },
       nowIso: new Date(sighting.seenAtMs ?? options.nowMs).toISOString(),
     });
     if (ruled) {
       out.ruled.push({ dialog, ...ruled });
       continue;
     }
-    enterWaiting(state, dialog, nowIso);
-    if (dialog.agent !== EA_AGENT && noticeParent(state, dialog, options.nowNs, nowIso)) out.events += 1;
+    if (askPerson(state, dialog, options.nowMs, options.nowNs, cardsToEdit, out.outbox)) out.events += 1;
     out.opened.push(dialog);
-    if (place) placeOnCard(state, dialog, place, options.nowMs, cardsToEdit, out.outbox);
   }
+  for (const key of cardsToEdit) {
+    const item = editCard(state, key, nowIso);
+    if (item) out.outbox.push(item);
+  }
+  return out;
+}
+
+/**
+ * Asks the person about an open dialog: the agent waits, its parent is told (true when a
+ * notice was queued), and the dialog goes on a card (a new one, or a digest it joins).
+ */
+function askPerson(
+  state: State,
+  dialog: Dialog,
+  nowMs: number,
+  nowNs: bigint,
+  cardsToEdit: Set<string>,
+  outbox: OutboxItem[],
+): boolean {
+  const nowIso = new Date(nowMs).toISOString();
+  const place = cardPlace(state, dialog.ea, dialog.agent, { consoleFallback: true });
+  dialog.conversation = place?.conversation ?? null;
+  dialog.mention = place?.mention ?? null;
+  enterWaiting(state, dialog, nowIso);
+  const told = dialog.agent !== EA_AGENT && noticeParent(state, dialog, nowNs, nowIso);
+  if (place) placeOnCard(state, dialog, place, nowMs, cardsToEdit, outbox);
+  return told;
+}
+
+/**
+ * A rule's answer did not take (the prompt stayed, or its choice changed): the prompt is
+ * still open, so the person is asked after all. Returns what was queued; nothing when the
+ * dialog is no longer open or already has a card.
+ */
+export function askAfterAll(
+  state: State,
+  dialogId: number,
+  when: { nowMs: number; nowNs: bigint },
+): { events: number; outbox: OutboxItem[] } {
+  const dialog = state.dialogs.find((d) => d.id === dialogId && d.status === 'open' && d.cardKey === null);
+  const out = { events: 0, outbox: [] as OutboxItem[] };
+  if (!dialog) return out;
+  const cardsToEdit = new Set<string>();
+  if (askPerson(state, dialog, when.nowMs, when.nowNs, cardsToEdit, out.outbox)) out.events += 1;
+  const nowIso = new Date(when.nowMs).toISOString();
   for (const key of cardsToEdit) {
     const item = editCard(state, key, nowIso);
     if (item) out.outbox.push(item);

@@ -4,7 +4,12 @@ import type { DialogRule } from '../../core/dialogs/dialog-rules.js';
 import { remindDueDialogs } from '../../core/dialogs/dialog-reminders.js';
 import { dialogHandle } from '../../core/dialogs/dialog-state.js';
 import { dialogsDueReminder } from '../../core/dialogs/dialogs.js';
-import { applySightings, type DialogSighting, type SightingsResult } from '../../core/dialogs/dialog-sightings.js';
+import {
+  applySightings,
+  askAfterAll,
+  type DialogSighting,
+  type SightingsResult,
+} from '../../core/dialogs/dialog-sightings.js';
 import { errorMessage } from '../../core/errors.js';
 import { findAgentView } from '../../core/model/agent-view.js';
 import { agentKey, EA_AGENT, sessionNameFor } from '../../core/model/names.js';
@@ -194,14 +199,18 @@ export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
       if (result.outbox.length > 0) options.onChat();
       for (const { dialog, choice, rule } of result.ruled) {
         const by = `rule ${rule.index}`;
-        void options
-          .answerByRule(dialog.id, choice, by)
-          .catch((error: unknown) =>
-            logger.warn(
-              { dialog: dialogHandle(dialog.id), err: errorMessage(error) },
-              'a dialog rule could not answer',
-            ),
+        void options.answerByRule(dialog.id, choice, by).catch(async (error: unknown) => {
+          // The rule's keys did not take: the prompt still waits, so the person is asked after all.
+          logger.warn(
+            { dialog: dialogHandle(dialog.id), err: errorMessage(error) },
+            'a dialog rule could not answer; asking the person',
           );
+          const asked = await store.mutate((s) =>
+            askAfterAll(s, dialog.id, { nowMs: clock.now(), nowNs: clock.nowNs() }),
+          );
+          if (asked.events > 0) options.onEventsAdded();
+          if (asked.outbox.length > 0) options.onChat();
+        });
       }
     },
     lastCaptures: () => captures,

@@ -4,7 +4,7 @@ import { assertKeyName } from '#core/backends/key-names.js';
 import { dialogCard } from '#core/dialogs/dialog-card.js';
 import { remindDueDialogs } from '#core/dialogs/dialog-reminders.js';
 import { type DialogRule, ruleFor } from '#core/dialogs/dialog-rules.js';
-import { applySightings, DIGEST_WINDOW_MS } from '#core/dialogs/dialog-sightings.js';
+import { applySightings, askAfterAll, DIGEST_WINDOW_MS } from '#core/dialogs/dialog-sightings.js';
 import {
   CLOSED_DIALOGS_KEPT,
   assertDialogOpen,
@@ -154,6 +154,21 @@ describe('a prompt seen on a screen', () => {
     expect(r.outbox).toEqual([]);
     expect(state.events).toEqual([]);
     expect(state.agents.find((a) => a.name === 'w2')?.health).toBe('running');
+  });
+
+  it("when the rule's keys do not take, the person is asked after all (once)", () => {
+    const state = world();
+    const rules: DialogRule[] = [{ index: 1, backend: null, kinds: [], match: /git status/i, answer: '1' }];
+    const { ruled } = see(state, 'w2', prompt('Run: git status'), FAKE_EPOCH_MS, rules);
+    const when = { nowMs: FAKE_EPOCH_MS + 5000, nowNs: BigInt(FAKE_EPOCH_MS + 5000) * 1_000_000n };
+    const asked = askAfterAll(state, ruled[0]!.dialog.id, when);
+    expect(asked.events).toBe(1);
+    expect(asked.outbox).toEqual([expect.objectContaining({ kind: 'post', key: 'dialogs:d1', platform: 'console' })]);
+    expect(state.agents.find((a) => a.name === 'w2')).toMatchObject({
+      health: 'waiting',
+      statusLine: 'waiting: Run: git status',
+    });
+    expect(askAfterAll(state, ruled[0]!.dialog.id, when)).toEqual({ events: 0, outbox: [] });
   });
 });
 

@@ -102,7 +102,7 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
 }
 
 /** How loose each mode is: a spawn may ask for its configured mode or a stricter one (else PERMISSION_DENIED). */
-const LOOSENESS: Record<PermissionMode, number> = { ask: 0, workspace: 1, auto: 2, bypass: 3 };
+const LOOSENESS: Record<PermissionMode, number> = { plan: 0, ask: 1, workspace: 2, auto: 3, bypass: 4 };
 
 export function permissionsOf(
   spec: Pick<LaunchSpec, 'permissions' | 'backend'>,

@@ -8,7 +8,8 @@
  * `when` matches what the model "sees" (the trailing user turn: typed text, or a tool
  * result) answers it, with a tool call or final text. Tool names are resolved per client
  * from the tools the request offers (`mcp__omar__x`, `mcp_omar_x`, `omar_x`, or codex's
- * namespace `mcp__omar` + function `x`). Claude defers MCP tools behind ToolSearch: when
+ * namespace `mcp__omar` + function `x`). Claude defers MCP tools (and some of its own, e.g.
+ * ExitPlanMode) behind ToolSearch: when
  * the wanted tool is not offered but ToolSearch is, the server first calls ToolSearch and
  * answers the step once the tool is loaded. Side calls (no tools offered: titles, the
  * gemini router, codex's extra request) get plain text, or JSON built from the schema.
@@ -43,7 +44,11 @@ export type Action =
    * A call of the CLI's own tool (not omar's), named per wire format as the CLI offers it,
    * e.g. `{ anthropic: 'Bash', chat: 'bash' }`, with arguments per wire format too.
    */
-  | { native: Partial<Record<Api, { name: string; args: Record<string, unknown> }>> }
+  | {
+      native: Partial<
+        Record<Api, { name: string; args: Record<string, unknown> | ((turn: Turn) => Record<string, unknown>) }>
+      >;
+    }
   | { text: string };
 
 export interface Step {
@@ -291,6 +296,11 @@ function act(
   if ('native' in action) {
     const wanted = action.native[api];
     const offered = wanted && tools.find((t) => t.name === wanted.name);
+    if (wanted && !offered && api === 'anthropic' && !searched && tools.some((t) => t.name === 'ToolSearch')) {
+      // One of claude's own deferred tools (e.g. ExitPlanMode): loaded by name first.
+      issued.set(id, { tool: 'ToolSearch', pending: { step, turn } });
+      return { kind: 'call', id, name: 'ToolSearch', args: { query: `select:${wanted.name}`, max_results: 5 } };
+    }
     if (!wanted || !offered) return { kind: 'text', text: `No tool for ${api}: ${wanted?.name ?? 'none scripted'}.` };
     issued.set(id, { tool: wanted.name });
     return {
@@ -298,7 +308,7 @@ function act(
       id,
       name: offered.name,
       ...(offered.namespace ? { namespace: offered.namespace } : {}),
-      args: wanted.args,
+      args: typeof wanted.args === 'function' ? wanted.args(turn) : wanted.args,
     };
   }
   const offered = resolveTool(tools, action.call);

@@ -14,16 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { PERMISSION_MODES } from '#core/backends/backend-adapter.js';
-import type { DetectedDialog, DialogChoice } from '#core/backends/screen-dialog.js';
 import { backendByName } from '#runtime/backends/backend-registry.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { Api, Step, Turn } from './fake-model-server.js';
 import { saw } from './fake-model-server.js';
+import { dialogHelpers, SESSION, type DialogRow } from './dialog-helpers.js';
 import { createBackendWorld, type BackendWorld } from './harness.js';
 import { CLI_SPECS, ensureClis, type CliName, type InstalledClis } from './install-clis.js';
 
-const SESSION = 'omar-agent-0-w';
 /** How each CLI tells its model that the person said no. */
 const DROPPED = '(the call is not in the conversation)';
 const REFUSAL = /rejected|was denied|declined|doesn't want|did not approve|cancell?ed|aborted/i;
@@ -58,69 +57,7 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
     await bw.cleanup();
   });
 
-  /** The visible screen, as the supervisor captures it. */
-  const screen = (session = SESSION): string =>
-    bw.world.tmux(['capture-pane', '-p', '-J', '-t', `=${session}:`]).stdout;
-
-  const waitDialog = async (cli: CliName, what: string, match: (d: DetectedDialog) => boolean, session = SESSION) => {
-    const adapter = backendByName(cli);
-    const found = await waitFor(
-      () => {
-        const d = adapter.detectDialog!(screen(session));
-        return d && match(d) ? d : null;
-      },
-      { timeoutMs: 90_000, intervalMs: 300, describe: async () => `${cli}: ${what}\n${await bw.describe()}` },
-    );
-    return found!;
-  };
-
-  interface DialogRow {
-    id: string;
-    agent: string;
-    title: string;
-    status: string;
-    choices: Array<{ number: number; short: string }>;
-  }
-  const openDialogs = async (): Promise<DialogRow[]> =>
-    (await bw.world.omarJson<{ dialogs: DialogRow[] }>(['dialogs'])).dialogs;
-
-  /**
-   * Answers through omar, as a person does: the daemon has seen the prompt (`omar dialogs`
-   * lists it, the agent is `waiting` with the question as its status line, a card for the
-   * person is queued), then `omar answer NAME CHOICE` presses the choice's keys through the
-   * agent's lane and returns once the prompt has left the screen.
-   */
-  const answer = async (
-    cli: CliName,
-    dialog: DetectedDialog,
-    choice: DialogChoice,
-    session = SESSION,
-  ): Promise<void> => {
-    const name = session.replace(/^omar-agent-0-/, '');
-    const row = await waitFor(
-      async () => (await openDialogs()).find((d) => d.agent === name && d.title === dialog.title),
-      {
-        timeoutMs: 30_000,
-        describe: async () => `${cli}: omar never listed "${dialog.title}"\n${await bw.describe()}`,
-      },
-    );
-    expect(row!.choices.map((c) => c.short)).toEqual(dialog.choices.map((c) => c.short));
-    const agents = (
-      await bw.world.omarJson<{ agents: Array<{ name: string; health: string; status_line: string | null }> }>(['list'])
-    ).agents;
-    expect(agents.find((a) => a.name === name)).toMatchObject({
-      health: 'waiting',
-      status_line: `waiting: ${dialog.title}`,
-    });
-    const outbox = (await bw.world.omarJson<{ items: Array<{ text: string }> }>(['outbox', '--all'])).items;
-    expect(outbox.some((o) => o.text.includes(name))).toBe(true);
-    const sent = Date.now();
-    const answered = await bw.world.omar(['answer', name, choice.short]);
-    expect(answered.exitCode, `${answered.stdout}${answered.stderr}`).toBe(0);
-    console.error(
-      `[needs-input] ${cli}: omar answer "${choice.short}" took ${Date.now() - sent} ms to the prompt gone`,
-    );
-  };
+  const { screen, waitDialog, answer } = dialogHelpers(() => bw);
 
   for (const spec of CLI_SPECS) {
     const cli: CliName = spec.name;

@@ -11,14 +11,16 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
  * How much an agent's CLI may do without asking its person (`agent.permissions`; the
- * per-backend meaning is in docs/contracts.md §10 and the README):
+ * per-backend meaning is in docs/contracts.md §10 and the README), strictest first:
+ * - `plan`: the CLI's own plan mode: it reads and plans, changes nothing, and asks its
+ *   person to approve the plan before it works (only where the CLI has one);
  * - `ask`: the CLI asks before running commands, editing files, fetching URLs;
  * - `workspace`: the CLI's own mode that edits inside its working directory and asks for the rest;
  * - `auto`: the CLI's own classifier mode (only where it has one);
  * - `bypass`: nothing is asked.
  * Every CLI is launched in the explicit mode named here, never in its default.
  */
-export const PERMISSION_MODES = ['ask', 'workspace', 'auto', 'bypass'] as const;
+export const PERMISSION_MODES = ['plan', 'ask', 'workspace', 'auto', 'bypass'] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 export const REASONING_EFFORTS = ['low', 'medium', 'high', 'xhigh'] as const;

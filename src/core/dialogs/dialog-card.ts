@@ -101,12 +101,15 @@ function digestCard(dialogs: readonly Dialog[], state: Readonly<State>, opts: Di
   };
 }
 
-/** The title, and the detail as code (a command, a diff) or as text (a question). */
+/** The title, and the detail as code (a command, a diff) or as text (a question, a plan). */
 function whatItWants(dialog: Dialog, detailChars: number): Block[] {
   const blocks: Block[] = [{ type: 'markdown', text: `*${shorten(dialog.title, 300, { oneLine: 'flat' })}*` }];
   if (dialog.detail !== null && dialog.detail.trim() !== '') {
     const detail = shorten(dialog.detail.trimEnd(), detailChars);
-    blocks.push({ type: 'markdown', text: dialog.kind === 'question' ? detail : toCodeBlock(detail) });
+    blocks.push({
+      type: 'markdown',
+      text: dialog.kind === 'question' || dialog.kind === 'plan' ? detail : toCodeBlock(detail),
+    });
   }
   return blocks;
 }

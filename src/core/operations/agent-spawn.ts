@@ -58,7 +58,7 @@ const SpawnInput = z.object({
     .enum(PERMISSION_MODES)
     .optional()
     .describe(
-      "What the CLI may do without asking: ask, workspace, auto or bypass. Default: agent.permissions (or the backend's own); never looser than that.",
+      "What the CLI may do without asking: plan (read and plan, then ask to approve the plan), ask, workspace, auto or bypass. Default: agent.permissions (or the backend's own); never looser than that.",
     ),
 });
 

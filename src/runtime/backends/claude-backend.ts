@@ -23,7 +23,8 @@ import { detectClaudeDialog } from './claude-dialogs.js';
  * - Permission mode, always explicit (claude's default moves between versions; 2.1.332
  *   starts in `auto`): ask → `--permission-mode manual` (asks before commands, edits,
  *   fetches), workspace → `acceptEdits` (edits without asking, asks for the rest),
- *   auto → `auto` (claude's own classifier decides; offline it stops on a mode dialog).
+ *   auto → `auto` (claude's own classifier decides; offline it stops on a mode dialog),
+ *   plan → `plan` (reads and plans; its "Ready to code?" approval is a prompt like the others).
  * - Bypass (`agent.permissions = "bypass"` only): `--dangerously-skip-permissions`, which
  *   claude refuses as root unless IS_SANDBOX=1 is set, so the plan sets it. On first use
  *   claude also asks, in the pane, to accept "Bypass Permissions mode"; the agent's own
@@ -60,6 +61,7 @@ export const CLAUDE_PERMISSION_MODES: Record<Exclude<PermissionMode, 'bypass'>, 
   ask: 'manual',
   workspace: 'acceptEdits',
   auto: 'auto',
+  plan: 'plan',
 };
 
 export const claudeBackend: BackendAdapter = {
@@ -74,7 +76,7 @@ export const claudeBackend: BackendAdapter = {
     },
   ],
   verified: true,
-  permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
+  permissionModes: ['plan', 'ask', 'workspace', 'auto', 'bypass'],
   detectDialog: detectClaudeDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const mcpFile = inAgentDir(request, 'claude-mcp.json');

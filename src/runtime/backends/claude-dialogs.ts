@@ -2,8 +2,11 @@ import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backen
 import {
   capDetail,
   dialogOf,
+  KEEP_PLANNING,
   lastNumberedMenu,
   lineAbove,
+  planShort,
+  type Menu,
   oneLine,
   screenLines,
   shortFor,
@@ -29,6 +32,8 @@ export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const lines = screenLines(screen);
   const menu = lastNumberedMenu(lines);
   if (!menu) return trustDialog(lines) ?? autoModeDialog(lines);
+  const plan = planDialog(lines, menu);
+  if (plan) return plan;
   const after = lines.slice(menu.last + 1);
   if (!after.some((l) => FOOTER.test(l))) return null;
   const question = lineAbove(lines, menu.first);
@@ -50,6 +55,43 @@ export function detectClaudeDialog(screen: string): DetectedDialog | null {
   const rest = body.slice(1);
   const { title, detail } = describe(kind, header, question.text, rest);
   return dialogOf(kind, title, detail, choices);
+}
+
+/**
+ * Plan approval (`plan` mode, ExitPlanMode). With a plan file claude shows "Ready to
+ * code? Here is Claude's plan:" (the plan between `╌` rules), "Claude has written up a
+ * plan and is ready to execute. Would you like to proceed?" and a menu whose choices say
+ * which mode it goes on in ("Yes, and use auto mode", "Yes, manually approve edits"; the
+ * typed "Tell Claude what to change" is left out). Without one it shows the short "Exit
+ * plan mode? Claude wants to exit plan mode" with Yes / No. Escape declines either: the
+ * model is told to keep planning.
+ */
+function planDialog(lines: readonly string[], menu: Menu): DetectedDialog | null {
+  const question = lineAbove(lines, menu.first);
+  const full = /ready to execute\. Would you like to proceed\?/i.test(question.text);
+  const short = /^Claude wants to exit plan mode/i.test(question.text);
+  if (!full && !short) return null;
+  const choices: DialogChoice[] = menu.options
+    .filter((o) => /^(Yes|No)\b/i.test(o.text))
+    .map((o) => ({ label: o.text, short: planShort(o.text), keys: [String(o.number)] }));
+  if (!choices.some((c) => c.short === KEEP_PLANNING.short)) choices.push(KEEP_PLANNING);
+  if (choices.length < 2) return null;
+  const rules = lines
+    .slice(0, question.line)
+    .map((l, i) => (/^\s*╌{10,}\s*$/.test(l) ? i : -1))
+    .filter((i) => i >= 0);
+  const text =
+    full && rules.length >= 2
+      ? lines
+          .slice(rules.at(-2)! + 1, rules.at(-1)!)
+          .map((l) => l.trim())
+          .join('\n')
+      : '';
+  const first = text.split('\n').find((l) => l && !/^#*\s*plan\s*$/i.test(l));
+  const title = first
+    ? `Approve the plan: ${first.replace(/^(#+|\d+\.)\s*/, '')}`
+    : 'Approve the plan and leave plan mode?';
+  return dialogOf('plan', oneLine(title), capDetail(text), choices);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { BackendAdapter, LaunchPlan, LaunchRequest } from '../../core/backends/backend-adapter.js';
 import type { PermissionMode } from '../../core/backends/backend-adapter.js';
-import { shCommand, shQuote } from '../../core/backends/backend-adapter.js';
+import { shCommand, shQuote, unsupportedPermissionMode } from '../../core/backends/backend-adapter.js';
 import { inAgentDir, mcpServerCommand, OMAR_SERVER, tomlArray, tomlString } from './backend-common.js';
 import { detectCodexDialog } from './codex-dialogs.js';
 
@@ -49,7 +49,7 @@ export const CODEX_DISABLED_FEATURES = ['multi_agent', 'multi_agent_v2', 'sleep_
 export const MAX_ARG_BYTES = 128 * 1024;
 
 /** The flags of each omar permission mode. */
-export const CODEX_PERMISSION_FLAGS: Record<PermissionMode, readonly string[]> = {
+export const CODEX_PERMISSION_FLAGS: Partial<Record<PermissionMode, readonly string[]>> = {
   ask: ['-a', 'on-request', '-s', 'read-only'],
   workspace: ['-a', 'on-request', '-s', 'workspace-write'],
   auto: ['--approve-for-me'],
@@ -69,6 +69,8 @@ export const codexBackend: BackendAdapter = {
   permissionModes: ['ask', 'workspace', 'auto', 'bypass'],
   detectDialog: detectCodexDialog,
   plan(request: LaunchRequest): LaunchPlan {
+    const permissionFlags = CODEX_PERMISSION_FLAGS[request.permissions];
+    if (!permissionFlags) throw unsupportedPermissionMode(codexBackend, request.permissions);
     const server = mcpServerCommand(request);
     const argv = [
       'codex',
@@ -84,7 +86,7 @@ export const codexBackend: BackendAdapter = {
       ...CODEX_DISABLED_FEATURES.flatMap((feature) => ['-c', `features.${feature}=false`]),
       '-c',
       `projects={${tomlString(request.workdir)}={trust_level="trusted"}}`,
-      ...CODEX_PERMISSION_FLAGS[request.permissions],
+      ...permissionFlags,
     ];
     const instructions = tomlString(request.systemPrompt);
     const fitsInArgv = Buffer.byteLength(`developer_instructions=${instructions}`, 'utf8') < MAX_ARG_BYTES;

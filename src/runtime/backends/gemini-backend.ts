@@ -64,6 +64,7 @@ export const GEMINI_APPROVAL_MODES: Partial<Record<PermissionMode, string>> = {
   ask: 'default',
   workspace: 'auto_edit',
   bypass: 'yolo',
+  plan: 'plan',
 };
 
 export const geminiBackend: BackendAdapter = {
@@ -72,7 +73,7 @@ export const geminiBackend: BackendAdapter = {
   install: 'npm install -g @google/gemini-cli',
   input: { placeholders: ['[Pasted Text: '], submitDelayMs: 150, emptyInputMarker: 'Type your message' },
   verified: true,
-  permissionModes: ['ask', 'workspace', 'bypass'],
+  permissionModes: ['plan', 'ask', 'workspace', 'bypass'],
   detectDialog: detectGeminiDialog,
   plan(request: LaunchRequest): LaunchPlan {
     const approvalMode = GEMINI_APPROVAL_MODES[request.permissions];

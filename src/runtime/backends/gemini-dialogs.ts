@@ -2,8 +2,11 @@ import type { DetectedDialog, DialogChoice, DialogKind } from '../../core/backen
 import {
   capDetail,
   dialogOf,
+  KEEP_PLANNING,
   lastNumberedMenu,
   lineAbove,
+  planShort,
+  type Menu,
   oneLine,
   screenLines,
   shortFor,
@@ -26,6 +29,8 @@ export function detectGeminiDialog(screen: string): DetectedDialog | null {
   const lines = screenLines(screen);
   const menu = lastNumberedMenu(lines);
   if (!menu) return null;
+  const plan = planDialog(lines, menu);
+  if (plan) return plan;
   const question = lineAbove(lines, menu.first);
   if (!/\?$/.test(question.text)) return null;
   let h = -1;
@@ -58,6 +63,32 @@ export function detectGeminiDialog(screen: string): DetectedDialog | null {
           ? `Fetch ${firstUrl(`${what}\n${body.join('\n')}`) ?? what}`
           : `${tool} ${what}`.trim() || question.text;
   return dialogOf(kind, oneLine(title), capDetail([...body, question.text].join('\n')), choices);
+}
+
+/**
+ * Plan approval (`plan` mode, exit_plan_mode): "Ready to start implementation?", the plan,
+ * then "Yes, automatically accept edits" / "Yes, manually accept edits" / "Type your
+ * feedback..." (typed text: left out) and "Esc to cancel", which keeps it planning.
+ */
+function planDialog(lines: readonly string[], menu: Menu): DetectedDialog | null {
+  let top = -1;
+  for (let i = menu.first - 1; i >= 0 && menu.first - i < 80; i--)
+    if (/^Ready to start implementation\?$/.test(lines[i]!.trim())) {
+      top = i;
+      break;
+    }
+  if (top < 0 || !lines.slice(menu.last + 1).some((l) => /Esc to cancel/.test(l))) return null;
+  const choices: DialogChoice[] = menu.options
+    .filter((o) => /^Yes\b/i.test(o.text))
+    .map((o) => ({ label: o.text, short: planShort(o.text), keys: [String(o.number)] }));
+  if (choices.length === 0) return null;
+  const text = lines
+    .slice(top + 1, menu.first)
+    .map((l) => l.trim())
+    .join('\n');
+  const first = text.split('\n').find((l) => l.trim());
+  const title = first ? `Approve the plan: ${first.replace(/^(#+|\d+\.)\s*/, '')}` : 'Approve the plan?';
+  return dialogOf('plan', oneLine(title), capDetail(text), [...choices, KEEP_PLANNING]);
 }
 
 function kindOf(tool: string, question: string): DialogKind {

@@ -94,6 +94,20 @@ export function shortFor(label: string): string {
   return label.length > 40 ? `${label.slice(0, 39)}…` : label;
 }
 
+/** A plan approval's choices, for a button: approve and go on in which mode, or keep planning. */
+export function planShort(label: string): string {
+  if (/^No\b/i.test(label)) return KEEP_PLANNING.short;
+  if (/auto mode/i.test(label)) return 'Approve, auto mode';
+  if (/bypass/i.test(label)) return 'Approve, bypass permissions';
+  if (/(auto(matically)?[- ]accept|accept) edits/i.test(label) && !/manual/i.test(label))
+    return 'Approve, accept edits';
+  if (/manual|ask each time|default/i.test(label)) return 'Approve, ask each time';
+  return oneLine(label, 40);
+}
+
+/** Declining a plan (Escape, in claude and gemini): the model is told to keep planning. */
+export const KEEP_PLANNING: DialogChoice = { label: 'No, keep planning', short: 'Keep planning', keys: ['Escape'] };
+
 /** A detail capped at DETAIL_MAX, or null when empty. */
 export function capDetail(text: string): string | null {
   const t = text.replace(/\n{3,}/g, '\n\n').trim();

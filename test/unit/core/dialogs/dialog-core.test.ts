@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DetectedDialog } from '#core/backends/screen-dialog.js';
 import { assertKeyName } from '#core/backends/key-names.js';
@@ -15,6 +17,7 @@ import {
   requireDialog,
 } from '#core/dialogs/dialogs.js';
 import { emptyState, type State } from '#core/model/state.js';
+import { detectClaudeDialog } from '#runtime/backends/claude-dialogs.js';
 import { detectSimDialog } from '#runtime/backends/sim-dialogs.js';
 import { promptScreen } from '#sim/run-sim.js';
 import { makeAgent, makeConversation, makeEa } from '../../../fakes/builders.js';
@@ -248,6 +251,25 @@ describe('the card', () => {
     expect(done.mentions).toEqual([]);
     expect(done.blocks.some((b) => b.type === 'buttons')).toBe(false);
     expect(done.text).toContain('✔ Allow once — by Ada · 14:02');
+  });
+
+  it("a plan approval: the plan as text (not code), the CLI's ways on, Keep planning not in red", () => {
+    const state = world();
+    state.conversations = [makeConversation(1)];
+    const plan = detectClaudeDialog(
+      readFileSync(join(import.meta.dirname, '../../../fixtures/dialogs/claude/plan.txt'), 'utf8'),
+    )!;
+    see(state, 'w1', plan);
+    const card = dialogCard([openDialogOf(state, 0, 'w1')!], state, { timeZone: 'UTC' });
+    const texts = card.blocks.flatMap((b) => (b.type === 'markdown' ? [b.text] : []));
+    expect(texts).toContain('Plan\n\n1. Create hello.txt with a greeting\n2. Run ls to check it\n3. Report back');
+    const buttons = card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
+    expect(buttons.map((b) => [b.label, b.style])).toEqual([
+      ['Approve, auto mode', 'primary'],
+      ['Approve, ask each time', 'default'],
+      ['Keep planning', 'default'],
+      ['Peek', 'default'],
+    ]);
   });
 });
 

@@ -34,7 +34,7 @@ describe('claudeBackend', () => {
         `--disallowedTools ${DENY}`,
         c.permissions === 'bypass'
           ? `--settings ${dir}/claude-settings.json --dangerously-skip-permissions`
-          : `--permission-mode ${{ ask: 'manual', workspace: 'acceptEdits', auto: 'auto' }[c.permissions]}`,
+          : `--permission-mode ${{ ask: 'manual', workspace: 'acceptEdits', auto: 'auto', plan: 'plan' }[c.permissions]}`,
       ].join(' ');
       expect(plan).toEqual({
         command: expected,

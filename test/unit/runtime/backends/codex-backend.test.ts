@@ -45,6 +45,7 @@ describe('codexBackend', () => {
           workspace: '-a on-request -s workspace-write',
           auto: '--approve-for-me',
           bypass: '--dangerously-bypass-approvals-and-sandbox',
+          plan: '?',
         }[c.permissions],
         `-c "developer_instructions=$(cat ${dir}/codex-developer-instructions.toml)"`,
       ].join(' ');

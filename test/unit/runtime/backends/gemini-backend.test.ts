@@ -47,7 +47,7 @@ describe('geminiBackend', () => {
     const gemini = [
       'gemini',
       ...(c.model ? [`-m ${c.model}`] : []),
-      `--approval-mode ${{ ask: 'default', workspace: 'auto_edit', auto: '?', bypass: 'yolo' }[c.permissions]}`,
+      `--approval-mode ${{ ask: 'default', workspace: 'auto_edit', auto: '?', bypass: 'yolo', plan: 'plan' }[c.permissions]}`,
     ].join(' ');
     const settings = {
       security: { auth: { selectedType: '${GEMINI_DEFAULT_AUTH_TYPE}' } },

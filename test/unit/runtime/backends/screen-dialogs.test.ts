@@ -77,6 +77,27 @@ describe('claude dialogs', () => {
     ]);
   });
 
+  it('reads a plan approval with the plan, the modes it may go on in, and Escape to keep planning', () => {
+    const d = detectClaudeDialog(fixture('claude', 'plan'));
+    expect(d).toMatchObject({ kind: 'plan', title: 'Approve the plan: Create hello.txt with a greeting' });
+    expect(d!.detail).toBe('Plan\n\n1. Create hello.txt with a greeting\n2. Run ls to check it\n3. Report back');
+    // "Tell Claude what to change" needs typed feedback: left out.
+    expect(choicesOf(d)).toEqual([
+      ['Approve, auto mode', '1'],
+      ['Approve, ask each time', '2'],
+      ['Keep planning', 'Escape'],
+    ]);
+  });
+
+  it('reads the short "Exit plan mode?" of a model that wrote no plan', () => {
+    const d = detectClaudeDialog(fixture('claude', 'plan-exit'));
+    expect(d).toMatchObject({ kind: 'plan', title: 'Approve the plan and leave plan mode?', detail: null });
+    expect(choicesOf(d)).toEqual([
+      ['Approve, ask each time', '1'],
+      ['Keep planning', '2'],
+    ]);
+  });
+
   it('sees no dialog once the prompt is answered, nor in a numbered list the model wrote', () => {
     const answered = fixture('claude', 'command').split('Do you want to proceed?')[0]!;
     expect(detectClaudeDialog(answered)).toBeNull();
@@ -120,6 +141,17 @@ describe('gemini dialogs', () => {
       '✦ Which one do you want?\n  1. Postgres\n  2. SQLite\n╭────╮\n│ >   Type your message or @path/to/file │\n╰────╯';
     expect(detectGeminiDialog(screen)).toBeNull();
     expect(detectGeminiDialog(fixture('gemini', 'command').replace('? Shell', 'Shell'))).toBeNull();
+  });
+
+  it('reads a plan approval with the plan, its two ways on, and Escape to keep planning', () => {
+    const d = detectGeminiDialog(fixture('gemini', 'plan'));
+    expect(d).toMatchObject({ kind: 'plan', title: 'Approve the plan: Add login rate limiting' });
+    expect(d!.detail).toContain('2. Block after 5 in a minute');
+    expect(choicesOf(d)).toEqual([
+      ['Approve, accept edits', '1'],
+      ['Approve, ask each time', '2'],
+      ['Keep planning', 'Escape'],
+    ]);
   });
 
   it('reads a file write with its diff, leaving out the external editor', () => {

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { PERMISSION_MODES, type PermissionMode } from '../core/backends/backend-adapter.js';
 import { DIALOG_KINDS } from '../core/backends/screen-dialog.js';
@@ -142,6 +143,16 @@ export const ConfigFileSchema = z.strictObject({
       mcp_config_flag: z.string().trim().min(1).optional(),
     })
     .prefault({}),
+  /** `[sim]`: options of the scripted agent `sim` (docs/sim.md). */
+  sim: z
+    .strictObject({
+      receipts_dir: z
+        .string()
+        .min(1)
+        .refine((p) => isAbsolute(p), 'expected an absolute path')
+        .optional(),
+    })
+    .prefault({}),
   delivery: z
     .strictObject({
       attempts: positiveInt.max(10).default(3),
@@ -190,6 +201,8 @@ export interface Config {
   delivery: { attempts: number; renderTimeoutMs: number; confirmTimeoutMs: number };
   /** The `custom` backend: any agent CLI, with optional hooks for its prompt file and MCP config file. */
   custom: { command: string | null; promptFlag: string | null; mcpConfigFlag: string | null };
+  /** The `sim` backend: where each sim agent writes receipts of what it received (benchmarks; docs/sim.md). */
+  sim: { receiptsDir: string | null };
   chat: ChatConfig;
   dialogs: {
     /** Minutes between reminders of a prompt still open (0: none). */

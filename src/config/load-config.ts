@@ -147,6 +147,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
       promptFlag: file.custom.prompt_flag ?? null,
       mcpConfigFlag: file.custom.mcp_config_flag ?? null,
     },
+    sim: { receiptsDir: file.sim.receipts_dir ?? null },
   };
   return deepFreeze(config);
 }

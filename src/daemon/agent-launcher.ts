@@ -23,6 +23,7 @@ export interface AgentLauncherOptions {
   permissionsFor: (backend: string) => PermissionMode;
   adapterFor: (backend: string) => BackendAdapter;
   custom?: LaunchRequest['custom'];
+  sim?: LaunchRequest['sim'];
   /** Readiness tracking (docs/contracts.md §7). */
   watch: (ea: number, name: string, markers: readonly string[], awaitsHello: boolean) => void;
 }
@@ -83,6 +84,7 @@ export function createAgentLauncher(options: AgentLauncherOptions): AgentLaunche
         ...(spec.reasoningEffort ? { reasoningEffort: spec.reasoningEffort as ReasoningEffort } : {}),
         permissions: permissionsOf(spec, options.permissionsFor(spec.backend)),
         ...(options.custom ? { custom: options.custom } : {}),
+        ...(options.sim ? { sim: options.sim } : {}),
         home: options.home,
       });
       for (const file of plan.files) {

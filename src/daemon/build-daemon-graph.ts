@@ -285,7 +285,7 @@ function buildReadiness({ config, logger, clock, store, journal, mux, adapterOf 
   });
 }
 
-/** Turns agents into pane commands: their prompts, their MCP launch (the bundled server when built), the custom CLI. */
+/** Turns agents into pane commands: their prompts, their MCP launch (the bundled server when built), the custom CLI, the sim's options. */
 function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, readiness: Readiness): AgentLauncher {
   const custom = config.custom.command
     ? {
@@ -305,6 +305,7 @@ function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, r
     permissionsFor: (backend) => config.agent.permissionsByBackend[backend] ?? config.agent.permissions,
     adapterFor: backendByName,
     ...(custom ? { custom } : {}),
+    ...(config.sim.receiptsDir ? { sim: { receiptsDir: config.sim.receiptsDir } } : {}),
     watch: (ea, name, markers, awaitsHello) => readiness.watch(ea, name, markers, awaitsHello),
   });
 }

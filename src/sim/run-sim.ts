@@ -9,6 +9,7 @@ import { mcpServerArgv, parseSimArgs, SIM_USAGE, type SimArgs } from './sim-args
 import { MARK, type Effect, type SimAgent, type SimInput, type ToolCall } from './sim-types.js';
 import { createTerminal } from './terminal.js';
 import { PROMPT_BOTTOM, PROMPT_TOP } from './screen-text.js';
+import { createReceiptLog } from './receipts.js';
 import { connectTools, type ToolClient, type ToolClientOptions, type ToolOutcome } from './tool-client.js';
 import { createWorkerAgent } from './worker-agent.js';
 
@@ -74,6 +75,9 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
   });
   const agent: SimAgent = args.role === 'ea' ? createEaAgent({ knownBackends: BACKEND_NAMES }) : createWorkerAgent();
   const decoder = createKeyDecoder();
+  const receipts = args.receipts
+    ? createReceiptLog(args.receipts, args.name, (message) => term.log([`${MARK.error} ${message}`]))
+    : null;
   let hung = false;
   let exiting = false;
   /** The choices of the prompt on screen, if any: only their keys (1-9) are read meanwhile. */
@@ -173,7 +177,10 @@ function runAgent(proc: SimProcess, args: SimArgs, connect: Connect): void {
       else if (key.kind === 'clear') term.clear();
       else {
         const text = term.submit();
-        if (text.trim() !== '') dispatch({ kind: 'submit', text });
+        if (text.trim() === '') continue;
+        // Written down before the agent reads it: a repeat it ignores still shows in the receipts.
+        receipts?.record(text);
+        dispatch({ kind: 'submit', text });
       }
     }
   });

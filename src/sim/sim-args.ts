@@ -1,14 +1,16 @@
+import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.js';
 
 export const SIM_USAGE = [
-  'usage: node sim.mjs --context FILE --omar-argv JSON [--role worker|ea] [--name NAME] [--probe]',
+  'usage: node sim.mjs --context FILE --omar-argv JSON [--role worker|ea] [--name NAME] [--receipts DIR] [--probe]',
   '  --context FILE    the agent launch context written by the omar daemon',
   '  --omar-argv JSON  argv that runs omar, as a JSON array, e.g. ["/usr/bin/node","/x/dist/mcp-server.mjs"];',
   '                    the sim starts `<argv> mcp-server --context FILE` as its MCP server',
   '  --role ROLE       worker (default): runs the task protocol of its header; ea: answers plain requests',
-  '  --name NAME       shown in the banner only',
+  '  --name NAME       shown in the banner, and names the receipts file',
+  '  --receipts DIR    append one JSON line per message received to DIR/<name>.jsonl (benchmarks)',
   '  --probe           connect, call whoami once, print `PROBE OK <ms>`, then idle until killed',
 ].join('\n');
 
@@ -17,6 +19,8 @@ const SimArgsSchema = z.object({
   omarArgv: z.array(z.string().min(1)).min(1, '--omar-argv must name at least the program'),
   role: z.enum(['worker', 'ea']),
   name: z.string(),
+  /** Where to write a receipt of every message received (absolute), or null. */
+  receipts: z.string().refine(isAbsolute, 'expected an absolute path').nullable(),
   probe: z.boolean(),
 });
 export type SimArgs = z.infer<typeof SimArgsSchema>;
@@ -33,6 +37,7 @@ export function parseSimArgs(argv: readonly string[]): ParsedSimArgs {
         'omar-argv': { type: 'string' },
         role: { type: 'string', default: 'worker' },
         name: { type: 'string' },
+        receipts: { type: 'string' },
         probe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,6 +66,7 @@ export function parseSimArgs(argv: readonly string[]): ParsedSimArgs {
     omarArgv,
     role,
     name: typeof values.name === 'string' && values.name !== '' ? values.name : role === 'ea' ? 'ea' : 'worker',
+    receipts: typeof values.receipts === 'string' ? values.receipts : null,
     probe: values.probe === true,
   });
   if (!parsed.success) {

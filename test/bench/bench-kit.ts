@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '#runtime/control/daemon-client.js';
 import { readJournal } from '../helpers/journal-file.js';
+import { simReceiptsConfig } from './sim-receipts.js';
 
 export interface BenchResult {
   scenario: string;
@@ -21,6 +22,11 @@ export interface BenchResult {
   stragglers: number;
   lostEvents: number;
   duplicates: number;
+  /** Agents killed by their own organisation (a parent, the EA) / by the benchmark itself. */
+  cleanedByOrg?: number;
+  cleanedByHarness?: number;
+  /** Deliveries whose Enter went out but whose effect the pane never showed (journal: event.unconfirmed_submit). */
+  unconfirmedSubmits?: number;
   wallMs: number;
   peakRssMb?: number;
   notes?: string;
@@ -35,6 +41,8 @@ export interface BenchWorld {
   env: Record<string, string>;
   daemon: ResultPromise;
   owner: DaemonClient;
+  /** Where the sim agents write their receipts (docs/sim.md), with `simReceipts`; else null. */
+  receiptsDir: string | null;
   /** kill -9 the daemon (or stop it) and start a new one on the same home; `whileDown` runs in between. */
   restart(options: { kill9: boolean; whileDown?: () => Promise<void> }): Promise<void>;
   tmux(args: string[]): string;
@@ -42,12 +50,14 @@ export interface BenchWorld {
   close(): Promise<void>;
 }
 
-/** A daemon process on a temporary OMAR_HOME and its own tmux socket. */
+/** A daemon process on a temporary OMAR_HOME and its own tmux socket; with `simReceipts`, sim agents keep receipts. */
 export async function startBenchWorld(
-  options: { config?: string; env?: Record<string, string> } = {},
+  options: { config?: string; env?: Record<string, string>; simReceipts?: boolean } = {},
 ): Promise<BenchWorld> {
   const home = mkdtempSync(join(tmpdir(), 'omar-bench-'));
-  if (options.config) writeFileSync(join(home, 'config.toml'), options.config);
+  const receiptsDir = options.simReceipts ? mkdtempSync(join(tmpdir(), 'omar-bench-receipts-')) : null;
+  const config = [options.config, receiptsDir && simReceiptsConfig(receiptsDir)].filter(Boolean).join('\n');
+  if (config) writeFileSync(join(home, 'config.toml'), config);
   const tmuxDir = mkdtempSync(join(tmpdir(), 'omar-bench-tmux-'));
   const socketName = `omar-bench-${process.pid}`;
   const env: Record<string, string> = {
@@ -107,6 +117,7 @@ export async function startBenchWorld(
     home,
     socketName,
     env,
+    receiptsDir,
     get daemon() {
       return daemon;
     },
@@ -129,6 +140,7 @@ export async function startBenchWorld(
       spawnSync('tmux', ['-L', socketName, 'kill-server'], { env, stdio: 'ignore' });
       rmSync(home, { recursive: true, force: true });
       rmSync(tmuxDir, { recursive: true, force: true });
+      if (receiptsDir) rmSync(receiptsDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,7 +14,7 @@ import { closedProjectDocument, orgChartDocument } from '#core/chat/org-chart.js
 import type { ChatDocument } from '#core/chat/document.js';
 import type { State } from '#core/model/state.js';
 import { consoleRef } from '#src/bridges/console/console-relay.js';
-import { runOrganisation, SIM_BUNDLE, SIM_CONFIG } from './agent-scenarios.js';
+import { runOrganisation, SIM_BUNDLE, SIM_WORLD } from './agent-scenarios.js';
 import { type BenchResult, type BenchWorld, cpuSeconds, startBenchWorld } from './bench-kit.js';
 import {
   agentsInHeader,
@@ -117,7 +117,7 @@ export const ORG_CHART_SCENARIO = {
 };
 
 async function treeWithoutChat(): Promise<TreeRun> {
-  const world = await startBenchWorld({ config: SIM_CONFIG });
+  const world = await startBenchWorld(SIM_WORLD);
   try {
     const cpuBefore = cpuSeconds(world.daemon.pid!);
     const outcome = await runOrganisation(world, TREE_TASK, 180_000);
@@ -129,7 +129,7 @@ async function treeWithoutChat(): Promise<TreeRun> {
 
 /** tree-127 for a project whose chart goes to the console conversation; then the project is completed. */
 async function treeWithChart(): Promise<ChartRun> {
-  const world = await startBenchWorld({ config: SIM_CONFIG });
+  const world = await startBenchWorld(SIM_WORLD);
   let chat: ConsoleChatClient | null = null;
   const sampler = sampleOutbox(world.home, 50);
   try {

@@ -48,6 +48,8 @@ export interface LaunchRequest {
   permissions: PermissionMode;
   /** For `custom`: the command and hooks from config.toml. */
   custom?: { command: string; promptFlag?: string; mcpConfigFlag?: string };
+  /** For `sim`: from config.toml `[sim]` (docs/sim.md). */
+  sim?: { receiptsDir: string };
   /** The user's environment values an adapter may need to reference (HOME). Never secrets. */
   home: string;
 }

@@ -24,7 +24,8 @@ export interface SimBackendOptions {
  * model is at hand; it ships with omar, so there is nothing to install.
  *
  * - Command: `exec <node> <dist>/sim.mjs --context <context> --omar-argv <omar argv as JSON>
- *   --role <ea|worker> --name <name>`. The bundle sits next to omar's own script when that
+ *   --role <ea|worker> --name <name>`, and `--receipts <dir>` when config.toml's `[sim]
+ *   receipts_dir` is set. The bundle sits next to omar's own script when that
  *   is a bundle in dist/ (mcp-server.mjs or omar.mjs); otherwise (omar run from sources)
  *   it is looked for from that script's folder upwards, in a dist/ folder.
  * - No system prompt (the sim follows docs/sim.md, not a prompt), no model, no files.
@@ -55,6 +56,7 @@ export function createSimBackend(options: SimBackendOptions = {}): BackendAdapte
         request.role,
         '--name',
         request.name,
+        ...(request.sim ? ['--receipts', request.sim.receiptsDir] : []),
       ];
       // `exec`: node replaces the pane's shell, one process less per agent.
       return {

@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       events: { maxParallel: 16, maxAttempts: 5, retryBaseMs: 1000, retryMaxMs: 30_000, readinessTimeoutSeconds: 60 },
       delivery: { attempts: 3, renderTimeoutMs: 3000, confirmTimeoutMs: 3000 },
       custom: { command: null, promptFlag: null, mcpConfigFlag: null },
+      sim: { receiptsDir: null },
       chat: {
         editIntervalSeconds: 2,
         reports: true,
@@ -171,6 +172,15 @@ manager_backoff_max_seconds = 120
     const failure = problemOf(() => load({ toml: '[backends.codex]\npermissions = "sometimes"' }));
     expect(failure.code).toBe('CONFIG_INVALID');
     expect(failure.problems.join('\n')).toMatch(/backends\.codex\.permissions/);
+  });
+
+  it('reads [sim] receipts_dir, an absolute path only', () => {
+    expect(load({ toml: '[sim]\nreceipts_dir = "/tmp/receipts"' }).config.sim).toEqual({
+      receiptsDir: '/tmp/receipts',
+    });
+    const failure = problemOf(() => load({ toml: '[sim]\nreceipts_dir = "receipts"' }));
+    expect(failure.code).toBe('CONFIG_INVALID');
+    expect(failure.problems).toEqual(['sim.receipts_dir: expected an absolute path']);
   });
 
   it('resolves a relative default_workdir against the start directory', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runSim, type SimProcess } from '#sim/run-sim.js';
@@ -81,6 +84,24 @@ describe('runSim', () => {
     await waitFor(() => quitting.exits.length > 0);
     expect(quitting.exits).toEqual([0]);
     expect(quitting.out().endsWith('\x1b[?2004l')).toBe(true);
+  });
+
+  it('--receipts: every submit is written down, a repeat the worker ignores too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-run-receipts-'));
+    try {
+      const sim = fakeProcess([...ARGV, '--name', 'w', '--receipts', dir]);
+      await runSim(sim.proc);
+      const header = paste('YOUR NAME: w\nYOUR PARENT: ea\nYOUR TASK: echo');
+      sim.stdin.write(`${header}\r${header}\r`);
+      await waitFor(() => sim.out().includes('a second header for w: ignored'));
+      const lines = readFileSync(join(dir, 'w.jsonl'), 'utf8').trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+        expect.objectContaining({ agent: 'w', kind: 'header', text: 'echo' }),
+        expect.objectContaining({ agent: 'w', kind: 'header', text: 'echo' }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('hang: echoes nothing more and acts on nothing', async () => {

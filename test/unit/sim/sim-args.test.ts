@@ -7,7 +7,19 @@ const ARGV = '["/usr/bin/node","/x/dist/mcp-server.mjs"]';
 describe('parseSimArgs', () => {
   it('reads every flag', () => {
     expect(
-      parseSimArgs(['--context', '/c.json', '--omar-argv', ARGV, '--role', 'ea', '--name', 'ea', '--probe']),
+      parseSimArgs([
+        '--context',
+        '/c.json',
+        '--omar-argv',
+        ARGV,
+        '--role',
+        'ea',
+        '--name',
+        'ea',
+        '--receipts',
+        '/tmp/r',
+        '--probe',
+      ]),
     ).toEqual({
       ok: true,
       args: {
@@ -15,6 +27,7 @@ describe('parseSimArgs', () => {
         omarArgv: ['/usr/bin/node', '/x/dist/mcp-server.mjs'],
         role: 'ea',
         name: 'ea',
+        receipts: '/tmp/r',
         probe: true,
       },
     });
@@ -23,7 +36,7 @@ describe('parseSimArgs', () => {
   it('defaults to a worker named after its role', () => {
     expect(parseSimArgs(['--context=/c.json', `--omar-argv=${ARGV}`])).toMatchObject({
       ok: true,
-      args: { role: 'worker', name: 'worker', probe: false },
+      args: { role: 'worker', name: 'worker', receipts: null, probe: false },
     });
   });
 
@@ -35,6 +48,7 @@ describe('parseSimArgs', () => {
     [['--context', '/c', '--omar-argv', '"node"'], /^--omar-argv: expected array/],
     [['--context', '/c', '--omar-argv', ARGV, '--role', 'boss'], /^--role: expected one of "worker"\|"ea"$/],
     [['--context', '/c', '--omar-argv', ARGV, '--bogus'], /Unknown option '--bogus'/],
+    [['--context', '/c', '--omar-argv', ARGV, '--receipts', 'rel'], /^--receipts: expected an absolute path$/],
   ];
   it.each(refused)('refuses %j', (argv, error) => {
     const parsed = parseSimArgs(argv);

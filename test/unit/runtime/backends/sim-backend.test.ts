@@ -35,6 +35,13 @@ describe('simBackend', () => {
     },
   );
 
+  it('adds --receipts when config.toml sets [sim] receipts_dir', () => {
+    const request = { ...makeRequest(), sim: { receiptsDir: '/tmp/bench receipts' } };
+    expect(createSimBackend({ locate: noBundle }).plan(request).command).toMatch(
+      / --name t-1 --receipts '\/tmp\/bench receipts'$/,
+    );
+  });
+
   it('passes every argument through the shell intact', () => {
     // A stub `node` on PATH reports what it got.
     const request = {

@@ -6,11 +6,12 @@
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { createOmarWorld, type OmarWorld } from '../helpers/omar-env.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { KNOWN_OUTBOUND, prepareCliHome } from './cli-env.js';
 import { startFakeModelServer, type FakeModelServer } from './fake-model-server.js';
-import type { CliName, InstalledClis } from './install-clis.js';
+import { ensureClis, type CliName, type InstalledClis } from './install-clis.js';
 
 export interface JournalEntry {
   ts: string;
@@ -188,4 +189,31 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * A fresh backend world for each test of the calling `describe` (the CLIs installed once
+ * per file), printed when a test fails; `current()` is the running test's world.
+ */
+export function backendWorldPerTest(): { current: () => BackendWorld } {
+  let clis: InstalledClis | undefined;
+  let bw: BackendWorld | undefined;
+  beforeAll(async () => {
+    clis = await ensureClis();
+  }, 600_000);
+  beforeEach(async () => {
+    bw = await createBackendWorld(clis!);
+  });
+  afterEach(async (context) => {
+    if (!bw) return;
+    if (context.task.result?.state === 'fail' || process.env.OMAR_BACKENDS_VERBOSE) console.error(await bw.describe());
+    await bw.cleanup();
+    bw = undefined;
+  });
+  return {
+    current: () => {
+      if (!bw) throw new Error('no backend world outside a test');
+      return bw;
+    },
+  };
 }

@@ -6,20 +6,13 @@
  * the approval) or keeps it planning (the model gets the refusal).
  */
 import { writeFileSync } from 'node:fs';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { dialogHelpers, type DialogRow } from './dialog-helpers.js';
 import type { Turn } from './fake-model-server.js';
 import { saw } from './fake-model-server.js';
-import { createBackendWorld, type BackendWorld } from './harness.js';
-import { ensureClis, type InstalledClis } from './install-clis.js';
-
-let clis: InstalledClis;
-
-beforeAll(async () => {
-  clis = await ensureClis();
-}, 600_000);
+import { backendWorldPerTest } from './harness.js';
 
 /** The plan file path a CLI names to its model in plan mode (claude: ~/.claude/plans/…; gemini: …/plans/). */
 const PLANS = /(\/[^\s"\\]*\/plans)(\/[^\s"\\]+\.md)?/;
@@ -30,18 +23,11 @@ const PLAN = '# Add login rate limiting\n\n1. Count failed logins per IP\n2. Blo
 const resultOf = (tool: RegExp) => (turn: Turn) => turn.toolResult !== null && tool.test(turn.toolResult.tool);
 
 describeWithTmux('plan approvals: the real CLIs ask to leave plan mode, and omar answers', () => {
-  let bw: BackendWorld;
-  const { waitDialog, answer } = dialogHelpers(() => bw);
-
-  beforeEach(async () => {
-    bw = await createBackendWorld(clis);
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' || process.env.OMAR_BACKENDS_VERBOSE) console.error(await bw.describe());
-    await bw.cleanup();
-  });
+  const { current } = backendWorldPerTest();
+  const { waitDialog, answer } = dialogHelpers(current);
 
   it('claude: leaving plan mode without a plan is kept planning; the written plan is shown and approved', async () => {
+    const bw = current();
     let planFile = '';
     let afterKeep = '';
     bw.fake.script([
@@ -131,6 +117,7 @@ describeWithTmux('plan approvals: the real CLIs ask to leave plan mode, and omar
   }, 240_000);
 
   it('gemini: the written plan is shown and approved', async () => {
+    const bw = current();
     let plans = '';
     bw.fake.script([
       {

@@ -89,7 +89,8 @@ export function shortFor(label: string): string {
   if (/^(no|deny|reject|cancel)\b|^don't allow/.test(l)) return 'Deny';
   if (/switch to auto mode/.test(l)) return 'Allow, then auto mode';
   if (/session/.test(l) && /^(yes|allow)/.test(l)) return 'Allow for this session';
-  if (/always|don't ask again|allow all|from now on/.test(l) && /^(yes|allow)/.test(l)) return 'Always allow';
+  if (/always|don't ask again|allow all|from now on/.test(l) && /^(yes|allow|always allow)/.test(l))
+    return 'Always allow';
   if (/^(yes|allow|proceed)\b/.test(l)) return 'Allow once';
   return label.length > 40 ? `${label.slice(0, 39)}…` : label;
 }

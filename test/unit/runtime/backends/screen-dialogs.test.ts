@@ -116,6 +116,20 @@ describe('codex dialogs', () => {
       ['Deny', 'Escape'],
     ]);
   });
+  it("reads another MCP server's tool prompt: the call's arguments, choices without their meaning column, digits", () => {
+    const d = detectCodexDialog(fixture('codex', 'mcp-tool'));
+    expect(d).toMatchObject({
+      kind: 'tool',
+      title: 'Use add_note of the notes MCP server',
+      detail: 'text: remember the milk',
+    });
+    expect(choicesOf(d)).toEqual([
+      ['Allow once', '1'],
+      ['Allow for this session', '2'],
+      ['Always allow', '3'],
+      ['Deny', '4'],
+    ]);
+  });
 });
 
 describe('gemini dialogs', () => {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { PERMISSION_MODES } from '#core/backends/backend-adapter.js';
 import { backendByName } from '#runtime/backends/backend-registry.js';
+import { APP_TOKEN, BOT_TOKEN, startFakeSlack } from '../fakes/fake-slack.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { Api, Step, Turn } from './fake-model-server.js';
@@ -148,7 +149,7 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
     }, 240_000);
   }
 
-  it('claude: a multiple-choice question is detected and answered by its choice', async () => {
+  it("claude: a multiple-choice question is a card at Slack, answered by a click on the choice's button", async () => {
     const question = {
       question: 'Which database should the service use?',
       header: 'Database',
@@ -166,14 +167,39 @@ describeWithTmux('needs input: the real CLIs ask, and their adapters read and an
       },
       { label: 'answered → done', when: (turn) => turn.toolResult !== null, then: { text: 'THANKS' } },
     ]);
-    bw.watch(SESSION, 'claude');
-    await bw.world.startDaemon(['--backend', 'sim']);
-    await bw.world.omarJson(['spawn', 'w', '--backend', 'claude', '--task', 'Ask which database.']);
+    const slack = await startFakeSlack();
+    try {
+      Object.assign(bw.world.env, {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_APP_TOKEN: APP_TOKEN,
+        OMAR_SLACK_API_URL: slack.apiUrl,
+        OMAR_CHAT_ADMINS: 'slack:U0001',
+      });
+      bw.watch(SESSION, 'claude');
+      await bw.world.startDaemon(['--backend', 'sim']);
+      await slack.waitFor(() => slack.connections() > 0, 20_000);
+      // Ada talks to her EA in a DM: that conversation is where an agent's prompt asks her.
+      await slack.message({
+        channel: 'D0001',
+        channel_type: 'im',
+        user: 'U0001',
+        text: 'status',
+        ts: '1800000000.000100',
+      });
+      await slack.waitFor(() => slack.posts.find((p) => p.channel === 'D0001'), 30_000);
+      await bw.world.omarJson(['spawn', 'w', '--backend', 'claude', '--task', 'Ask which database.']);
 
-    const d = await waitDialog('claude', 'no question dialog', (x) => x.kind === 'question');
-    expect(d.title).toBe('Which database should the service use?');
-    expect(d.choices.map((c) => c.label)).toEqual(['Postgres', 'SQLite']);
-    await answer('claude', d, d.choices[1]!);
+      const d = await waitDialog('claude', 'no question dialog', (x) => x.kind === 'question');
+      expect(d.title).toBe('Which database should the service use?');
+      expect(d.choices.map((c) => c.label)).toEqual(['Postgres', 'SQLite']);
+      const card = await slack.waitFor(() => slack.posts.find((p) => p.text.includes('w waits for you')), 30_000);
+      expect(card.channel).toBe('D0001');
+      expect(card.text).toContain('<@U0001>');
+      await slack.click(card, 'SQLite');
+      await slack.waitFor(() => card.edits > 0 && card.text.includes('SQLite — by'), 30_000);
+    } finally {
+      await slack.close();
+    }
     const got = await waitFor(() => bw.fake.requests.find((r) => r.step === 'answered → done'), {
       timeoutMs: 30_000,
       describe: () => bw.describe(),

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface OmarPaths {
   home: string;
   state: string;
+  /** Write-ahead record of the deliveries under way (docs/contracts.md §5). */
+  inFlight: string;
   journalDir: string;
   config: string;
   ownerToken: string;
@@ -22,6 +24,7 @@ export function resolvePaths(home: string, tempDir: string = tmpdir()): OmarPath
   return {
     home,
     state: join(home, 'state.json'),
+    inFlight: join(home, 'deliveries-in-flight.jsonl'),
     journalDir: home,
     config: join(home, 'config.toml'),
     ownerToken: join(home, 'owner.token'),

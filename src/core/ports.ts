@@ -88,6 +88,25 @@ export interface JournalQuery {
 }
 
 /** The audit trail (the journal): every state change is recorded once, and published to subscribers. */
+/** One event a paste was started for: its id and its time (a recurring event's next occurrence has another). */
+export interface InFlightEntry {
+  id: string;
+  t: string;
+}
+
+/**
+ * Write-ahead record of the deliveries under way (docs/contracts.md §5). The state marks
+ * a batch `delivering` in a write that may land after the paste: this record is appended,
+ * synchronously, before the paste starts, so after a `kill -9` the daemon knows exactly
+ * which events may have reached their pane without being recorded as delivered.
+ */
+export interface InFlightLog {
+  /** Appends the batch before its paste starts (synchronous; a failed append is logged, never thrown). */
+  starting(entries: readonly InFlightEntry[]): void;
+  /** Every entry recorded since the record was last cleared, then clears it (at start, before any delivery). */
+  takeAll(): InFlightEntry[];
+}
+
 export interface Recorder {
   /**
    * Synchronous: stamps `ts`, drops fields that could hold secrets (`token`, `tokenHash`,

@@ -1,3 +1,5 @@
+import { openEventKeys } from '../core/events/in-flight.js';
+import { createInFlightLogFile } from '../runtime/store/in-flight-log-file.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChatConfig, Config } from '../config/config-schema.js';
@@ -268,6 +270,11 @@ function buildScheduler(
     },
     inputOptionsFor: (ea, receiver) => inputOptionsOf(adapterOf(ea, receiver)),
     jobs,
+    inFlight: createInFlightLogFile({
+      path: config.paths.inFlight,
+      logger: logger.child({ component: 'in-flight' }),
+      openKeys: () => openEventKeys(store.get().events),
+    }),
   });
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors.js';
-import type { DeliverOptions, EventScheduler, DeliveryReport } from '../core/ports.js';
+import type { DeliverOptions, EventScheduler, DeliveryReport, InFlightLog } from '../core/ports.js';
+import { inFlightAtStart } from '../core/events/in-flight.js';
 import { createCoalescingRunner } from '../core/concurrency/coalescing-runner.js';
 import { type Lane, laneOf } from './scheduler/lane.js';
 import { createLaneRuns } from './scheduler/lane-runs.js';
@@ -17,6 +18,8 @@ export interface SchedulerOptions
   extends
     Pick<SchedulerContext, 'store' | 'mux' | 'recorder' | 'clock' | 'cron' | 'logger'>,
     Partial<SchedulerSettings> {
+  /** Write-ahead record of pastes under way (docs/contracts.md §5): names, after a crash, what may arrive twice. */
+  inFlight?: InFlightLog;
   deliver?: Partial<DeliverOptions>;
   /** How the receiver's CLI takes a paste and an Enter (placeholders, submit delay, empty-input marker). */
   inputOptionsFor?: (ea: number, receiver: string) => Partial<DeliverOptions>;
@@ -62,6 +65,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       submit,
     }),
     jobs: options.jobs ?? null,
+    inFlight: options.inFlight ?? null,
     plan: () => plan(),
   };
   const runs = createLaneRuns(ctx);
@@ -98,6 +102,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     timer = null;
     if (!Number.isFinite(atMs) || stopped) return;
     timer = setTimeout(plan, Math.max(0, Math.min(atMs - nowMs, MAX_SLEEP_MS)));
+  };
+
+  /**
+   * Events whose paste had started when the daemon last stopped, without a recorded
+   * delivery: each may already be in its pane and is delivered again (at-least-once), so
+   * each is named in the journal — the only events that may arrive twice.
+   */
+  const nameCutDeliveries = (): void => {
+    if (!ctx.inFlight) return;
+    const cut = inFlightAtStart(ctx.inFlight.takeAll(), store.get().events);
+    if (cut.length === 0) return;
+    recorder.record('event.in_flight_at_restart', {
+      count: cut.length,
+      events: cut.slice(0, 500).map((e) => ({ id: e.id, ea: e.ea, receiver: e.receiver })),
+    });
+    logger.warn({ count: cut.length }, 'deliveries cut by a stop may reach their panes twice: named in the journal');
   };
 
   /** Deliveries a stop interrupted are pending again (at-least-once). */
@@ -146,6 +166,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       });
     },
     async start() {
+      nameCutDeliveries();
       await requeueInterrupted();
       stopped = false;
       plan();

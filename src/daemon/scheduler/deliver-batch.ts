@@ -10,13 +10,16 @@ import type { SchedulerContext } from './scheduler-context.js';
 
 /**
  * Delivers one batch of due events to the lane's receiver as one message: marks them
- * `delivering`, pastes and submits (verified), then completes the delivery or retries it.
+ * `delivering`, records them in the write-ahead record (before the paste: the state's
+ * mark may land after it), pastes and submits (verified), then completes the delivery or
+ * retries it.
  */
 export async function deliverBatch(ctx: SchedulerContext, lane: Lane, batch: OmarEvent[]): Promise<void> {
   markDelivering(ctx, lane, batch);
   const started = ctx.clock.now();
   try {
     const text = formatDelivery(batch);
+    ctx.inFlight?.starting(batch.map((e) => ({ id: e.id, t: e.t })));
     const report = await ctx.mux.deliver(sessionNameFor(lane.ea, lane.receiver), text, ctx.deliverOptions(lane, true));
     await completeDelivery(ctx, lane, batch, report);
   } catch (error) {

@@ -2,6 +2,7 @@ import type {
   Clock,
   CronCalculator,
   DeliverOptions,
+  InFlightLog,
   Logger,
   Multiplexer,
   Recorder,
@@ -43,6 +44,8 @@ export interface SchedulerContext {
   logger: Logger;
   settings: SchedulerSettings;
   stats: SchedulerStats;
+  /** Write-ahead record of pastes under way; null: none kept (tests of the queue alone). */
+  inFlight: InFlightLog | null;
   /** How this lane's receiver takes a paste (its CLI's input options), submitted or not. */
   deliverOptions(lane: Lane, submit: boolean): DeliverOptions;
   /** Runs a job of the daemon's (an event to `omar`); null: none runs here, such events fail. */

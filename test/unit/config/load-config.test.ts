@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       paths: {
         home: '/home/ann/.omar',
         state: '/home/ann/.omar/state.json',
+        inFlight: '/home/ann/.omar/deliveries-in-flight.jsonl',
         journalDir: '/home/ann/.omar',
         config: CONFIG,
         ownerToken: '/home/ann/.omar/owner.token',

@@ -841,6 +841,33 @@ describe('scheduler: durability and reporting', () => {
     expect(r.event('was-delivering')).toBeUndefined();
   });
 
+  it('records each batch before its paste; on start, names the recorded events still open as cut by the stop', async () => {
+    const entries: Array<{ id: string; t: string }> = [];
+    const inFlight = {
+      starting: (batch: ReadonlyArray<{ id: string; t: string }>) => void entries.push(...batch),
+      takeAll: () => entries.splice(0),
+    };
+    const r = rig({ scheduler: { inFlight } });
+    await r.scheduler.start();
+    hold(r, 'w1');
+    const e = await r.add('w1', 'x');
+    await settle(10);
+    // Recorded before the paste, while its own state mark may not have landed yet.
+    expect(entries).toEqual([{ id: e.id, t: e.t }]);
+    expect(r.mux.callsOf('deliver')).toHaveLength(1);
+    // The daemon dies here; the next start reads the record against the state on disk.
+    const again = rig({ scheduler: { inFlight }, edit: (s) => s.events.push({ ...e, status: 'pending' }) });
+    await again.scheduler.start();
+    expect(again.recorder.ofKind('event.in_flight_at_restart')).toEqual([
+      expect.objectContaining({ count: 1, events: [{ id: e.id, ea: 0, receiver: 'w1' }] }),
+    ]);
+    // Delivered again (at-least-once), recorded anew: the old record was taken.
+    await settle(10);
+    expect(again.mux.textsTo(session('w1'))).toHaveLength(1);
+    expect(entries).toEqual([{ id: e.id, t: e.t }]);
+    release(r, 'w1');
+  });
+
   it('an event leaves the state only once its delivery is confirmed', async () => {
     const r = rig();
     await r.scheduler.start();

@@ -21,6 +21,12 @@ import { stripTerminalCodes } from '../../core/text/pane-text.js';
 const SCREEN_LINES = 60;
 /** A prompt read on a screen that changed in the last two seconds is read again this much later, in the same tick, and counts if unchanged (a half-drawn prompt is never asked). */
 const SETTLE_MS = 300;
+/**
+ * Screens read per tick at most: when more changed (a hundred busy agents), those read
+ * longest ago go first and the rest wait for the next tick, so the tick stays short. A
+ * prompt stops its screen, so it is read within a few ticks even then.
+ */
+export const MAX_READS_PER_TICK = 16;
 
 export interface DialogWatchOptions {
   store: StateStore;
@@ -41,6 +47,8 @@ export interface DialogWatchOptions {
   answering(ea: number, name: string): boolean;
   /** Waits (injected for tests). */
   sleep?(ms: number): Promise<void>;
+  /** Screens read per tick at most (default MAX_READS_PER_TICK). */
+  maxReadsPerTick?: number;
   /** A rule answers a prompt: pressed like a person's answer, signed by the rule. */
   answerByRule(dialogId: number, choice: number, by: string): Promise<void>;
 }
@@ -61,7 +69,7 @@ interface Seen {
 
 /**
  * Finds the prompts agents' CLIs wait on (docs/contracts.md §7a), at most one capture per
- * agent whose pane changed: tmux reports activity to the second, so a screen is read
+ * agent whose pane changed, and at most MAX_READS_PER_TICK a tick: tmux reports activity to the second, so a screen is read
  * again while its last activity falls in or after the second it was last read in, and
  * not again until it moves. Agents with a detector only; a prompt on a screen that moved
  * in the last two seconds is read once more SETTLE_MS later, and counts only if unchanged.
@@ -120,6 +128,8 @@ export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
       if ((open?.fingerprint ?? null) === (detected?.fingerprint ?? null)) return;
       sightings.push({ ea, agent: name, backend: adapter.name, detected, seenAtMs: atMs });
     };
+    const due: Array<{ ea: number; name: string; adapter: BackendAdapter; pane: PaneInfo; last: Seen | undefined }> =
+      [];
     for (const { ea, name, adapter } of watched(state)) {
       const key = agentKey(ea, name);
       alive.add(key);
@@ -127,22 +137,29 @@ export function createDialogWatch(options: DialogWatchOptions): DialogWatch {
       if (!pane || pane.dead || options.answering(ea, name)) continue;
       const last = seen.get(key);
       const changed = !last || last.candidate !== null || pane.activityMs >= Math.floor(last.capturedMs / 1000) * 1000;
-      if (!changed) continue;
-      const detected = await read(pane.session, adapter);
-      if (detected === 'unreadable') continue;
+      if (changed) due.push({ ea, name, adapter, pane, last });
+    }
+    // Never read first, then those read longest ago; the reads of one tick go out together.
+    due.sort((a, b) => (a.last?.capturedMs ?? -1) - (b.last?.capturedMs ?? -1));
+    const reads = due.slice(0, options.maxReadsPerTick ?? MAX_READS_PER_TICK);
+    const screens = await Promise.all(reads.map((r) => read(r.pane.session, r.adapter)));
+    reads.forEach(({ ea, name, adapter, pane, last }, i) => {
+      const detected = screens[i]!;
+      if (detected === 'unreadable') return;
       const moving = detected !== null && nowMs - pane.activityMs < 2000 && last?.candidate !== detected.fingerprint;
-      seen.set(key, { capturedMs: nowMs, candidate: moving ? detected.fingerprint : null });
+      seen.set(agentKey(ea, name), { capturedMs: nowMs, candidate: moving ? detected.fingerprint : null });
       if (moving) settling.push({ ea, name, adapter, session: pane.session, fingerprint: detected.fingerprint });
       else consider(ea, name, adapter, detected, nowMs);
-    }
+    });
     if (settling.length > 0) {
       await sleep(SETTLE_MS);
-      for (const c of settling) {
-        const again = await read(c.session, c.adapter);
-        if (again === 'unreadable' || again?.fingerprint !== c.fingerprint) continue; // still moving: the next tick looks again
+      const agains = await Promise.all(settling.map((c) => read(c.session, c.adapter)));
+      settling.forEach((c, i) => {
+        const again = agains[i]!;
+        if (again === 'unreadable' || again?.fingerprint !== c.fingerprint) return; // still moving: the next tick looks again
         seen.set(agentKey(c.ea, c.name), { capturedMs: clock.now(), candidate: null });
         consider(c.ea, c.name, c.adapter, again, nowMs);
-      }
+      });
     }
     for (const key of seen.keys()) if (!alive.has(key)) seen.delete(key);
     // A prompt of an agent that exited, was killed or whose pane is gone is gone too.

@@ -21,7 +21,7 @@ import type {
   Services,
   Settings,
 } from '../core/ports.js';
-import { findMcpServerBundle } from '../mcp/launch.js';
+import { findMcpServerBundle, MCP_SERVER_NODE_FLAGS } from '../mcp/launch.js';
 import { backendByName, BACKENDS } from '../runtime/backends/backend-registry.js';
 import { createCronCalculator } from '../runtime/cron/croner-calculator.js';
 import { createAgentContexts } from '../runtime/identity/agent-contexts.js';
@@ -308,7 +308,9 @@ function buildAgentLauncher({ config, clock, store }: Base, notes: NotesStore, r
     notes,
     clock,
     promptsDir: packagePromptsDir(),
-    omarArgv: mcpBundle ? [process.execPath, mcpBundle] : [process.execPath, process.argv[1] ?? 'omar'],
+    omarArgv: mcpBundle
+      ? [process.execPath, ...MCP_SERVER_NODE_FLAGS, mcpBundle]
+      : [process.execPath, process.argv[1] ?? 'omar'],
     permissionsFor: (backend) => config.agent.permissionsByBackend[backend] ?? config.agent.permissions,
     adapterFor: backendByName,
     ...(custom ? { custom } : {}),

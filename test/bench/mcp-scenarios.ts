@@ -2,6 +2,7 @@
  * `omar mcp-server` resources (issue: MCP surface): spawn to first tool result beside a
  * bare `node -e 0`, and proportional/resident memory per server with 20 running.
  */
+import { MCP_SERVER_NODE_FLAGS } from '#mcp/launch.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
@@ -30,7 +31,7 @@ const NO_OUTPUT_VALIDATION: jsonSchemaValidator = {
 async function connect(context: string, env: Record<string, string>): Promise<Connected> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [MCP_BUNDLE, 'mcp-server', '--context', context],
+    args: [...MCP_SERVER_NODE_FLAGS, MCP_BUNDLE, 'mcp-server', '--context', context],
     env,
     stderr: 'ignore',
   });

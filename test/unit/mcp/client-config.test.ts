@@ -51,10 +51,10 @@ describe('mcpServerLaunch', () => {
     dir = undefined;
   });
 
-  it('runs the standalone bundle with node when there is one, else the omar script', () => {
+  it('runs the standalone bundle with node (a small young generation) when there is one, else the omar script', () => {
     expect(mcpServerLaunch('/c.json', { bundle: '/d/mcp-server.mjs', execPath: '/n' })).toEqual({
       command: '/n',
-      args: ['/d/mcp-server.mjs', '--context', '/c.json'],
+      args: ['--max-semi-space-size=1', '/d/mcp-server.mjs', '--context', '/c.json'],
     });
     expect(mcpServerLaunch('/c.json', { bundle: null, execPath: '/n', cliScript: '/d/omar.mjs' })).toEqual({
       command: '/n',

@@ -3,6 +3,7 @@ import { OPERATIONS } from '../core/registry.js';
 import { parseCommand } from '../core/surface/parse-command.js';
 import { VERSION } from '../version.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from './cli-context.js';
+import { callFromCli } from './daemon-call.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { findLocalCommand } from './local-commands.js';
 import { printError, printResult } from './output.js';
@@ -55,12 +56,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await printResult(op, await listBackendsHere(config), globals, io);
       return EXIT_OK;
     }
-    try {
-      const result = await client.call(op.name, input, globals.ea !== undefined ? { ea: globals.ea } : {});
-      await printResult(op, result, globals, io);
-    } finally {
-      client.close();
-    }
+    // Keyed if it writes; sent once more if a daemon restart cuts it (daemon-call.ts).
+    const result = await callFromCli(client, {
+      op,
+      input,
+      ...(globals.ea !== undefined ? { ea: globals.ea } : {}),
+      connect: () => connectAsOwner(config, io.env),
+      stderr: io.stderr,
+    });
+    await printResult(op, result, globals, io);
     return EXIT_OK;
   } catch (thrown) {
     const error = toAppError(thrown);

@@ -1,5 +1,6 @@
 import { AppError, errorMessage } from '../core/errors.js';
 import type { DaemonClient, DaemonClientOptions } from '../runtime/control/daemon-client.js';
+import { callResendingOnce } from '../runtime/control/resend-once.js';
 import type { StderrLog } from './stderr-log.js';
 
 export interface DaemonLinkOptions {
@@ -134,42 +135,29 @@ export function createDaemonLink(options: DaemonLinkOptions): DaemonLink {
   attempt();
 
   return {
-    async call(method, input, callOptions = {}) {
+    call(method, input, callOptions = {}) {
       const { signal, idempotencyKey } = callOptions;
-      /** Cut: the connection closed while the call was out (it may have taken effect). */
-      let cut = false;
-      const once = async (): Promise<unknown> => {
-        cut = false;
+      const acquire = async (): Promise<DaemonClient> => {
         if (closed) throw unreachable();
         const c = client ?? (await waitForClient(callWaitMs, signal));
         if (signal?.aborted) throw new AppError('TIMEOUT', `The call to ${method} was cancelled by the client.`);
         if (!c) throw unreachable();
-        try {
-          return await withAbort(c.call(method, input, idempotencyKey ? { idempotencyKey } : {}), signal, method);
-        } catch (error) {
-          cut = error instanceof AppError && error.code === 'DAEMON_UNREACHABLE';
-          throw error;
-        }
+        return c;
       };
-      const cutError = (): AppError =>
-        new AppError(
-          'DAEMON_UNREACHABLE',
-          `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`,
-          { hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.' },
-        );
-      try {
-        return await once();
-      } catch (first) {
-        if (!cut) throw first;
-        if (!idempotencyKey || signal?.aborted || closed) throw cutError();
+      return callResendingOnce({
+        connect: acquire,
+        reconnect: acquire,
+        send: (c) => withAbort(c.call(method, input, idempotencyKey ? { idempotencyKey } : {}), signal, method),
         // The daemon went away mid-call: once it is back, the same key answers as the first call did.
-        log.warn(`the connection closed during ${method}; sending it again with its idempotency key`);
-        try {
-          return await once();
-        } catch (second) {
-          throw cut ? cutError() : second;
-        }
-      }
+        mayResend: () => idempotencyKey !== undefined && !signal?.aborted && !closed,
+        onResend: () => log.warn(`the connection closed during ${method}; sending it again with its idempotency key`),
+        cutError: () =>
+          new AppError(
+            'DAEMON_UNREACHABLE',
+            `The connection to the omar daemon at ${options.socket} closed during ${method}; the call may or may not have taken effect.`,
+            { hint: 'Check with a read tool (e.g. list_agents or list_events) before repeating it.' },
+          ),
+      });
     },
     current: () => client,
     onConnect(handler) {

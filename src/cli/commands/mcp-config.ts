@@ -9,7 +9,9 @@ import {
   type McpConfigFormat,
 } from '../../mcp/client-config.js';
 import { findMcpServerBundle, mcpServerLaunch } from '../../mcp/launch.js';
+import { mcpConfig } from '../../core/operations/mcp-config.js';
 import { connectAsOwner, loadCliConfig, type CliIo, type GlobalOptions } from '../cli-context.js';
+import { callFromCli } from '../daemon-call.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { assertFlagsOnce } from '../repeated-flags.js';
 
@@ -32,29 +34,29 @@ export const MCP_CONFIG_USAGE = `omar mcp-config NAME [--format ${MCP_CONFIG_FOR
 export async function runMcpConfig(args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { name, format } = parseArgs(args);
   const config = loadCliConfig(io, {}, globals);
-  const client = await connectAsOwner(config);
-  let result: McpConfigResult;
-  try {
-    const raw = await client
-      .call('mcp_config', { name }, globals.ea !== undefined ? { ea: globals.ea } : {})
-      .catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'USAGE' && /unknown method/i.test(error.message)) {
-          throw new AppError('USAGE', 'This omar daemon does not offer mcp-config yet.', {
-            hint: 'Restart it with the current omar: omar down && omar up.',
-          });
-        }
-        throw error;
+  // A new NAME registers an agent: keyed, and sent once more if a daemon restart cuts it.
+  const raw = await callFromCli(await connectAsOwner(config, io.env), {
+    op: mcpConfig,
+    input: { name },
+    ...(globals.ea !== undefined ? { ea: globals.ea } : {}),
+    command: 'omar mcp-config',
+    connect: () => connectAsOwner(config, io.env),
+    stderr: io.stderr,
+  }).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'USAGE' && /unknown method/i.test(error.message)) {
+      throw new AppError('USAGE', 'This omar daemon does not offer mcp-config yet.', {
+        hint: 'Restart it with the current omar: omar down && omar up.',
       });
-    const parsed = McpConfigResult.safeParse(raw);
-    if (!parsed.success)
-      throw new AppError(
-        'INTERNAL',
-        `The daemon answered mcp_config with an unexpected result: ${describeIssues(parsed.error.issues)}.`,
-      );
-    result = parsed.data;
-  } finally {
-    client.close();
-  }
+    }
+    throw error;
+  });
+  const parsed = McpConfigResult.safeParse(raw);
+  if (!parsed.success)
+    throw new AppError(
+      'INTERNAL',
+      `The daemon answered mcp_config with an unexpected result: ${describeIssues(parsed.error.issues)}.`,
+    );
+  const result = parsed.data;
 
   const here = dirname(fileURLToPath(import.meta.url));
   const launch = mcpServerLaunch(result.context_path, {

@@ -145,6 +145,46 @@ describe('daemon link', () => {
     expect(error.message).toContain('closed during spawn_agent; the call may or may not have taken effect');
   });
 
+  it('sends a keyed call once more with the same key when the daemon is back, and says so', async () => {
+    const daemon = fakeDaemon();
+    daemon.state.up = true;
+    const lines: string[] = [];
+    const l = link(daemon, lines, 2000);
+    await l.call('whoami', {});
+    const keys: Array<string | undefined> = [];
+    const first = daemon.state.clients[0]!;
+    first.call = ((method: string, _input: unknown, options?: { idempotencyKey?: string }) => {
+      keys.push(options?.idempotencyKey);
+      // The daemon restarts mid-call: the connection drops, then it is back a little later.
+      daemon.state.up = false;
+      first.drop();
+      setTimeout(() => (daemon.state.up = true), 50);
+      return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.'));
+    }) as never;
+    daemon.state.answer = async (method) => ({ method, again: true });
+    const result = await l.call('spawn_agent', { name: 'x' }, { idempotencyKey: 'k-0000-0001' });
+    expect(result).toEqual({ method: 'spawn_agent', again: true });
+    expect(keys).toEqual(['k-0000-0001']);
+    expect(daemon.state.clients).toHaveLength(2);
+    expect(lines.some((line) => line.includes('sending it again with its idempotency key'))).toBe(true);
+  });
+
+  it('says a keyed call may or may not have happened when the daemon is not back in time', async () => {
+    const daemon = fakeDaemon();
+    daemon.state.up = true;
+    const l = link(daemon, [], 150);
+    await l.call('whoami', {});
+    const first = daemon.state.clients[0]!;
+    first.call = (() => {
+      daemon.state.up = false;
+      first.drop();
+      return Promise.reject(new AppError('DAEMON_UNREACHABLE', 'The connection to the omar daemon closed.'));
+    }) as never;
+    const error = await errorOf(l.call('spawn_agent', { name: 'x' }, { idempotencyKey: 'k-0000-0002' }));
+    expect(error.code).toBe('DAEMON_UNREACHABLE');
+    expect(error.message).toContain('closed during spawn_agent; the call may or may not have taken effect');
+  });
+
   it('passes daemon errors through unchanged', async () => {
     const daemon = fakeDaemon();
     daemon.state.up = true;

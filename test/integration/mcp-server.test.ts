@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OPERATIONS } from '#core/registry.js';
+import { MCP_SERVER_NODE_FLAGS } from '#mcp/launch.js';
 import { createOmarWorld, type DaemonProcess, type OmarWorld } from '../helpers/omar-env.js';
 import { describeWithTmux } from '../helpers/tmux-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -234,7 +235,7 @@ describeWithTmux('omar mcp-server', () => {
       context_path: contextPath,
       created: false,
       command: process.execPath,
-      args: [MCP_BIN, '--context', contextPath],
+      args: [...MCP_SERVER_NODE_FLAGS, MCP_BIN, '--context', contextPath],
     });
     const tokenBefore = readFileSync(contextPath, 'utf8');
 
@@ -242,7 +243,7 @@ describeWithTmux('omar mcp-server', () => {
     expect(created.exitCode, created.stderr).toBe(0);
     expect(created.stderr).toContain("registered external agent 'ext1'");
     const config = JSON.parse(created.stdout) as { mcpServers: { omar: { command: string; args: string[] } } };
-    expect(config.mcpServers.omar.args.slice(0, 2)).toEqual([MCP_BIN, '--context']);
+    expect(config.mcpServers.omar.args.slice(0, 3)).toEqual([...MCP_SERVER_NODE_FLAGS, MCP_BIN, '--context']);
     const ext = await connect(config.mcpServers.omar.args, config.mcpServers.omar.command);
     expect((await call('whoami', {}, ext)).structuredContent).toMatchObject({ principal: 'ext1' });
     await ext.client.close();
@@ -250,7 +251,7 @@ describeWithTmux('omar mcp-server', () => {
     const again = await world.omar(['mcp-config', 'ext1', '--format', 'codex']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toMatch(
-      /^\[mcp_servers\.omar\]\ncommand = ".+"\nargs = \[".+mcp-server\.mjs", "--context", ".+ext1\/context\.json"\]\n?$/,
+      /^\[mcp_servers\.omar\]\ncommand = ".+"\nargs = \["--max-semi-space-size=1", ".+mcp-server\.mjs", "--context", ".+ext1\/context\.json"\]\n?$/,
     );
     expect(readFileSync(contextPath, 'utf8')).toBe(tokenBefore);
   });

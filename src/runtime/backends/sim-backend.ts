@@ -72,13 +72,15 @@ export function createSimBackend(options: SimBackendOptions = {}): BackendAdapte
 
 export const simBackend: BackendAdapter = createSimBackend();
 
-/** Which node runs which sim.mjs, for omar's own argv (e.g. [node, /x/dist/mcp-server.mjs]). */
+/** Which node runs which sim.mjs, for omar's own argv (e.g. [node, --flag, /x/dist/mcp-server.mjs]). */
 export function simLaunch(
   omarArgv: readonly string[],
   locate: (startDir: string) => string | null,
   execPath: string,
 ): { node: string; bundle: string } {
-  const [first, script] = omarArgv;
+  // Node's own flags (e.g. the MCP server's --max-semi-space-size) come before the script.
+  const [first, ...rest] = omarArgv;
+  const script = rest.find((arg) => !arg.startsWith('-'));
   if (!first)
     throw new AppError(
       'INTERNAL',

@@ -75,6 +75,11 @@ describe('simLaunch', () => {
       node: '/n/node',
       bundle: '/a/dist/sim.mjs',
     });
+    // The MCP server's node flags come before its bundle.
+    expect(simLaunch(['/n/node', '--max-semi-space-size=1', '/a/dist/mcp-server.mjs'], noBundle, '/x/node')).toEqual({
+      node: '/n/node',
+      bundle: '/a/dist/sim.mjs',
+    });
   });
 
   it('looks for dist/sim.mjs from the sources upwards', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { AnyOperation } from '../core/operation.js';
-import { prefixFor } from '../core/surface/surface-fields.js';
+import { typedCommand } from '../core/surface/surface-fields.js';
 import type { DaemonClient } from '../runtime/control/daemon-client.js';
 import { callResendingOnce, waitForDaemon, type CutOutcome } from '../runtime/control/resend-once.js';
 
@@ -76,7 +76,7 @@ export async function callFromCli(first: DaemonClient, call: CliCall): Promise<u
 /** `omar events schedule`: the command as typed (the operation's name if it has no CLI path). */
 export function commandOf(op: Pick<AnyOperation, 'name' | 'cli'>): string {
   const path = op.cli?.path;
-  return path && path.length > 0 ? [prefixFor('cli'), ...path].join(' ') : op.name;
+  return path && path.length > 0 ? typedCommand('cli', path) : op.name;
 }
 
 function cutError(outcome: CutOutcome, command: string, readOnly: boolean, waitMs: number): AppError {

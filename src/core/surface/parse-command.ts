@@ -5,6 +5,7 @@ import { flagNames, usageLine } from './help.js';
 import {
   kebab,
   prefixFor,
+  typedCommand,
   stripDashes,
   surfaceFields,
   surfaceOf,
@@ -65,7 +66,7 @@ export function parseCommand(
   const { op, surface: s, rest } = match;
   const fields = surfaceFields(op, s);
   const usage = `Usage: ${usageLine(op, surface)}`;
-  const command = `\`${[prefixFor(surface), ...s.path].join(' ')}\``;
+  const command = `\`${typedCommand(surface, s.path)}\``;
   const byFlag = flagIndex(fields);
   const given: Record<string, unknown> = {};
   const set = (field: SurfaceField, value: unknown): void => {

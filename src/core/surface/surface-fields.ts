@@ -9,6 +9,11 @@ export function prefixFor(surface: SurfaceName): CommandPrefix {
   return surface === 'cli' ? 'omar' : '/omar';
 }
 
+/** The command as typed on a surface, e.g. `omar events schedule`. */
+export function typedCommand(surface: SurfaceName, path: readonly string[]): string {
+  return [prefixFor(surface), ...path].join(' ');
+}
+
 export function surfaceOf(op: AnyOperation, surface: SurfaceName): Surface | undefined {
   return surface === 'cli' ? op.cli : op.chat;
 }
